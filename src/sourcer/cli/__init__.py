@@ -1,0 +1,85 @@
+"""The ``sourcer`` command: a thin Click layer over the core modules.
+
+Sub-commands are imported only when used (Click's "lazily loading subcommands" pattern), so
+``sourcer query`` never pays for the modules of ``outreach`` or ``brief``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sourcer import __version__
+from sourcer.cli.common import App
+from sourcer.errors import SourcerError
+
+#: command name -> "module:attribute", imported on first use
+LAZY_COMMANDS: dict[str, str] = {
+    "terms": "sourcer.cli.terms_cmd:terms",
+}
+
+
+class SourcerGroup(click.Group):
+    """A group whose commands load lazily and whose errors print as one line, never a trace."""
+
+    def __init__(self, *args: Any, lazy_commands: dict[str, str] | None = None, **kw: Any):
+        super().__init__(*args, **kw)
+        self.lazy_commands = lazy_commands or {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy_commands:
+            module_name, attribute = self.lazy_commands[cmd_name].split(":")
+            command = getattr(importlib.import_module(module_name), attribute)
+            assert isinstance(command, click.Command)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SourcerError as err:
+            raise click.ClickException(str(err)) from err
+
+
+@click.group(
+    cls=SourcerGroup,
+    lazy_commands=LAZY_COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.version_option(__version__, "--version", prog_name="sourcer", message="%(prog)s %(version)s")
+@click.option(
+    "--terms-dir",
+    "terms_dirs",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Extra folder of term files, layered over the built-in and user terms "
+    "(repeatable; later folders win).",
+)
+@click.pass_context
+def cli(ctx: click.Context, terms_dirs: tuple[Path, ...]) -> None:
+    """Boolean search strings, X-ray links and outreach for technical recruiters.
+
+    sourcer keeps a library of technology terms (what a skill is called, which titles its
+    people hold, what marks a junior or a senior) and builds from it search strings each site
+    accepts.
+
+    \b
+    Examples:
+      sourcer terms show flask
+      sourcer terms list --json
+      sourcer --terms-dir ./team-terms terms lint
+
+    Your own terms go in the folder printed by 'sourcer terms path' (or $SOURCER_HOME/terms).
+    """
+    ctx.obj = App(terms_dirs=terms_dirs)
+
+
+def main() -> None:
+    """Console-script entry point (Click itself handles a pipe closed early, as in `| head`)."""
+    cli.main(prog_name="sourcer")

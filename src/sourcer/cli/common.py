@@ -1,0 +1,97 @@
+"""What every command shares: the application context, output helpers and term completion."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from click.shell_completion import CompletionItem
+
+from sourcer.library import Layer, Library
+from sourcer.paths import shipped_dir
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def sourcer_home() -> Path:
+    """``$SOURCER_HOME`` if set, else the platform's per-user config folder."""
+    override = os.environ.get("SOURCER_HOME")
+    if override:
+        return Path(override).expanduser()
+    return Path(click.get_app_dir("sourcer"))
+
+
+@dataclass
+class App:
+    """Options of the top-level command, and the things built from them on demand."""
+
+    terms_dirs: tuple[Path, ...] = ()
+    _library: Library | None = field(default=None, repr=False)
+
+    @property
+    def home(self) -> Path:
+        return sourcer_home()
+
+    @property
+    def user_terms_dir(self) -> Path:
+        return self.home / "terms"
+
+    def layers(self) -> list[Layer]:
+        return [
+            Layer("builtin", shipped_dir("terms")),
+            Layer("user", self.user_terms_dir),
+            *(Layer(str(path), path) for path in self.terms_dirs),
+        ]
+
+    @property
+    def library(self) -> Library:
+        if self._library is None:
+            self._library = Library(self.layers(), cache_dir=self.home / "cache")
+        return self._library
+
+
+def app_from(ctx: click.Context) -> App:
+    """The App of this invocation, also during shell completion (when callbacks don't run)."""
+    root = ctx.find_root()
+    if isinstance(root.obj, App):
+        return root.obj
+    return App(terms_dirs=tuple(root.params.get("terms_dirs") or ()))
+
+
+def complete_term(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """Shell completion for term names: slugs and one-word aliases."""
+    try:
+        words = app_from(ctx).library.completions(incomplete)
+    except Exception:  # completion must never print a traceback into the user's shell
+        return []
+    return [CompletionItem(word) for word in words]
+
+
+def color_enabled() -> bool:
+    """Colour unless NO_COLOR is set (https://no-color.org); Click strips it off-terminal."""
+    return not os.environ.get("NO_COLOR")
+
+
+def style(text: str, **styles: Any) -> str:
+    return click.style(text, **styles) if color_enabled() else text
+
+
+def warn(message: str) -> None:
+    """A warning on stderr; results stay alone on stdout."""
+    click.echo(style("warning:", fg="yellow", bold=True) + " " + message, err=True)
+
+
+def note(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")

@@ -1,0 +1,272 @@
+"""``sourcer terms``: list, show, lint and create term files."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import click
+
+from sourcer.cli.common import App, app_from, complete_term, echo_json, json_option, note, style
+from sourcer.errors import SourcerError
+from sourcer.terms import LEVELS, SLUG_RE, Term
+
+
+@click.group()
+def terms() -> None:
+    """Browse, check and create the technology terms searches are built from.
+
+    \b
+    Layers (a later one overrides an earlier one with the same slug):
+      builtin     the terms shipped with sourcer
+      user        your own, in the folder 'sourcer terms path' prints
+      --terms-dir any folder given on the command line, e.g. a team's shared terms
+    """
+
+
+@terms.command("path")
+@click.pass_context
+def path_cmd(ctx: click.Context) -> None:
+    """Print the folder where your own term files live.
+
+    It is $SOURCER_HOME/terms when SOURCER_HOME is set, else a 'terms' folder in your
+    platform's config folder for sourcer. It need not exist yet.
+    """
+    click.echo(str(app_from(ctx).user_terms_dir))
+
+
+@terms.command("list")
+@click.option(
+    "--category",
+    metavar="CATEGORY",
+    help="Only terms of this category (case-insensitive), e.g. 'Web framework'.",
+)
+@json_option
+@click.pass_context
+def list_cmd(ctx: click.Context, category: str | None, as_json: bool) -> None:
+    """List every term: slug, name, category and the layer it comes from.
+
+    \b
+    Examples:
+      sourcer terms list
+      sourcer terms list --category "web framework" --json
+    """
+    entries = list(app_from(ctx).library.entries().values())
+    if category is not None:
+        wanted = category.casefold()
+        entries = [e for e in entries if e.category.casefold() == wanted]
+        if not entries:
+            categories = sorted({e.category for e in app_from(ctx).library.entries().values()})
+            raise SourcerError(
+                f"no terms in category {category!r}; categories: {', '.join(filter(None, categories))}"
+            )
+    if as_json:
+        echo_json([{k: v for k, v in e.to_dict().items() if k != "path"} for e in entries])
+        return
+    if not entries:
+        note("No terms. Add one with 'sourcer terms new SLUG'.")
+        return
+    widths = [max(len(getattr(e, col)) for e in entries) for col in ("slug", "name", "category")]
+    for e in entries:
+        cells = (e.slug.ljust(widths[0]), e.name.ljust(widths[1]), e.category.ljust(widths[2]))
+        click.echo("  ".join((*cells, e.origin)).rstrip())
+
+
+@terms.command("show")
+@click.argument("term", shell_complete=complete_term)
+@json_option
+@click.pass_context
+def show_cmd(ctx: click.Context, term: str, as_json: bool) -> None:
+    """Show everything about TERM: what it is, titles, levels, questions, red flags.
+
+    TERM is a slug, a name or an alias, in any case: 'postgres' finds PostgreSQL.
+    With --json every schema key is printed (empty where the file has none), plus 'slug' and
+    'origin'.
+    """
+    found = app_from(ctx).library.get(term)
+    if as_json:
+        echo_json(found.to_dict())
+    else:
+        click.echo(render_term(found))
+
+
+def render_term(term: Term) -> str:
+    """The human view of a term, in sections, wrapped to the terminal."""
+    width = min(shutil.get_terminal_size((88, 24)).columns, 88)
+    out: list[str] = []
+
+    def heading(text: str) -> None:
+        out.append("")
+        out.append(style(text, bold=True))
+
+    def para(text: str, indent: str = "") -> None:
+        out.append(click.wrap_text(text, width, initial_indent=indent, subsequent_indent=indent))
+
+    def bullets(items: tuple[str, ...], indent: str = "  ") -> None:
+        for item in items:
+            out.append(
+                click.wrap_text(
+                    item, width, initial_indent=f"{indent}- ", subsequent_indent=f"{indent}  "
+                )
+            )
+
+    meta = " · ".join(filter(None, (term.slug, term.category, term.origin)))
+    out.append(f"{style(term.name, bold=True)}  ({meta})")
+    out.append("")
+    para(term.summary)
+    facts = [
+        ("Also written", ", ".join(term.aliases)),
+        ("Similar", ", ".join(term.similar)),
+        ("Related", ", ".join(term.related)),
+        ("Typical title", term.titles.typical),
+        ("Also try", ", ".join(term.titles.also_try)),
+        ("Exclude", ", ".join(term.exclude)),
+    ]
+    out.append("")
+    for label, value in facts:
+        if value:
+            out.append(
+                click.wrap_text(f"{label + ':':<15}{value}", width, subsequent_indent=" " * 15)
+            )
+    if term.levels:
+        heading("Experience levels")
+        for name, level in term.levels.items():
+            years = f" ({level.years} years)" if level.years else ""
+            out.append(f"  {name}{years}")
+            bullets(level.indicators, "    ")
+            if level.keywords:
+                para("keywords: " + ", ".join(level.keywords), "    ")
+    if term.interview:
+        heading("Interview questions")
+        for level_name in LEVELS:
+            for q in term.interview:
+                if q.level == level_name:
+                    para(f"[{q.level}] {q.question}", "  ")
+                    para(f"A good answer: {q.expected}", "      ")
+    for title, items in (
+        ("Red flags", term.red_flags),
+        ("Resume examples", term.resume_examples),
+        ("Sources", term.sources),
+    ):
+        if items:
+            heading(title)
+            bullets(items)
+    return "\n".join(out)
+
+
+@terms.command("lint")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@json_option
+@click.pass_context
+def lint_cmd(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
+    """Check term files: schema, typography, links between terms, aliases claimed twice.
+
+    With no PATHS the whole library (every layer) is checked. PATHS may be files or folders;
+    they are checked as a layer over the library, so links to existing terms resolve.
+    Every problem is printed as 'path:line: message'. Exit status 1 if any is an error.
+    Nothing is written.
+    """
+    problems = app_from(ctx).library.lint(paths)
+    errors = [p for p in problems if p.severity == "error"]
+    if as_json:
+        echo_json(
+            [
+                {"path": p.path, "line": p.line, "severity": p.severity, "message": p.message}
+                for p in problems
+            ]
+        )
+    else:
+        for problem in problems:
+            click.echo(str(problem))
+    if errors:
+        files = len({p.path for p in errors})
+        raise SourcerError(
+            f"{len(errors)} error{'s' * (len(errors) != 1)} in {files} file{'s' * (files != 1)}"
+        )
+    warnings = len(problems) - len(errors)
+    note(f"OK: no errors{f', {warnings} warning(s)' if warnings else ''}.")
+
+
+SKELETON = """\
+# A sourcer term file (schema v1). Delete the comments once you have filled it in.
+# Check it with: sourcer terms lint {path}
+
+# What recruiters and candidates call it.
+name: {name}
+# A heading to group terms, e.g. Programming language, Web framework, Database, Cloud.
+category: TODO category
+# One or two sentences a non-technical recruiter understands.
+summary: TODO what {name} is, in plain words.
+
+# Other ways candidates write the same skill (spellings, abbreviations, old names).
+aliases: []
+# Slugs (file names) of other terms: close alternatives, and things used together.
+similar: []
+related: []
+
+titles:
+  typical: TODO {name} Developer
+  # At least five other titles such people hold.
+  also_try: []
+
+# Phrases as they appear on resumes.
+resume_examples: []
+
+levels:
+  junior:
+    years: 0-2
+    indicators: []   # what to look for, in words
+    keywords: []     # searchable words that signal this level
+  mid:
+    years: 2-4
+    indicators: []
+    keywords: []
+  senior:
+    years: 4+
+    indicators: []
+    keywords: []
+
+# - level: junior|mid|senior
+#   question: ...
+#   expected: what a good answer covers
+interview: []
+
+red_flags: []
+# Words that mark another meaning of the name, kept out of searches.
+exclude: []
+# Where the facts came from.
+sources: []
+"""
+
+
+@terms.command("new")
+@click.argument("slug")
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write into this folder instead of your user terms folder.",
+)
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@click.pass_context
+def new_cmd(ctx: click.Context, slug: str, folder: Path | None, force: bool) -> None:
+    """Write a commented skeleton for a new term SLUG into your terms folder.
+
+    SLUG is the file name: lowercase letters, digits and hyphens (e.g. 'spring-boot').
+    The new file's path is printed; fill it in, then run 'sourcer terms lint' on it.
+    """
+    from sourcer.fsutil import write_atomic
+
+    if not SLUG_RE.match(slug):
+        raise click.BadParameter(
+            "use lowercase letters, digits and single hyphens, e.g. 'spring-boot'",
+            param_hint="SLUG",
+        )
+    app: App = app_from(ctx)
+    target = (folder or app.user_terms_dir) / f"{slug}.yaml"
+    name = slug.replace("-", " ").title()
+    shadowed = app.library.entries().get(slug)
+    write_atomic(target, SKELETON.format(name=name, path=target), force=force)
+    if shadowed is not None and shadowed.path != target:
+        note(f"note: this overrides {shadowed.origin} term {slug!r} ({shadowed.path})")
+    click.echo(str(target))

@@ -1,0 +1,87 @@
+"""The one exception tree: everything sourcer reports to a user derives from SourcerError.
+
+Core modules raise these; the CLI turns them into a one-line ``Error: ...`` on stderr, exit 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding about a file: where it is, what is wrong, and whether it is fatal."""
+
+    path: str
+    line: int
+    message: str
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        prefix = "" if self.severity == "error" else "warning: "
+        return f"{self.path}:{self.line}: {prefix}{self.message}"
+
+
+class SourcerError(Exception):
+    """Base class: a problem the user can fix, reported without a traceback."""
+
+
+class TermFileError(SourcerError):
+    """Raised when a term file cannot be loaded because it is invalid."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        first = self.problems[0]
+        more = len(self.problems) - 1
+        tail = f" (and {more} more; run 'sourcer terms lint {first.path}')" if more else ""
+        super().__init__(f"{first}{tail}")
+
+
+class UnknownTermError(SourcerError):
+    """Raised when a lookup by slug, name or alias finds no term."""
+
+    def __init__(self, query: str, suggestions: Sequence[str]) -> None:
+        self.query = query
+        self.suggestions = list(suggestions)
+        if self.suggestions:
+            hint = f" Did you mean: {', '.join(self.suggestions)}?"
+        else:
+            hint = " Run 'sourcer terms list' to see every term."
+        super().__init__(f"unknown term {query!r}.{hint}")
+
+
+class FileExists(SourcerError):
+    """Raised when writing would replace an existing file and --force was not given."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        super().__init__(f"{path} already exists; use --force to overwrite it")
+
+
+class QueryError(SourcerError):
+    """Raised when a search cannot be built as asked (bad option values, nothing to search)."""
+
+
+class ClipboardError(SourcerError):
+    """Raised when --copy cannot reach a clipboard."""
+
+
+class TemplateError(SourcerError):
+    """Raised when an outreach or brief template is missing, invalid or fails to render."""
+
+
+class MessageTooLong(SourcerError):
+    """Raised when a rendered message exceeds its channel's hard limit."""
+
+
+class MergeError(SourcerError):
+    """Raised when rows of a mail-merge CSV fail validation (nothing is written)."""
+
+
+class FetchError(SourcerError):
+    """Raised when a glossary page cannot be fetched over HTTP (the message names the URL)."""
+
+
+class GlossaryError(SourcerError):
+    """Raised when a page is not a recruiter glossary page we can import."""

@@ -1,0 +1,313 @@
+"""The layered term library: built-in terms, then the user's, then any ``--terms-dir``.
+
+A later layer overrides an earlier one by slug. Lookup by slug reads one file; lookup by name
+or alias uses an index of every file's name, category and aliases, cached per directory and
+invalidated by each file's mtime and size, so a library of thousands of terms stays fast.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sourcer.errors import Problem, UnknownTermError
+from sourcer.terms import SLUG_RE, Term, check_term_file, read_term, slug_of
+
+_INDEX_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One folder of term files and the name shown as a term's origin."""
+
+    name: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the index knows of one term file without validating it."""
+
+    slug: str
+    name: str
+    category: str
+    aliases: tuple[str, ...]
+    origin: str
+    path: Path
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "slug": self.slug,
+            "name": self.name,
+            "category": self.category,
+            "origin": self.origin,
+            "path": str(self.path),
+        }
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _loose(text: str) -> str:
+    """A key that ignores punctuation and spacing: 'Node.js', 'node js' and 'nodejs' agree."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum() or ch in "+#")
+
+
+def term_files(folder: Path) -> Iterator[Path]:
+    """The ``*.yaml`` files directly inside ``folder``, sorted; nothing if it is missing."""
+    try:
+        names = sorted(
+            entry.name
+            for entry in os.scandir(folder)
+            if entry.name.endswith(".yaml") and not entry.name.startswith(".")
+        )
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for name in names:
+        yield folder / name
+
+
+class Library:
+    """The effective set of terms across layers, with lookup and whole-library checks."""
+
+    def __init__(self, layers: Sequence[Layer], cache_dir: Path | None = None) -> None:
+        self.layers = list(layers)
+        self.cache_dir = cache_dir
+        self._entries: dict[str, Entry] | None = None
+
+    # -- lookup ------------------------------------------------------------------------
+
+    def get(self, query: str) -> Term:
+        """Find a term by slug, name or alias (case-insensitive) and load it."""
+        found = self._find_by_slug(query.strip().casefold())
+        if found is not None:
+            return read_term(found[1], found[0].name)
+        entry = self.resolve(query)
+        return read_term(entry.path, entry.origin)
+
+    def _find_by_slug(self, slug: str) -> tuple[Layer, Path] | None:
+        # The common case reads one file: the top-most layer holding <slug>.yaml wins.
+        if not SLUG_RE.match(slug):
+            return None
+        for layer in reversed(self.layers):
+            path = layer.path / f"{slug}.yaml"
+            if path.is_file():
+                return layer, path
+        return None
+
+    def resolve(self, query: str) -> Entry:
+        """Return the index entry for a slug, name or alias; raise UnknownTermError if none."""
+        entries = self.entries()
+        folded = _fold(query)
+        if folded in entries:
+            return entries[folded]
+        for matcher in (_fold, _loose):
+            key = matcher(query)
+            for entry in entries.values():
+                if key in {matcher(entry.name), *(matcher(a) for a in entry.aliases)}:
+                    return entry
+        raise UnknownTermError(query, self.suggest(query))
+
+    def suggest(self, query: str, limit: int = 3) -> list[str]:
+        """Slugs whose slug, name or alias is close to ``query``."""
+        import difflib  # only on this error path: it costs start-up time
+
+        by_key: dict[str, str] = {}
+        for entry in self.entries().values():
+            for key in (entry.slug, entry.name, *entry.aliases):
+                by_key.setdefault(_fold(key), entry.slug)
+        close = difflib.get_close_matches(_fold(query), list(by_key), n=limit * 3, cutoff=0.75)
+        slugs: list[str] = []
+        for key in close:
+            if by_key[key] not in slugs:
+                slugs.append(by_key[key])
+        return slugs[:limit]
+
+    def completions(self, incomplete: str) -> list[str]:
+        """Slugs and aliases that start with ``incomplete``, for shell completion."""
+        prefix = incomplete.casefold()
+        words: set[str] = set()
+        for entry in self.entries().values():
+            for word in (entry.slug, *entry.aliases):
+                if word.casefold().startswith(prefix) and " " not in word:
+                    words.add(word if word == entry.slug else word.casefold())
+        return sorted(words)
+
+    # -- the index ---------------------------------------------------------------------
+
+    def entries(self) -> dict[str, Entry]:
+        """Every effective term by slug (later layers override earlier ones), sorted."""
+        if self._entries is None:
+            merged: dict[str, Entry] = {}
+            for layer in self.layers:
+                merged.update(self._layer_index(layer))
+            self._entries = dict(sorted(merged.items()))
+        return self._entries
+
+    def _layer_index(self, layer: Layer) -> dict[str, Entry]:
+        cache_path = self._cache_path(layer.path)
+        cached: dict[str, Any] = {}
+        if cache_path is not None:
+            try:
+                data = json.loads(cache_path.read_text(encoding="utf-8"))
+                if data.get("version") == _INDEX_VERSION:
+                    cached = data["files"]
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                cached = {}
+        fresh: dict[str, Any] = {}
+        changed = False
+        for path in term_files(layer.path):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            stamp = [stat.st_mtime_ns, stat.st_size]
+            record = cached.get(path.name)
+            if not (isinstance(record, list) and len(record) == 5 and record[:2] == stamp):
+                record = [*stamp, *_skim(path)]
+                changed = True
+            fresh[path.name] = record
+        if cache_path is not None and (changed or len(fresh) != len(cached)):
+            _write_cache(cache_path, {"version": _INDEX_VERSION, "files": fresh})
+        entries: dict[str, Entry] = {}
+        for file_name, (_, _, name, category, aliases) in fresh.items():
+            path = layer.path / file_name
+            slug = slug_of(path)
+            entries[slug] = Entry(slug, name, category, tuple(aliases), layer.name, path)
+        return entries
+
+    def _cache_path(self, folder: Path) -> Path | None:
+        if self.cache_dir is None:
+            return None
+        import hashlib  # only when the index is needed, not on the lookup-by-slug path
+
+        digest = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
+        return self.cache_dir / f"index-{digest}.json"
+
+    # -- whole-library checks ----------------------------------------------------------
+
+    def lint(self, paths: Sequence[Path] = ()) -> list[Problem]:
+        """Validate files and the links between terms.
+
+        With no ``paths``, every file of every layer is checked. With ``paths`` (files or
+        folders), only those are checked, as a layer on top of the library, so that their
+        links to existing terms resolve.
+        """
+        problems: list[Problem] = []
+        if paths:
+            files: list[tuple[str, Path]] = []
+            for path in paths:
+                if path.is_dir():
+                    files.extend(("linted", p) for p in term_files(path))
+                    problems.extend(
+                        Problem(str(p), 1, "ignored: term files end in .yaml", "warning")
+                        for p in sorted(path.glob("*.yml"))
+                    )
+                else:
+                    files.append(("linted", path))
+            checked = set(files)
+            effective = self._effective_files()
+            for _, path in files:
+                effective[slug_of(path)] = ("linted", path)
+        else:
+            files = [(layer.name, p) for layer in self.layers for p in term_files(layer.path)]
+            checked = set(files)
+            effective = self._effective_files()
+
+        terms: dict[Path, Term] = {}
+        loaded: dict[Path, Term] = {}
+        for origin, path in files:
+            term, found = check_term_file(path, origin)
+            problems.extend(found)
+            if term is not None:
+                terms[path] = term
+        for origin, path in effective.values():
+            if path in terms:
+                loaded[path] = terms[path]
+            elif (origin, path) not in checked:
+                term, _ = check_term_file(path, origin)  # reported when its own layer is linted
+                if term is not None:
+                    loaded[path] = term
+        problems.extend(_cross_check(effective, loaded, {p for _, p in checked}))
+        return sorted(problems, key=lambda p: (p.path, p.line, p.message))
+
+    def _effective_files(self) -> dict[str, tuple[str, Path]]:
+        effective: dict[str, tuple[str, Path]] = {}
+        for layer in self.layers:
+            for path in term_files(layer.path):
+                effective[slug_of(path)] = (layer.name, path)
+        return effective
+
+    def load_all(self) -> list[Term]:
+        """Load every effective term, raising TermFileError on the first invalid file."""
+        return [read_term(entry.path, entry.origin) for entry in self.entries().values()]
+
+
+def _cross_check(
+    effective: dict[str, tuple[str, Path]],
+    terms: dict[Path, Term],
+    checked: set[Path],
+) -> Iterable[Problem]:
+    """Links to missing slugs, and a name or alias claimed by two terms (checked files only)."""
+    reported = {str(path) for path in checked}
+    claims: dict[str, list[tuple[Term, str, str]]] = {}
+    for slug in sorted(effective):
+        term = terms.get(effective[slug][1])
+        if term is None:
+            continue
+        for key in ("similar", "related"):
+            for ref in getattr(term, key):
+                if ref not in effective and term.path in reported:
+                    yield Problem(
+                        term.path,
+                        term.lines.get(key, 1),
+                        f"{key}: no term {ref!r} in the library; add {ref}.yaml or remove it",
+                    )
+        for key, words in (("name", (term.name,)), ("aliases", term.aliases)):
+            for word in words:
+                claims.setdefault(_fold(word), []).append((term, key, word))
+    for claimants in claims.values():
+        for term, key, word in claimants:
+            others = [other for other, _, _ in claimants if other.slug != term.slug]
+            if others and term.path in reported:
+                yield Problem(
+                    term.path,
+                    term.lines.get(key, 1),
+                    f"{key}: {word!r} is also claimed by {others[0].path} ({others[0].slug}); "
+                    "a name or alias may belong to one term only",
+                )
+
+
+def _skim(path: Path) -> tuple[str, str, list[str]]:
+    """Name, category and aliases of a file, or blanks; validation is the linter's job."""
+    from sourcer.yamlload import YAMLSyntaxError, load
+
+    try:
+        data = load(path.read_text(encoding="utf-8"), str(path))
+    except (OSError, UnicodeDecodeError, YAMLSyntaxError):
+        return "", "", []
+    if not isinstance(data, dict):
+        return "", "", []
+    name = data.get("name")
+    category = data.get("category")
+    aliases = data.get("aliases")
+    return (
+        name if isinstance(name, str) else "",
+        category if isinstance(category, str) else "",
+        [a for a in aliases if isinstance(a, str)] if isinstance(aliases, list) else [],
+    )
+
+
+def _write_cache(path: Path, data: dict[str, Any]) -> None:
+    # The cache only saves time: failing to write it (read-only home, full disk) is not an
+    # error worth reporting.
+    from sourcer.fsutil import write_atomic
+
+    with contextlib.suppress(OSError):
+        write_atomic(path, json.dumps(data, separators=(",", ":")), force=True)

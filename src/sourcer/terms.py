@@ -1,0 +1,447 @@
+"""Term schema v1: the model of one technology term and the validation of one term file.
+
+A term file is ``<slug>.yaml``. Its keys are listed in :data:`SCHEMA_KEYS`; ``name``,
+``summary`` and ``titles.typical`` are required. Checks that need the whole library
+(cross-references, aliases claimed twice) live in :mod:`sourcer.library`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sourcer.errors import Problem, TermFileError
+from sourcer.typography import find_typography
+from sourcer.yamlload import LineDict, LineList, YAMLSyntaxError, load
+
+LEVELS: tuple[str, ...] = ("junior", "mid", "senior")
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+YEARS_RE = re.compile(r"^\d+(?:\s*-\s*\d+|\+)?$")
+
+#: Top-level keys of schema v1, in the order files and ``--json`` output use.
+SCHEMA_KEYS: tuple[str, ...] = (
+    "name",
+    "category",
+    "summary",
+    "aliases",
+    "similar",
+    "related",
+    "titles",
+    "resume_examples",
+    "levels",
+    "interview",
+    "red_flags",
+    "exclude",
+    "sources",
+)
+TITLE_KEYS = ("typical", "also_try")
+LEVEL_KEYS = ("years", "indicators", "keywords")
+QUESTION_KEYS = ("level", "question", "expected")
+
+
+@dataclass(frozen=True)
+class Titles:
+    """The job title people with this skill usually hold, and others worth searching."""
+
+    typical: str
+    also_try: tuple[str, ...] = ()
+
+    def all(self) -> tuple[str, ...]:
+        return (self.typical, *self.also_try)
+
+
+@dataclass(frozen=True)
+class Level:
+    """What marks one seniority level: years, what to look for, and searchable keywords."""
+
+    years: str = ""
+    indicators: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Question:
+    """An interview question for one level, with what a good answer sounds like."""
+
+    level: str
+    question: str
+    expected: str
+
+
+@dataclass(frozen=True)
+class Term:
+    """One technology term, as loaded from ``<slug>.yaml`` in one layer of the library."""
+
+    slug: str
+    name: str
+    summary: str
+    titles: Titles
+    category: str = ""
+    aliases: tuple[str, ...] = ()
+    similar: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    resume_examples: tuple[str, ...] = ()
+    levels: Mapping[str, Level] = field(default_factory=dict)
+    interview: tuple[Question, ...] = ()
+    red_flags: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    origin: str = "builtin"
+    path: str = ""
+    #: line of each key, dotted ("aliases", "titles.also_try", "levels.senior.keywords")
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def search_names(self) -> tuple[str, ...]:
+        """The name followed by every alias: what candidates write for this skill."""
+        return (self.name, *self.aliases)
+
+    def where(self, key: str) -> str:
+        """``path:line (key)`` for explaining where a part of a search came from."""
+        line = self.lines.get(key) or self.lines.get(key.split(".")[0]) or 1
+        return f"{self.path}:{line} ({key})"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every schema key (empty where the file has none), plus ``slug`` and ``origin``."""
+        return {
+            "slug": self.slug,
+            "name": self.name,
+            "category": self.category,
+            "summary": self.summary,
+            "aliases": list(self.aliases),
+            "similar": list(self.similar),
+            "related": list(self.related),
+            "titles": {"typical": self.titles.typical, "also_try": list(self.titles.also_try)},
+            "resume_examples": list(self.resume_examples),
+            "levels": {
+                name: {
+                    "years": level.years,
+                    "indicators": list(level.indicators),
+                    "keywords": list(level.keywords),
+                }
+                for name, level in self.levels.items()
+            },
+            "interview": [
+                {"level": q.level, "question": q.question, "expected": q.expected}
+                for q in self.interview
+            ],
+            "red_flags": list(self.red_flags),
+            "exclude": list(self.exclude),
+            "sources": list(self.sources),
+            "origin": self.origin,
+        }
+
+
+def slug_of(path: Path) -> str:
+    """The slug a term file claims: its file name without ``.yaml``."""
+    return path.name[: -len(".yaml")] if path.name.endswith(".yaml") else path.stem
+
+
+def read_term(path: Path, origin: str = "builtin") -> Term:
+    """Load and validate one term file; raise TermFileError listing every problem."""
+    term, problems = check_term_file(path, origin)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or term is None:
+        raise TermFileError(errors or problems)
+    return term
+
+
+def check_term_file(path: Path, origin: str = "builtin") -> tuple[Term | None, list[Problem]]:
+    """Validate one term file. Returns the term (None if it has errors) and all problems."""
+    shown = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        return None, [Problem(shown, 1, f"not UTF-8 text ({err.reason}); save it as UTF-8")]
+    except OSError as err:
+        return None, [Problem(shown, 1, f"cannot read: {err.strerror or err}")]
+    return check_term_text(text, shown, slug_of(path), origin)
+
+
+def check_term_text(
+    text: str, path: str, slug: str, origin: str = "builtin"
+) -> tuple[Term | None, list[Problem]]:
+    """Validate the YAML ``text`` of the term ``slug``; see :func:`check_term_file`."""
+    checker = _Checker(path)
+    if not path.endswith(".yaml"):
+        checker.error(1, "a term file's name must end in .yaml")
+    if not SLUG_RE.match(slug):
+        checker.error(
+            1,
+            f"file name {slug!r} is not a valid slug: use lowercase letters, digits and "
+            f"single hyphens, e.g. {_suggest_slug(slug)}.yaml",
+        )
+    try:
+        data = load(text, path)
+    except YAMLSyntaxError as err:
+        return None, [*checker.problems, err.problem]
+    if not isinstance(data, LineDict):
+        checker.error(
+            getattr(data, "line", 1),
+            f"a term file must be a mapping of keys (name, summary, titles, ...), "
+            f"not {_kind(data)}",
+        )
+        return None, checker.problems
+    term = checker.term(data, slug, origin)
+    has_errors = any(p.severity == "error" for p in checker.problems)
+    return (None if has_errors else term), checker.problems
+
+
+def _suggest_slug(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug or "my-term"
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "a boolean (quote it if you meant text)"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _did_you_mean(word: str, choices: tuple[str, ...]) -> str:
+    import difflib  # only on this error path: it costs start-up time
+
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f"; did you mean {close[0]!r}?" if close else f"; expected one of: {', '.join(choices)}"
+
+
+class _Checker:
+    """Walks one parsed term file, collecting problems and building the Term."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+        self.lines: dict[str, int] = {}
+
+    def error(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.path, line, message))
+
+    def warning(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.path, line, message, "warning"))
+
+    # -- structure ---------------------------------------------------------------------
+
+    def mapping(
+        self, value: object, where: str, line: int, keys: tuple[str, ...], noun: str = "key"
+    ) -> LineDict | None:
+        """Check that ``value`` is a mapping with only ``keys``; report unknown/duplicate keys."""
+        if not isinstance(value, LineDict):
+            self.error(line, f"{where}: expected a mapping, got {_kind(value)}")
+            return None
+        for key, dup_line in value.duplicates:
+            self.error(dup_line, f"{where}{key}: key appears twice; keep one")
+        for key in value:
+            if key not in keys:
+                hint = _did_you_mean(str(key), keys)
+                self.error(value.key_lines[key], f"unknown {noun} {where}{key!s}{hint}")
+        return value
+
+    def text(self, value: object, where: str, line: int) -> str | None:
+        """Check a non-empty string free of curly quotes and dashes."""
+        if not isinstance(value, str):
+            self.error(line, f"{where}: expected text, got {_kind(value)}")
+            return None
+        if not value.strip():
+            self.error(line, f"{where}: empty text; remove the key or write something")
+            return None
+        for typo in find_typography(value)[:1]:
+            self.error(line, f"{where}: {typo.describe()}")
+        if value.lstrip().startswith("TODO"):
+            self.warning(line, f"{where}: placeholder text left to fill in")
+        return value.strip()
+
+    def texts(self, value: object, where: str, line: int) -> tuple[str, ...]:
+        """Check a list of distinct non-empty strings."""
+        if not isinstance(value, LineList):
+            self.error(line, f"{where}: expected a list, got {_kind(value)} (write [] for none)")
+            return ()
+        items: list[str] = []
+        seen: dict[str, int] = {}
+        for index, (item, item_line) in enumerate(zip(value, value.item_lines, strict=True)):
+            checked = self.text(item, f"{where}[{index}]", item_line)
+            if checked is None:
+                continue
+            folded = checked.casefold()
+            if folded in seen:
+                self.error(
+                    item_line,
+                    f"{where}[{index}]: {checked!r} is listed twice (also line {seen[folded]})",
+                )
+                continue
+            seen[folded] = item_line
+            items.append(checked)
+        return tuple(items)
+
+    # -- the term ----------------------------------------------------------------------
+
+    def term(self, data: LineDict, slug: str, origin: str) -> Term:
+        self.mapping(data, "", data.line, SCHEMA_KEYS)
+        lines = data.key_lines
+        self.lines.update({str(k): v for k, v in lines.items()})
+
+        def get(key: str, check: Callable[[object, str, int], Any], default: Any) -> Any:
+            if key not in data:
+                return default
+            result = check(data[key], key, lines[key])
+            return default if result is None else result
+
+        name = get("name", self.text, "")
+        summary = get("summary", self.text, "")
+        for required in ("name", "summary"):
+            if required not in data:
+                self.error(data.line, f"missing required key {required!r}")
+        titles = self.titles(data)
+        aliases = get("aliases", self.texts, ())
+        for alias_index, alias in enumerate(aliases):
+            if name and alias.casefold() == name.casefold():
+                self.error(lines["aliases"], f"aliases[{alias_index}]: {alias!r} repeats the name")
+        similar = get("similar", self.slugs, ())
+        related = get("related", self.slugs, ())
+        for key, refs in (("similar", similar), ("related", related)):
+            if slug in refs:
+                self.error(lines[key], f"{key}: a term cannot point to itself ({slug!r})")
+        return Term(
+            slug=slug,
+            name=name,
+            summary=summary,
+            titles=titles,
+            category=get("category", self.text, ""),
+            aliases=aliases,
+            similar=similar,
+            related=related,
+            resume_examples=get("resume_examples", self.texts, ()),
+            levels=self.levels(data),
+            interview=self.interview(data),
+            red_flags=get("red_flags", self.texts, ()),
+            exclude=get("exclude", self.texts, ()),
+            sources=get("sources", self.texts, ()),
+            origin=origin,
+            path=self.path,
+            lines=self.lines,
+        )
+
+    def slugs(self, value: object, where: str, line: int) -> tuple[str, ...]:
+        items = self.texts(value, where, line)
+        good = []
+        for index, item in enumerate(items):
+            if SLUG_RE.match(item):
+                good.append(item)
+            else:
+                item_line = value.item_lines[index] if isinstance(value, LineList) else line
+                self.error(
+                    item_line,
+                    f"{where}[{index}]: {item!r} is not a slug; refer to terms by file name, "
+                    f"e.g. {_suggest_slug(item)!r}",
+                )
+        return tuple(good)
+
+    def titles(self, data: LineDict) -> Titles:
+        if "titles" not in data:
+            self.error(data.line, "missing required key 'titles' (with 'typical')")
+            return Titles("")
+        titles = self.mapping(data["titles"], "titles.", data.key_lines["titles"], TITLE_KEYS)
+        if titles is None:
+            return Titles("")
+        self.lines.update({f"titles.{k}": v for k, v in titles.key_lines.items()})
+        typical: str | None = ""
+        if "typical" in titles:
+            typical = self.text(titles["typical"], "titles.typical", titles.key_lines["typical"])
+        else:
+            self.error(data.key_lines["titles"], "missing required key 'titles.typical'")
+        also_try: tuple[str, ...] = ()
+        if "also_try" in titles:
+            also_try = self.texts(
+                titles["also_try"], "titles.also_try", titles.key_lines["also_try"]
+            )
+        return Titles(typical or "", also_try)
+
+    def levels(self, data: LineDict) -> dict[str, Level]:
+        if "levels" not in data:
+            return {}
+        levels = self.mapping(
+            data["levels"], "levels.", data.key_lines["levels"], LEVELS, noun="level"
+        )
+        result: dict[str, Level] = {}
+        if levels is None:
+            return result
+        for name in LEVELS:  # keep junior, mid, senior order whatever the file's order
+            if name not in levels:
+                continue
+            where = f"levels.{name}"
+            line = levels.key_lines[name]
+            self.lines[where] = line
+            level = self.mapping(levels[name], f"{where}.", line, LEVEL_KEYS)
+            if level is None:
+                continue
+            self.lines.update({f"{where}.{k}": v for k, v in level.key_lines.items()})
+            years = ""
+            if "years" in level:
+                years = self.years(level["years"], f"{where}.years", level.key_lines["years"])
+            result[name] = Level(
+                years=years,
+                indicators=self.optional_texts(level, "indicators", where),
+                keywords=self.optional_texts(level, "keywords", where),
+            )
+        return result
+
+    def optional_texts(self, mapping: LineDict, key: str, where: str) -> tuple[str, ...]:
+        if key not in mapping:
+            return ()
+        return self.texts(mapping[key], f"{where}.{key}", mapping.key_lines[key])
+
+    def years(self, value: object, where: str, line: int) -> str:
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        text = self.text(value, where, line)
+        if text is None:
+            return ""
+        if not YEARS_RE.match(text):
+            self.error(line, f"{where}: {text!r} is not a span of years; write e.g. '0-2' or '4+'")
+            return ""
+        return re.sub(r"\s+", "", text)
+
+    def interview(self, data: LineDict) -> tuple[Question, ...]:
+        if "interview" not in data:
+            return ()
+        items = data["interview"]
+        line = data.key_lines["interview"]
+        if not isinstance(items, LineList):
+            self.error(line, f"interview: expected a list of questions, got {_kind(items)}")
+            return ()
+        questions = []
+        for index, (item, item_line) in enumerate(zip(items, items.item_lines, strict=True)):
+            where = f"interview[{index}]"
+            entry = self.mapping(item, f"{where}.", item_line, QUESTION_KEYS)
+            if entry is None:
+                continue
+            values: dict[str, str] = {}
+            for key in QUESTION_KEYS:
+                if key not in entry:
+                    self.error(entry.line, f"{where}: missing {key!r}")
+                    continue
+                checked = self.text(entry[key], f"{where}.{key}", entry.key_lines[key])
+                if checked is not None:
+                    values[key] = checked
+            level = values.get("level")
+            if level is not None and level not in LEVELS:
+                self.error(
+                    entry.key_lines["level"],
+                    f"{where}.level: unknown level {level!r}; use junior, mid or senior",
+                )
+                continue
+            if len(values) == len(QUESTION_KEYS):
+                questions.append(Question(**values))
+        return tuple(questions)

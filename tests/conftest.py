@@ -1,0 +1,64 @@
+"""Shared fixtures: every test runs with its own SOURCER_HOME and HOME under tmp_path."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from sourcer.cli import cli
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test may read or write the real home directory or the user's sourcer folder."""
+    home = tmp_path / "sourcer-home"
+    monkeypatch.setenv("SOURCER_HOME", str(home))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / ".config"))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return home
+
+
+@pytest.fixture
+def run() -> Callable[..., Result]:
+    """Invoke the CLI in-process; stdout and stderr are kept apart."""
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None) -> Result:
+        return runner.invoke(cli, list(args), input=input, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def write_terms(tmp_path: Path) -> Callable[..., Path]:
+    """Write an inline tree of term files: write_terms({"a.yaml": "name: A ..."})."""
+
+    def write(files: dict[str, str | bytes], folder: str = "extra-terms") -> Path:
+        root = tmp_path / folder
+        root.mkdir(parents=True, exist_ok=True)
+        for name, content in files.items():
+            path = root / name
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        return root
+
+    return write
+
+
+def minimal_term(name: str, *, aliases: str = "[]", extra: str = "") -> str:
+    """A valid term file body with the required keys."""
+    return (
+        f"name: {name}\n"
+        f"summary: {name} is a technology used in tests.\n"
+        f"aliases: {aliases}\n"
+        f"titles:\n  typical: {name} Developer\n"
+        f"{extra}"
+    )

@@ -1,0 +1,69 @@
+"""The command line as a whole: help everywhere, version, entry points, no tracebacks."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import click
+import pytest
+
+from sourcer import __version__
+from sourcer.cli import cli
+
+
+def all_command_paths() -> list[list[str]]:
+    paths: list[list[str]] = [[]]
+
+    def walk(group: click.Group, prefix: list[str]) -> None:
+        ctx = click.Context(group)
+        for name in group.list_commands(ctx):
+            command = group.get_command(ctx, name)
+            assert command is not None, name
+            paths.append([*prefix, name])
+            if isinstance(command, click.Group):
+                walk(command, [*prefix, name])
+
+    walk(cli, [])
+    return paths
+
+
+@pytest.mark.parametrize("path", all_command_paths(), ids=lambda p: " ".join(p) or "sourcer")
+@pytest.mark.parametrize("flag", ["--help", "-h"])
+def test_every_command_has_help(run, path, flag):
+    result = run(*path, flag)
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Usage: ")
+    assert result.stderr == ""
+    # the first line of the docstring is a sentence, so the command list reads well
+    command = cli
+    for name in path:
+        command = command.get_command(click.Context(command), name)
+    assert command.help and command.help.strip().split("\n")[0].endswith(".")
+
+
+def test_version(run):
+    result = run("--version")
+    assert result.exit_code == 0
+    assert result.stdout == f"sourcer {__version__}\n"
+
+
+def test_unknown_command_is_a_usage_error(run):
+    result = run("serach")
+    assert result.exit_code == 2
+    assert "No such command 'serach'" in result.stderr
+
+
+def test_python_dash_m_runs(tmp_path):
+    env = {**os.environ, "SOURCER_HOME": str(tmp_path), "HOME": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-m", "sourcer", "--version"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"sourcer {__version__}\n"
