@@ -446,5 +446,5 @@ def test_term_names_complete(monkeypatch, capsys):
 
 
 def test_shipped_dir_holds_terms_and_templates():
-    assert (shipped_dir("terms") / "flask.yaml").is_file()
+    assert (Path(shipped_dir("terms")) / "flask.yaml").is_file()
     assert Path(shipped_dir("templates")).name == "templates"

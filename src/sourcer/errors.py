@@ -3,14 +3,11 @@
 Core modules raise these; the CLI turns them into a one-line ``Error: ...`` on stderr, exit 1.
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One finding about a file: where it is, what is wrong, and whether it is fatal."""
 
     path: str

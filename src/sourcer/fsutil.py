@@ -9,12 +9,13 @@ from pathlib import Path
 from sourcer.errors import FileExists
 
 
-def write_atomic(path: Path, text: str, *, force: bool = False) -> None:
+def write_atomic(target: str | os.PathLike[str], text: str, *, force: bool = False) -> None:
     """Write ``text`` to ``path`` so that readers see the old file or the new one, never half.
 
     Without ``force`` an existing file is left alone and FileExists is raised; the check and
     the write are one step (a hard link cannot replace a file), so no race can clobber it.
     """
+    path = Path(target)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(tmp_name)

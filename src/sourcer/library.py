@@ -5,15 +5,10 @@ or alias uses an index of every file's name, category and aliases, cached per di
 invalidated by each file's mtime and size, so a library of thousands of terms stays fast.
 """
 
-from __future__ import annotations
-
 import contextlib
-import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sourcer.errors import Problem, UnknownTermError
 from sourcer.terms import SLUG_RE, Term, check_term_file, read_term, slug_of
@@ -21,16 +16,14 @@ from sourcer.terms import SLUG_RE, Term, check_term_file, read_term, slug_of
 _INDEX_VERSION = 1
 
 
-@dataclass(frozen=True)
-class Layer:
+class Layer(NamedTuple):
     """One folder of term files and the name shown as a term's origin."""
 
     name: str
-    path: Path
+    path: str
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """What the index knows of one term file without validating it."""
 
     slug: str
@@ -38,7 +31,7 @@ class Entry:
     category: str
     aliases: tuple[str, ...]
     origin: str
-    path: Path
+    path: str
 
     def to_dict(self) -> dict[str, str]:
         return {
@@ -46,7 +39,7 @@ class Entry:
             "name": self.name,
             "category": self.category,
             "origin": self.origin,
-            "path": str(self.path),
+            "path": self.path,
         }
 
 
@@ -59,7 +52,7 @@ def _loose(text: str) -> str:
     return "".join(ch for ch in text.casefold() if ch.isalnum() or ch in "+#")
 
 
-def term_files(folder: Path) -> Iterator[Path]:
+def term_files(folder: str) -> Iterator[str]:
     """The ``*.yaml`` files directly inside ``folder``, sorted; nothing if it is missing."""
     try:
         names = sorted(
@@ -70,15 +63,17 @@ def term_files(folder: Path) -> Iterator[Path]:
     except (FileNotFoundError, NotADirectoryError):
         return
     for name in names:
-        yield folder / name
+        yield os.path.join(folder, name)
 
 
 class Library:
     """The effective set of terms across layers, with lookup and whole-library checks."""
 
-    def __init__(self, layers: Sequence[Layer], cache_dir: Path | None = None) -> None:
-        self.layers = list(layers)
-        self.cache_dir = cache_dir
+    def __init__(
+        self, layers: Sequence[Layer], cache_dir: str | os.PathLike[str] | None = None
+    ) -> None:
+        self.layers = [Layer(layer.name, os.fspath(layer.path)) for layer in layers]
+        self.cache_dir = os.fspath(cache_dir) if cache_dir is not None else None
         self._entries: dict[str, Entry] | None = None
 
     # -- lookup ------------------------------------------------------------------------
@@ -91,13 +86,13 @@ class Library:
         entry = self.resolve(query)
         return read_term(entry.path, entry.origin)
 
-    def _find_by_slug(self, slug: str) -> tuple[Layer, Path] | None:
+    def _find_by_slug(self, slug: str) -> tuple[Layer, str] | None:
         # The common case reads one file: the top-most layer holding <slug>.yaml wins.
         if not SLUG_RE.match(slug):
             return None
         for layer in reversed(self.layers):
-            path = layer.path / f"{slug}.yaml"
-            if path.is_file():
+            path = os.path.join(layer.path, f"{slug}.yaml")
+            if os.path.isfile(path):
                 return layer, path
         return None
 
@@ -151,11 +146,14 @@ class Library:
         return self._entries
 
     def _layer_index(self, layer: Layer) -> dict[str, Entry]:
+        import json  # only the index needs it, not the lookup-by-slug path
+
         cache_path = self._cache_path(layer.path)
         cached: dict[str, Any] = {}
         if cache_path is not None:
             try:
-                data = json.loads(cache_path.read_text(encoding="utf-8"))
+                with open(cache_path, encoding="utf-8") as handle:
+                    data = json.load(handle)
                 if data.get("version") == _INDEX_VERSION:
                     cached = data["files"]
             except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -164,35 +162,36 @@ class Library:
         changed = False
         for path in term_files(layer.path):
             try:
-                stat = path.stat()
+                stat = os.stat(path)
             except OSError:
                 continue
             stamp = [stat.st_mtime_ns, stat.st_size]
-            record = cached.get(path.name)
+            name = os.path.basename(path)
+            record = cached.get(name)
             if not (isinstance(record, list) and len(record) == 5 and record[:2] == stamp):
                 record = [*stamp, *_skim(path)]
                 changed = True
-            fresh[path.name] = record
+            fresh[name] = record
         if cache_path is not None and (changed or len(fresh) != len(cached)):
             _write_cache(cache_path, {"version": _INDEX_VERSION, "files": fresh})
         entries: dict[str, Entry] = {}
         for file_name, (_, _, name, category, aliases) in fresh.items():
-            path = layer.path / file_name
+            path = os.path.join(layer.path, file_name)
             slug = slug_of(path)
             entries[slug] = Entry(slug, name, category, tuple(aliases), layer.name, path)
         return entries
 
-    def _cache_path(self, folder: Path) -> Path | None:
+    def _cache_path(self, folder: str) -> str | None:
         if self.cache_dir is None:
             return None
         import hashlib  # only when the index is needed, not on the lookup-by-slug path
 
-        digest = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
-        return self.cache_dir / f"index-{digest}.json"
+        digest = hashlib.sha256(os.path.realpath(folder).encode()).hexdigest()[:16]
+        return os.path.join(self.cache_dir, f"index-{digest}.json")
 
     # -- whole-library checks ----------------------------------------------------------
 
-    def lint(self, paths: Sequence[Path] = ()) -> list[Problem]:
+    def lint(self, paths: Sequence[str | os.PathLike[str]] = ()) -> list[Problem]:
         """Validate files and the links between terms.
 
         With no ``paths``, every file of every layer is checked. With ``paths`` (files or
@@ -201,13 +200,20 @@ class Library:
         """
         problems: list[Problem] = []
         if paths:
-            files: list[tuple[str, Path]] = []
-            for path in paths:
-                if path.is_dir():
+            files: list[tuple[str, str]] = []
+            for given in paths:
+                path = os.fspath(given)
+                if os.path.isdir(path):
                     files.extend(("linted", p) for p in term_files(path))
                     problems.extend(
-                        Problem(str(p), 1, "ignored: term files end in .yaml", "warning")
-                        for p in sorted(path.glob("*.yml"))
+                        Problem(
+                            os.path.join(path, name),
+                            1,
+                            "ignored: term files end in .yaml",
+                            "warning",
+                        )
+                        for name in sorted(os.listdir(path))
+                        if name.endswith(".yml")
                     )
                 else:
                     files.append(("linted", path))
@@ -220,8 +226,8 @@ class Library:
             checked = set(files)
             effective = self._effective_files()
 
-        terms: dict[Path, Term] = {}
-        loaded: dict[Path, Term] = {}
+        terms: dict[str, Term] = {}
+        loaded: dict[str, Term] = {}
         for origin, path in files:
             term, found = check_term_file(path, origin)
             problems.extend(found)
@@ -237,8 +243,8 @@ class Library:
         problems.extend(_cross_check(effective, loaded, {p for _, p in checked}))
         return sorted(problems, key=lambda p: (p.path, p.line, p.message))
 
-    def _effective_files(self) -> dict[str, tuple[str, Path]]:
-        effective: dict[str, tuple[str, Path]] = {}
+    def _effective_files(self) -> dict[str, tuple[str, str]]:
+        effective: dict[str, tuple[str, str]] = {}
         for layer in self.layers:
             for path in term_files(layer.path):
                 effective[slug_of(path)] = (layer.name, path)
@@ -250,12 +256,11 @@ class Library:
 
 
 def _cross_check(
-    effective: dict[str, tuple[str, Path]],
-    terms: dict[Path, Term],
-    checked: set[Path],
+    effective: dict[str, tuple[str, str]],
+    terms: dict[str, Term],
+    reported: set[str],
 ) -> Iterable[Problem]:
     """Links to missing slugs, and a name or alias claimed by two terms (checked files only)."""
-    reported = {str(path) for path in checked}
     claims: dict[str, list[tuple[Term, str, str]]] = {}
     for slug in sorted(effective):
         term = terms.get(effective[slug][1])
@@ -284,12 +289,13 @@ def _cross_check(
                 )
 
 
-def _skim(path: Path) -> tuple[str, str, list[str]]:
+def _skim(path: str) -> tuple[str, str, list[str]]:
     """Name, category and aliases of a file, or blanks; validation is the linter's job."""
     from sourcer.yamlload import YAMLSyntaxError, load
 
     try:
-        data = load(path.read_text(encoding="utf-8"), str(path))
+        with open(path, encoding="utf-8") as handle:
+            data = load(handle.read(), path)
     except (OSError, UnicodeDecodeError, YAMLSyntaxError):
         return "", "", []
     if not isinstance(data, dict):
@@ -304,9 +310,11 @@ def _skim(path: Path) -> tuple[str, str, list[str]]:
     )
 
 
-def _write_cache(path: Path, data: dict[str, Any]) -> None:
+def _write_cache(path: str, data: dict[str, Any]) -> None:
     # The cache only saves time: failing to write it (read-only home, full disk) is not an
     # error worth reporting.
+    import json
+
     from sourcer.fsutil import write_atomic
 
     with contextlib.suppress(OSError):

@@ -1,24 +1,25 @@
 """Where shipped data lives. User paths are resolved by the CLI and passed in as values.
 
-Shipped folders are found next to this module. ``importlib.resources`` would return the same
-directory for every install pip makes, but importing it costs about 7 ms, a sixth of the whole
-start-up budget of ``sourcer query`` (see BENCHMARKS.md), so a regular-package path is used.
+Paths on the start-up path of ``sourcer query`` are plain strings handled with ``os.path``:
+importing ``pathlib`` costs about 2.5 ms and ``importlib.resources`` about 7 ms, a large share
+of the whole start-up budget (see BENCHMARKS.md). Shipped folders are found next to this
+module, which is where ``importlib.resources`` finds them for every install pip makes.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = os.path.dirname(os.path.realpath(__file__))
 
 
-def shipped_dir(name: str) -> Path:
+def shipped_dir(name: str) -> str:
     """Return the shipped folder ``name`` ("terms" or "templates").
 
     In a wheel the folders sit inside the package; in a source checkout (an editable install
     or ``PYTHONPATH=src``) they are the top-level folders of the repository.
     """
-    inside = _PACKAGE_DIR / name
-    if inside.is_dir():
+    inside = os.path.join(_PACKAGE_DIR, name)
+    if os.path.isdir(inside):
         return inside
-    return _PACKAGE_DIR.parent.parent / name
+    return os.path.join(os.path.dirname(os.path.dirname(_PACKAGE_DIR)), name)

@@ -5,13 +5,10 @@ A term file is ``<slug>.yaml``. Its keys are listed in :data:`SCHEMA_KEYS`; ``na
 (cross-references, aliases claimed twice) live in :mod:`sourcer.library`.
 """
 
-from __future__ import annotations
-
+import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sourcer.errors import Problem, TermFileError
 from sourcer.typography import find_typography
@@ -42,8 +39,7 @@ LEVEL_KEYS = ("years", "indicators", "keywords")
 QUESTION_KEYS = ("level", "question", "expected")
 
 
-@dataclass(frozen=True)
-class Titles:
+class Titles(NamedTuple):
     """The job title people with this skill usually hold, and others worth searching."""
 
     typical: str
@@ -53,8 +49,7 @@ class Titles:
         return (self.typical, *self.also_try)
 
 
-@dataclass(frozen=True)
-class Level:
+class Level(NamedTuple):
     """What marks one seniority level: years, what to look for, and searchable keywords."""
 
     years: str = ""
@@ -62,8 +57,7 @@ class Level:
     keywords: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Question:
+class Question(NamedTuple):
     """An interview question for one level, with what a good answer sounds like."""
 
     level: str
@@ -71,8 +65,7 @@ class Question:
     expected: str
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
     """One technology term, as loaded from ``<slug>.yaml`` in one layer of the library."""
 
     slug: str
@@ -84,7 +77,7 @@ class Term:
     similar: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     resume_examples: tuple[str, ...] = ()
-    levels: Mapping[str, Level] = field(default_factory=dict)
+    levels: Mapping[str, Level] = {}
     interview: tuple[Question, ...] = ()
     red_flags: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
@@ -92,7 +85,7 @@ class Term:
     origin: str = "builtin"
     path: str = ""
     #: line of each key, dotted ("aliases", "titles.also_try", "levels.senior.keywords")
-    lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+    lines: Mapping[str, int] = {}
 
     @property
     def search_names(self) -> tuple[str, ...]:
@@ -135,12 +128,13 @@ class Term:
         }
 
 
-def slug_of(path: Path) -> str:
+def slug_of(path: str | os.PathLike[str]) -> str:
     """The slug a term file claims: its file name without ``.yaml``."""
-    return path.name[: -len(".yaml")] if path.name.endswith(".yaml") else path.stem
+    name = os.path.basename(os.fspath(path))
+    return name[: -len(".yaml")] if name.endswith(".yaml") else os.path.splitext(name)[0]
 
 
-def read_term(path: Path, origin: str = "builtin") -> Term:
+def read_term(path: str | os.PathLike[str], origin: str = "builtin") -> Term:
     """Load and validate one term file; raise TermFileError listing every problem."""
     term, problems = check_term_file(path, origin)
     errors = [p for p in problems if p.severity == "error"]
@@ -149,11 +143,14 @@ def read_term(path: Path, origin: str = "builtin") -> Term:
     return term
 
 
-def check_term_file(path: Path, origin: str = "builtin") -> tuple[Term | None, list[Problem]]:
+def check_term_file(
+    path: str | os.PathLike[str], origin: str = "builtin"
+) -> tuple[Term | None, list[Problem]]:
     """Validate one term file. Returns the term (None if it has errors) and all problems."""
-    shown = str(path)
+    shown = os.fspath(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(shown, encoding="utf-8") as handle:
+            text = handle.read()
     except UnicodeDecodeError as err:
         return None, [Problem(shown, 1, f"not UTF-8 text ({err.reason}); save it as UTF-8")]
     except OSError as err:

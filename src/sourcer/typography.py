@@ -4,8 +4,6 @@ Every search target treats these as characters of their own (BOARDS.md, "Rules t
 everywhere"), so term files may not contain them and pasted search strings are normalised.
 """
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 # character -> (kind, straight replacement)

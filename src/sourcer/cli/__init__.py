@@ -6,8 +6,6 @@ Sub-commands are imported only when used (Click's "lazily loading subcommands" p
 
 from __future__ import annotations
 
-import importlib
-from pathlib import Path
 from typing import Any
 
 import click
@@ -18,6 +16,8 @@ from sourcer.errors import SourcerError
 
 #: command name -> "module:attribute", imported on first use
 LAZY_COMMANDS: dict[str, str] = {
+    "boards": "sourcer.cli.query_cmd:boards",
+    "query": "sourcer.cli.query_cmd:query",
     "terms": "sourcer.cli.terms_cmd:terms",
 }
 
@@ -35,7 +35,8 @@ class SourcerGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.lazy_commands:
             module_name, attribute = self.lazy_commands[cmd_name].split(":")
-            command = getattr(importlib.import_module(module_name), attribute)
+            module = __import__(module_name, fromlist=[attribute])
+            command = getattr(module, attribute)
             assert isinstance(command, click.Command)
             return command
         return super().get_command(ctx, cmd_name)
@@ -57,12 +58,12 @@ class SourcerGroup(click.Group):
     "--terms-dir",
     "terms_dirs",
     multiple=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=click.Path(exists=True, file_okay=False),
     help="Extra folder of term files, layered over the built-in and user terms "
     "(repeatable; later folders win).",
 )
 @click.pass_context
-def cli(ctx: click.Context, terms_dirs: tuple[Path, ...]) -> None:
+def cli(ctx: click.Context, terms_dirs: tuple[str, ...]) -> None:
     """Boolean search strings, X-ray links and outreach for technical recruiters.
 
     sourcer keeps a library of technology terms (what a skill is called, which titles its

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from click.shell_completion import CompletionItem
 
 from sourcer.library import Layer, Library
 from sourcer.paths import shipped_dir
@@ -18,40 +14,40 @@ from sourcer.paths import shipped_dir
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def sourcer_home() -> Path:
+def sourcer_home() -> str:
     """``$SOURCER_HOME`` if set, else the platform's per-user config folder."""
     override = os.environ.get("SOURCER_HOME")
     if override:
-        return Path(override).expanduser()
-    return Path(click.get_app_dir("sourcer"))
+        return os.path.expanduser(override)
+    return click.get_app_dir("sourcer")
 
 
-@dataclass
 class App:
     """Options of the top-level command, and the things built from them on demand."""
 
-    terms_dirs: tuple[Path, ...] = ()
-    _library: Library | None = field(default=None, repr=False)
+    def __init__(self, terms_dirs: tuple[str, ...] = ()) -> None:
+        self.terms_dirs = terms_dirs
+        self._library: Library | None = None
 
     @property
-    def home(self) -> Path:
+    def home(self) -> str:
         return sourcer_home()
 
     @property
-    def user_terms_dir(self) -> Path:
-        return self.home / "terms"
+    def user_terms_dir(self) -> str:
+        return os.path.join(self.home, "terms")
 
     def layers(self) -> list[Layer]:
         return [
             Layer("builtin", shipped_dir("terms")),
             Layer("user", self.user_terms_dir),
-            *(Layer(str(path), path) for path in self.terms_dirs),
+            *(Layer(path, path) for path in self.terms_dirs),
         ]
 
     @property
     def library(self) -> Library:
         if self._library is None:
-            self._library = Library(self.layers(), cache_dir=self.home / "cache")
+            self._library = Library(self.layers(), cache_dir=os.path.join(self.home, "cache"))
         return self._library
 
 
@@ -65,6 +61,8 @@ def app_from(ctx: click.Context) -> App:
 
 def complete_term(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
     """Shell completion for term names: slugs and one-word aliases."""
+    from click.shell_completion import CompletionItem
+
     try:
         words = app_from(ctx).library.completions(incomplete)
     except Exception:  # completion must never print a traceback into the user's shell
@@ -91,6 +89,8 @@ def note(message: str) -> None:
 
 
 def echo_json(data: Any) -> None:
+    import json  # not needed on the plain-text path of `sourcer query`
+
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 

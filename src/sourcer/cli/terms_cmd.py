@@ -263,10 +263,10 @@ def new_cmd(ctx: click.Context, slug: str, folder: Path | None, force: bool) -> 
             param_hint="SLUG",
         )
     app: App = app_from(ctx)
-    target = (folder or app.user_terms_dir) / f"{slug}.yaml"
+    target = Path(folder or app.user_terms_dir) / f"{slug}.yaml"
     name = slug.replace("-", " ").title()
     shadowed = app.library.entries().get(slug)
     write_atomic(target, SKELETON.format(name=name, path=target), force=force)
-    if shadowed is not None and shadowed.path != target:
+    if shadowed is not None and shadowed.path != str(target):
         note(f"note: this overrides {shadowed.origin} term {slug!r} ({shadowed.path})")
     click.echo(str(target))

@@ -1,0 +1,317 @@
+"""``sourcer query`` and ``sourcer boards``: Boolean strings and links for every board.
+
+This module is on the start-up path of ``sourcer query``: it must not import jinja2 or
+requests (a test checks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+from sourcer.cli.common import app_from, complete_term, echo_json, json_option, note, warn
+from sourcer.errors import ClipboardError, QueryError, SourcerError
+from sourcer.query.boards import BOARDS, DEFAULT_SITE, SITES, Board
+from sourcer.query.recipe import MODES, Options, Recipe, build_recipe
+from sourcer.query.search import Search, compile_searches, resolve_site
+from sourcer.terms import LEVELS, Term
+
+BOARD_CHOICES = [*BOARDS, "all"]
+
+
+def _check_site(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    try:
+        resolve_site(value)
+    except QueryError as err:
+        raise click.BadParameter(str(err).removeprefix("--site "), ctx, param) from None
+    return value
+
+
+@click.command()
+@click.argument("terms", nargs=-1, required=True, shell_complete=complete_term)
+@click.option(
+    "--board",
+    "-b",
+    "boards",
+    multiple=True,
+    type=click.Choice(BOARD_CHOICES),
+    help="Where the search runs (repeatable; 'all' for every board). Default: linkedin.",
+)
+@click.option("--level", type=click.Choice(LEVELS), help="Add seniority words to the titles.")
+@click.option(
+    "--mode",
+    type=click.Choice(MODES),
+    default="balanced",
+    show_default=True,
+    help="broad: skills only; balanced: skills and titles; strict: also the level's keywords.",
+)
+@click.option(
+    "--titles/--no-titles",
+    default=True,
+    help="Use the primary term's typical and also-try titles (default: yes).",
+)
+@click.option("--title", "extra_titles", multiple=True, metavar="TITLE", help="Add a job title.")
+@click.option(
+    "--location", "-l", "locations", multiple=True, metavar="PLACE", help="A place (ORed)."
+)
+@click.option("--exclude", "-x", "excludes", multiple=True, metavar="WORD", help="Exclude a word.")
+@click.option(
+    "--site",
+    default=DEFAULT_SITE,
+    callback=_check_site,
+    show_default=True,
+    metavar="|".join(SITES) + "|DOMAIN",
+    help="What Google, Bing, DuckDuckGo and Brave search (X-ray).",
+)
+@click.option(
+    "--fit",
+    type=click.Choice(["split", "drop"]),
+    default="split",
+    show_default=True,
+    help="Over a hard limit: split into parts that cover every alternative, or drop the "
+    "lowest-priority alternatives (each is listed).",
+)
+@json_option
+@click.option("--url", "urls_only", is_flag=True, help="Print the links only.")
+@click.option("--copy", is_flag=True, help="Also put the output on the clipboard.")
+@click.option("--open", "open_links", is_flag=True, help="Also open each link in the browser.")
+@click.option("--explain", is_flag=True, help="Show where every part of the search came from.")
+@click.pass_context
+def query(
+    ctx: click.Context,
+    terms: tuple[str, ...],
+    boards: tuple[str, ...],
+    level: str | None,
+    mode: str,
+    titles: bool,
+    extra_titles: tuple[str, ...],
+    locations: tuple[str, ...],
+    excludes: tuple[str, ...],
+    site: str,
+    fit: str,
+    as_json: bool,
+    urls_only: bool,
+    copy: bool,
+    open_links: bool,
+    explain: bool,
+) -> None:
+    """Build Boolean search strings for TERMS, ready to paste into each board.
+
+    TERMS are slugs, names or aliases ('flask', 'Postgres'); with several, all are required
+    and the first is the primary (its titles are used). A single board prints only the
+    string, so $(sourcer query ...) works; several print labelled blocks. Warnings go to
+    stderr.
+
+    Hard limits (Google 32 words, Bing 10 terms, Brave 400 characters and 50 words, GitHub
+    256 characters and 5 operators) are never exceeded: the search is split into parts that
+    together cover every alternative, or, with --fit drop, alternatives are dropped and
+    listed. Soft limits (LinkedIn's disputed ones) only warn.
+
+    \b
+    Examples:
+      sourcer query flask --level senior --board linkedin
+      sourcer query flask postgres --board google --site github
+      sourcer query python -b indeed -b dice --location Berlin --location Munich
+      sourcer query go --board all --json
+      sourcer query flask --board google --url --open
+    """
+    if as_json and urls_only:
+        raise click.UsageError("choose one of --json and --url")
+    if mode == "strict" and level is None:
+        raise click.UsageError("--mode strict adds the level's keywords: give --level too")
+    app = app_from(ctx)
+    library = app.library
+    loaded = [library.get(name) for name in terms]
+
+    def lookup(slug: str) -> Term | None:
+        try:
+            return library.get(slug)
+        except SourcerError:
+            return None
+
+    board_slugs = _board_list(boards)
+    if site != DEFAULT_SITE and not any(BOARDS[b].xray for b in board_slugs):
+        warn(
+            f"--site applies to google, bing, duckduckgo and brave only; ignored for {', '.join(board_slugs)}"
+        )
+    options = Options(
+        level=level,
+        mode=mode,  # type: ignore[arg-type]
+        titles=titles,
+        extra_titles=extra_titles,
+        locations=locations,
+        excludes=excludes,
+    )
+    searches = compile_searches(
+        loaded,
+        options,
+        board_slugs,
+        site=site,
+        fit="drop" if fit == "drop" else "split",
+        lookup=lookup,
+    )
+    if explain:
+        _explain(build_recipe(loaded, options), searches)
+    _report_warnings(searches)
+
+    if as_json:
+        import json
+
+        output = json.dumps([s.to_dict() for s in searches], indent=2, ensure_ascii=False)
+    elif urls_only:
+        output = _urls_text(searches)
+    else:
+        output = _text(searches)
+    if output:
+        click.echo(output)
+    if copy:
+        _copy(output)
+    if open_links:
+        for search in searches:
+            if search.url:
+                click.launch(search.url)
+
+
+def _board_list(boards: Sequence[str]) -> list[str]:
+    if not boards:
+        return ["linkedin"]
+    if "all" in boards:
+        return list(BOARDS)
+    return list(dict.fromkeys(boards))  # keep order, drop repeats
+
+
+def _text(searches: Sequence[Search]) -> str:
+    if len(searches) == 1:
+        return searches[0].query
+    blocks = []
+    for search in searches:
+        header = f"# {search.label}"
+        if search.location:
+            header += f" (location: {search.location})"
+        blocks.append(f"{header}\n{search.query}")
+    return "\n\n".join(blocks)
+
+
+def _urls_text(searches: Sequence[Search]) -> str:
+    missing = sorted({s.board for s in searches if not s.url})
+    for board in missing:
+        warn(f"{board}: no link ({BOARDS[board].name} needs your session); paste the string")
+    return "\n".join(s.url for s in searches if s.url)
+
+
+def _report_warnings(searches: Sequence[Search]) -> None:
+    """Each warning once per board, on stderr."""
+    seen: set[tuple[str, str]] = set()
+    for search in searches:
+        for text in search.warnings:
+            key = (search.board, text)
+            if key not in seen:
+                seen.add(key)
+                warn(f"{search.board}: {text}")
+
+
+def _explain(recipe: Recipe, searches: Sequence[Search]) -> None:
+    note("Where this search comes from:")
+    for group in recipe.groups:
+        note(f"  {group.label}")
+        by_source: dict[str, list[str]] = {}
+        for alternative in group.alternatives:
+            by_source.setdefault(alternative.source, []).append(alternative.text)
+        for source, texts in by_source.items():
+            note(f"    {', '.join(texts)}  <- {source}")
+    boards: dict[str, list[Search]] = {}
+    for search in searches:
+        boards.setdefault(search.board, []).append(search)
+    note("How each board takes it:")
+    for slug, parts in boards.items():
+        board = BOARDS[slug]
+        limits = ", ".join(limit.describe() for limit in board.limits) or "none documented"
+        where = f" on {parts[0].site}" if parts[0].site else ""
+        note(f"  {slug}{where}: {len(parts)} part(s); limits: {limits}")
+
+
+def _copy(text: str) -> None:
+    try:
+        import pyperclip  # type: ignore[import-not-found, import-untyped, unused-ignore]
+    except ImportError:
+        raise ClipboardError(
+            "--copy needs the clipboard extra: pip install 'sourcer[clipboard]'"
+        ) from None
+    try:
+        pyperclip.copy(text)
+    except pyperclip.PyperclipException as err:
+        raise ClipboardError(
+            f"no clipboard available ({err}); on Linux install xclip, xsel or wl-clipboard"
+        ) from err
+    note("Copied to the clipboard.")
+
+
+@click.command()
+@click.argument("names", nargs=-1, type=click.Choice(list(BOARDS)))
+@json_option
+def boards(names: tuple[str, ...], as_json: bool) -> None:
+    """List the boards: syntax, limits (with sources) and link format.
+
+    Confidence: S = an official page, C = commonly reported by practitioners, U = one
+    informal source or disputed. Hard limits are never exceeded; soft ones warn.
+    """
+    chosen = [BOARDS[n] for n in names] if names else list(BOARDS.values())
+    if as_json:
+        echo_json([board_dict(b) for b in chosen])
+        return
+    blocks = []
+    for board in chosen:
+        data = board_dict(board)
+        lines = [f"{board.slug}: {board.name} ({board.kind})", f"  syntax:  {data['syntax']}"]
+        for limit in board.limits:
+            lines.append(f"  limit:   {limit.describe()}")
+        if not board.limits:
+            lines.append("  limit:   none documented")
+        lines.append(f"  link:    {data['url'] or 'none (paste the string)'}")
+        lines.extend(f"  note:    {text}" for text in board.notes)
+        lines.extend(f"  caveat:  {text}" for text in board.caveats.values())
+        blocks.append("\n".join(lines))
+    click.echo("\n\n".join(blocks))
+
+
+def board_dict(board: Board) -> dict[str, Any]:
+    """A board's table entry as plain data."""
+    from sourcer.query.urls import build_url
+
+    and_text = board.and_op or "space (implicit AND)"
+    or_text = board.or_op or "none (one alternative per part)"
+    syntax = f"AND: {and_text}; OR: {or_text}; NOT: {board.not_style}"
+    if board.titles == "field":
+        syntax += f"; titles: {board.title_field}:(...)"
+    if board.xray:
+        syntax += "; site: " + ", ".join(f"{s.slug} = {s.restriction}" for s in SITES.values())
+    return {
+        "slug": board.slug,
+        "name": board.name,
+        "kind": board.kind,
+        "syntax": syntax,
+        "and": board.and_op or " ",
+        "or": board.or_op or None,
+        "not": board.not_style,
+        "titles": board.titles,
+        "location": board.location
+        if not board.location_key
+        else f"{board.location}:{board.location_key}",
+        "xray": board.xray,
+        "fields": sorted(board.fields),
+        "limits": [
+            {
+                "metric": limit.metric,
+                "value": limit.value,
+                "hard": limit.hard,
+                "confidence": limit.confidence,
+                "source": limit.source,
+            }
+            for limit in board.limits
+        ],
+        "url": build_url(board.url, "QUERY") if board.url else None,
+        "notes": list(board.notes),
+        "caveats": dict(board.caveats),
+    }

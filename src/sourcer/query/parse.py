@@ -1,0 +1,329 @@
+"""Parse a Boolean search string into the query model, reporting problems as it goes.
+
+One grammar covers every dialect the boards speak (precedence: parentheses and quotes, then
+NOT and a leading minus, then AND or a space, then OR):
+
+    query   := or_expr
+    or_expr := and_expr (("OR" | "|") and_expr)*
+    and_expr:= unary (("AND" | "&")? unary)*
+    unary   := ("NOT" | "-") unary | primary
+    primary := "(" or_expr ")" | '"' phrase '"' | field ":" primary | word
+
+The parser never stops at the first problem: it records a :class:`Diagnostic` and recovers
+(closing a parenthesis or quote, skipping a stray operator), so a linter can report every
+problem in one run and a fixer can repair them all.
+"""
+
+import re
+from typing import Literal, NamedTuple
+
+from sourcer.query.model import AllOf, AnyOf, Field, Node, Not, Word
+from sourcer.typography import find_typography, straighten
+
+Severity = Literal["error", "warning"]
+
+
+class Diagnostic(NamedTuple):
+    """One problem in a search string: a stable code, a 1-based column, what and how to fix."""
+
+    code: str
+    column: int
+    message: str
+    fix: str
+    severity: Severity = "error"
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "column": self.column,
+            "severity": self.severity,
+            "message": self.message,
+            "fix": self.fix,
+        }
+
+
+class Token(NamedTuple):
+    kind: Literal["(", ")", "phrase", "word", "field", "and", "or", "not", "minus"]
+    text: str
+    column: int  # 1-based
+    #: for phrases: whether the closing quote was found
+    closed: bool = True
+    #: for and/or/not written in lowercase (only with lowercase_operators=True)
+    lowercase: bool = False
+
+
+_FIELD = re.compile(r"([A-Za-z][A-Za-z_-]*):")
+_WORD_END = re.compile(r'[\s()"]')
+_OPERATORS = {"AND": "and", "OR": "or", "NOT": "not", "|": "or", "&": "and"}
+
+
+def tokenize(text: str, lowercase_operators: bool = False) -> tuple[list[Token], list[Diagnostic]]:
+    """Split straightened ``text`` into tokens; report unclosed quotes and stray minus signs."""
+    tokens: list[Token] = []
+    problems: list[Diagnostic] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        char = text[i]
+        if char.isspace():
+            i += 1
+        elif char in "()":
+            tokens.append(Token(char, char, i + 1))  # type: ignore[arg-type]
+            i += 1
+        elif char == '"':
+            end = text.find('"', i + 1)
+            if end == -1:
+                problems.append(
+                    Diagnostic(
+                        "unclosed-quote",
+                        i + 1,
+                        "quote opened here is never closed",
+                        "add the closing quote",
+                    )
+                )
+                tokens.append(Token("phrase", text[i + 1 :], i + 1, closed=False))
+                i = n
+            else:
+                tokens.append(Token("phrase", text[i + 1 : end], i + 1))
+                i = end + 1
+        elif char == "-" and (not tokens or text[i - 1].isspace() or text[i - 1] == "("):
+            if i + 1 < n and not text[i + 1].isspace() and text[i + 1] != ")":
+                tokens.append(Token("minus", "-", i + 1))
+            else:
+                problems.append(
+                    Diagnostic(
+                        "dangling-operator",
+                        i + 1,
+                        "a minus must touch the word it excludes",
+                        "write -word with no space, or remove the minus",
+                    )
+                )
+            i += 1
+        else:
+            match = _FIELD.match(text, i)
+            if match and match.end() < n and not text[match.end()].isspace():
+                tokens.append(Token("field", match.group(1), i + 1))
+                i = match.end()
+                continue
+            end_match = _WORD_END.search(text, i)
+            end = end_match.start() if end_match else n
+            raw = text[i:end]
+            kind = _OPERATORS.get(raw)
+            if kind is not None:
+                tokens.append(Token(kind, raw, i + 1))  # type: ignore[arg-type]
+            elif lowercase_operators and raw.upper() in ("AND", "OR", "NOT"):
+                tokens.append(Token(raw.lower(), raw, i + 1, lowercase=True))  # type: ignore[arg-type]
+            else:
+                tokens.append(Token("word", raw, i + 1))
+            i = end
+    return tokens, problems
+
+
+class Parsed(NamedTuple):
+    """The result of parsing: the tree (None if nothing searchable) and every diagnostic."""
+
+    node: Node | None
+    diagnostics: list[Diagnostic]
+    tokens: list[Token]
+
+
+def parse(text: str, *, lowercase_operators: bool = False) -> Parsed:
+    """Parse ``text`` (curly quotes and dashes are straightened first, and reported).
+
+    With ``lowercase_operators`` a lowercase and/or/not between terms is read as the operator
+    (what the author most likely meant); otherwise it is a plain word, as the sites read it.
+    """
+    diagnostics: list[Diagnostic] = []
+    for typo in find_typography(text):
+        code = {"curly quote": "curly-quote", "dash": "dash"}.get(typo.kind, "odd-space")
+        diagnostics.append(
+            Diagnostic(
+                code,
+                typo.position + 1,
+                f"{typo.kind} {typo.char!r} (U+{ord(typo.char):04X}) is not understood",
+                f"use a straight {typo.replacement!r}",
+            )
+        )
+    tokens, problems = tokenize(straighten(text), lowercase_operators)
+    diagnostics.extend(problems)
+    parser = _Parser(tokens)
+    node = parser.parse()
+    diagnostics.extend(parser.diagnostics)
+    diagnostics.sort(key=lambda d: d.column)
+    return Parsed(node, diagnostics, tokens)
+
+
+class _Parser:
+    def __init__(self, tokens: list[Token]) -> None:
+        self.tokens = tokens
+        self.pos = 0
+        self.diagnostics: list[Diagnostic] = []
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def peek(self) -> Token | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def take(self) -> Token:
+        token = self.tokens[self.pos]
+        self.pos += 1
+        return token
+
+    def report(
+        self, code: str, column: int, message: str, fix: str, severity: Severity = "error"
+    ) -> None:
+        self.diagnostics.append(Diagnostic(code, column, message, fix, severity))
+
+    @staticmethod
+    def starts_operand(token: Token | None) -> bool:
+        return token is not None and token.kind in ("(", "phrase", "word", "field", "not", "minus")
+
+    # -- grammar -----------------------------------------------------------------------
+
+    def parse(self) -> Node | None:
+        items: list[Node] = []
+        while True:
+            node = self.or_expr()
+            if node is not None:
+                items.append(node)
+            token = self.peek()
+            if token is None:
+                break
+            self.take()  # only a ")" can stop or_expr before the end
+            self.report(
+                "unmatched-paren",
+                token.column,
+                "closing parenthesis without an opening one",
+                "remove it or add the missing '('",
+            )
+        if not items:
+            return None
+        return items[0] if len(items) == 1 else AllOf(tuple(items))
+
+    def or_expr(self) -> Node | None:
+        items: list[Node] = []
+        ands: list[bool] = []  # whether each item is an unparenthesised AND
+        first = self.and_expr()
+        if first is not None:
+            items.append(first[0])
+            ands.append(first[1])
+        while (token := self.peek()) is not None and token.kind == "or":
+            self.take()
+            self.check_operator(token, bool(items))
+            following = self.and_expr()
+            if following is not None:
+                items.append(following[0])
+                ands.append(following[1])
+        if len(items) > 1 and any(ands):
+            self.report(
+                "ambiguous-precedence",
+                self.tokens[0].column if self.tokens else 1,
+                "OR mixed with AND without parentheses: AND binds first, so 'a OR b AND c' "
+                "means 'a OR (b AND c)'",
+                "put parentheses around the OR alternatives you mean",
+                "warning",
+            )
+        if not items:
+            return None
+        return items[0] if len(items) == 1 else AnyOf(tuple(items))
+
+    def and_expr(self) -> tuple[Node, bool] | None:
+        items: list[Node] = []
+        while (token := self.peek()) is not None and token.kind not in (")", "or"):
+            if token.kind == "and":
+                self.take()
+                self.check_operator(token, bool(items))
+                continue
+            node = self.unary()
+            if node is not None:
+                items.append(node)
+        if not items:
+            return None
+        if len(items) == 1:
+            return items[0], False
+        return AllOf(tuple(items)), True
+
+    def check_operator(self, token: Token, has_left: bool) -> None:
+        """Report an AND/OR with nothing on one side, or two operators in a row."""
+        following = self.peek()
+        if token.lowercase:
+            self.report(
+                "lowercase-operator",
+                token.column,
+                f"lowercase {token.text!r} is read as a plain word, not an operator",
+                f"write {token.text.upper()}",
+            )
+        if following is not None and following.kind in ("and", "or"):
+            self.report(
+                "doubled-operator",
+                following.column,
+                f"{following.text} right after {token.text}",
+                f"remove one of {token.text} {following.text}",
+            )
+        elif not has_left or not self.starts_operand(following):
+            self.report(
+                "dangling-operator",
+                token.column,
+                f"{token.text} has nothing on its {'left' if not has_left else 'right'}",
+                f"remove {token.text} or add a term",
+            )
+
+    def unary(self) -> Node | None:
+        token = self.peek()
+        if token is not None and token.kind in ("not", "minus"):
+            self.take()
+            if token.lowercase:
+                self.report(
+                    "lowercase-operator",
+                    token.column,
+                    f"lowercase {token.text!r} is read as a plain word, not an operator",
+                    "write NOT",
+                )
+            if not self.starts_operand(self.peek()):
+                self.report(
+                    "empty-not",
+                    token.column,
+                    f"{token.text} has nothing to exclude",
+                    f"remove {token.text} or add the term to exclude",
+                )
+                return None
+            inner = self.unary()
+            return Not(inner) if inner is not None else None
+        return self.primary()
+
+    def primary(self) -> Node | None:
+        token = self.take()
+        if token.kind == "(":
+            inner = self.or_expr()
+            closing = self.peek()
+            if closing is not None and closing.kind == ")":
+                self.take()
+            else:
+                self.report(
+                    "unclosed-paren",
+                    token.column,
+                    "parenthesis opened here is never closed",
+                    "add the missing ')'",
+                )
+            if inner is None:
+                self.report("empty-group", token.column, "empty parentheses", "remove '()'")
+            return inner
+        if token.kind == "phrase":
+            text = " ".join(token.text.split())
+            if not text:
+                self.report("empty-group", token.column, 'empty quotes ""', 'remove ""')
+                return None
+            return Word(text, quoted=True)
+        if token.kind == "field":
+            following = self.peek()
+            if following is None or following.kind not in ("(", "phrase", "word"):
+                self.report(
+                    "empty-field",
+                    token.column,
+                    f"{token.text}: has no value",
+                    f"write {token.text}:value",
+                )
+                return None
+            value = self.primary()
+            return Field(token.text.lower(), value) if value is not None else None
+        return Word(token.text)

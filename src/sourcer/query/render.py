@@ -1,0 +1,144 @@
+"""Render a query tree in a board's dialect, and measure a rendered string.
+
+Rules that hold on every board: straight quotes only; operators in capitals; a phrase, a term
+with punctuation (C++, C#, .NET, Node.js, CI/CD) or a word that is itself an operator is
+quoted; every OR group inside something else is parenthesised so precedence never surprises.
+"""
+
+import re
+from typing import NamedTuple
+
+from sourcer.query.boards import Board
+from sourcer.query.model import AllOf, AnyOf, Field, Node, Not, Word
+from sourcer.typography import straighten
+
+OPERATOR_WORDS = frozenset({"AND", "OR", "NOT"})
+_PLAIN_WORD = re.compile(r"[^\W_]+\Z")
+# A field value may carry these without quotes: site:linkedin.com/in, repos:>10, created:2020-01
+_PLAIN_VALUE = re.compile(r"[^\s\"()]+\Z")
+
+
+def clean_text(text: str) -> str:
+    """Straight ASCII, no double quotes inside (no target can escape them), single spaces.
+
+    A double quote inside a phrase is replaced by a space: every engine treats punctuation
+    inside a phrase as a word break, so the phrase still matches what the candidate wrote.
+    """
+    return " ".join(straighten(text).replace('"', " ").split())
+
+
+def needs_quotes(text: str) -> bool:
+    """Phrases, punctuated terms, and words that are operators must be quoted."""
+    return not _PLAIN_WORD.match(text) or text.upper() in OPERATOR_WORDS
+
+
+def word(text: str) -> Word | None:
+    """A Word safe to render on every board, or None if nothing searchable is left."""
+    cleaned = clean_text(text)
+    if not cleaned:
+        return None
+    return Word(cleaned, quoted=needs_quotes(cleaned))
+
+
+def render(node: Node, board: Board) -> str:
+    """The search string for ``board``."""
+    return _render(_lower(node, board), board, parent=None)
+
+
+def _lower(node: Node, board: Board) -> Node:
+    """Board-specific rewrites before rendering: NOT (a OR b) becomes -a -b on minus-style
+    boards (a minus before parentheses is not reliably understood) and NOT a NOT b on boards
+    without OR."""
+    if isinstance(node, AllOf):
+        items: list[Node] = []
+        for child in node.items:
+            child = _lower(child, board)
+            if (
+                (board.not_style == "-" or not board.or_op)
+                and isinstance(child, Not)
+                and isinstance(child.item, AnyOf)
+            ):
+                items.extend(Not(alternative) for alternative in child.item.items)
+            else:
+                items.append(child)
+        return AllOf(tuple(items))
+    if isinstance(node, AnyOf):
+        return AnyOf(tuple(_lower(child, board) for child in node.items))
+    if isinstance(node, Not):
+        return Not(_lower(node.item, board))
+    if isinstance(node, Field):
+        return Field(node.name, _lower(node.value, board))
+    return node
+
+
+def _render(node: Node, board: Board, parent: type | None) -> str:
+    if isinstance(node, Word):
+        text = clean_text(node.text)
+        return f'"{text}"' if node.quoted or needs_quotes(text) else text
+    if isinstance(node, Field):
+        value = node.value
+        if isinstance(value, Word):
+            text = clean_text(value.text)
+            quoted = value.quoted or not _PLAIN_VALUE.match(text)
+            return f'{node.name}:"{text}"' if quoted else f"{node.name}:{text}"
+        return f"{node.name}:{_render(value, board, Field)}"
+    if isinstance(node, Not):
+        inner = _render(node.item, board, Not)
+        return f"-{inner}" if board.not_style == "-" else f"NOT {inner}"
+    if isinstance(node, AnyOf):
+        if len(node.items) == 1:
+            return _render(node.items[0], board, parent)
+        if not board.or_op:
+            raise ValueError(f"{board.slug} has no OR; split alternatives into parts first")
+        joined = f" {board.or_op} ".join(_render(c, board, AnyOf) for c in node.items)
+        return f"({joined})" if parent is not None else joined
+    # AllOf
+    if len(node.items) == 1:
+        return _render(node.items[0], board, parent)
+    pieces: list[str] = []
+    for child in node.items:
+        text = _render(child, board, AllOf)
+        if pieces:
+            # LinkedIn-style dialects write "a AND b NOT c": NOT already implies AND.
+            glue = " " if isinstance(child, Not) or not board.and_op else f" {board.and_op} "
+            pieces.append(glue)
+        pieces.append(text)
+    joined = "".join(pieces)
+    return f"({joined})" if parent in (AnyOf, Not, Field) else joined
+
+
+class Metrics(NamedTuple):
+    """Measures of a rendered string, as the limits in the board table count them."""
+
+    chars: int
+    #: whitespace-separated words, operators and fields included (Google, Brave)
+    words: int
+    #: words that are not operators (Bing counts terms)
+    terms: int
+    #: explicit AND, OR and NOT operators (GitHub)
+    operators: int
+
+    def get(self, metric: str) -> int:
+        value = getattr(self, metric)
+        assert isinstance(value, int)
+        return value
+
+
+# a quoted phrase with any prefix (-"a b", location:"San Jose"), or a bare token
+_TOKEN = re.compile(r'[^\s()"]*"[^"]*"?|[^\s()"]+')
+
+
+def measure(query: str) -> Metrics:
+    """Count characters, words, terms and operators of a rendered query."""
+    words = 0
+    operators = 0
+    for match in _TOKEN.finditer(query):
+        token = match.group()
+        if '"' in token:
+            phrase = token.partition('"')[2]
+            words += len(phrase.strip('"').split()) or 1
+        else:
+            words += 1
+            if token in OPERATOR_WORDS:
+                operators += 1
+    return Metrics(chars=len(query), words=words, terms=words - operators, operators=operators)
