@@ -286,7 +286,10 @@ def board_dict(board: Board) -> dict[str, Any]:
     if board.titles == "field":
         syntax += f"; titles: {board.title_field}:(...)"
     if board.xray:
-        syntax += "; site: " + ", ".join(f"{s.slug} = {s.restriction}" for s in SITES.values())
+        syntax += "; --site: " + ", ".join(
+            f"{s.slug} = {' '.join((s.restriction, *(f'-{w}' for w in s.exclude)))}"
+            for s in SITES.values()
+        )
     return {
         "slug": board.slug,
         "name": board.name,

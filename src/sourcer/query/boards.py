@@ -60,6 +60,8 @@ class Site(NamedTuple):
     restriction: str
     #: whether job titles help on that site (they do on LinkedIn, not on GitHub profiles)
     titles: bool
+    #: words that keep out pages that only look like profiles; dropped first when room is short
+    exclude: tuple[str, ...] = ()
     note: str = ""
 
 
@@ -427,9 +429,10 @@ SITES: dict[str, Site] = {
         Site("stackoverflow", "site:stackoverflow.com/users", titles=False),
         Site(
             "resumes",
-            "(intitle:resume OR inurl:resume) -job -jobs -sample -template",
+            "(intitle:resume OR inurl:resume)",
             titles=True,
-            note="resume pages outside job boards (C)",
+            exclude=("job", "jobs", "sample", "template"),
+            note="resume pages, not job ads or templates (C)",
         ),
     )
 }

@@ -94,9 +94,12 @@ def split(specs: Sequence[SlotSpec], fits: Fits, cost: Cost) -> Fitted:
     # 3. The fewest balanced parts.
     upper = max(1, sum(len(alts[i]) for i in positive))
     for k in range(1, upper + 1):
-        plans = _distribute(specs, alts, k, cost)
-        if plans is not None and all(fits(plan) for plan in plans):
-            return Fitted(_unique(plans), dropped)
+        # First keep each group as whole as its cap allows (a group split only because
+        # another one must be, e.g. one location per part, stays whole); then spread.
+        for spread in (False, True):
+            plans = _distribute(specs, alts, k, cost, spread)
+            if plans is not None and all(fits(plan) for plan in plans):
+                return Fitted(_unique(plans), dropped)
     # 4. Always possible after step 2: each alternative beside the cheapest of the rest.
     plans = [skeleton((i, a)) for i in positive for a in alts[i]]
     return Fitted(_unique(plans), dropped)
@@ -124,9 +127,13 @@ def drop(specs: Sequence[SlotSpec], fits: Fits) -> Fitted:
 
 
 def _distribute(
-    specs: Sequence[SlotSpec], alts: list[list[Alternative]], k: int, cost: Cost
+    specs: Sequence[SlotSpec], alts: list[list[Alternative]], k: int, cost: Cost, spread: bool
 ) -> list[Plan] | None:
-    """Spread every slot's alternatives over ``k`` parts, balancing cost; None if impossible."""
+    """Share every slot's alternatives among ``k`` parts, balancing cost; None if impossible.
+
+    With ``spread`` each slot is cut into as many chunks as there are parts (up to one per
+    alternative); without, into as few as its cap allows, repeated over the parts.
+    """
     parts: list[list[tuple[Alternative, ...]]] = [[] for _ in range(k)]
     part_cost = [0.0] * k
     for i, spec in enumerate(specs):
@@ -139,7 +146,7 @@ def _distribute(
         needed = math.ceil(len(group) / cap)
         if needed > k:
             return None
-        count = max(needed, min(k, len(group)))
+        count = max(needed, min(k, len(group))) if spread else needed
         chunks: list[list[Alternative]] = [[] for _ in range(count)]
         chunk_cost = [0.0] * count
         for alternative in sorted(group, key=lambda a: -cost(i, a)):
@@ -156,9 +163,14 @@ def _distribute(
             chunk = tuple(sorted(chunks[c], key=group.index))  # keep priority order
             parts[target].append(chunk)
             part_cost[target] += chunk_cost[c]
-        for p in free:
-            parts[p].append((fill,))
-            part_cost[p] += cost(i, fill)
+        for n, p in enumerate(free):
+            if spread:
+                parts[p].append((fill,))
+                part_cost[p] += cost(i, fill)
+            else:  # repeat the chunks in turn, so a one-chunk group is whole in every part
+                c = order[n % count]
+                parts[p].append(tuple(sorted(chunks[c], key=group.index)))
+                part_cost[p] += chunk_cost[c]
     return [tuple(part) for part in parts]
 
 

@@ -136,7 +136,8 @@ def build_recipe(terms: Sequence[Term], options: Options) -> Recipe:
         places = _Collector(notes)
         for place in options.locations:
             places.add(place, "--location")
-        groups.append(Group("location", "location", tuple(places.items)))
+        if places.items:
+            groups.append(Group("location", "location", tuple(places.items)))
 
     exclude = _Collector(notes)
     for term in terms:

@@ -15,7 +15,7 @@ from sourcer.typography import straighten
 OPERATOR_WORDS = frozenset({"AND", "OR", "NOT"})
 _PLAIN_WORD = re.compile(r"[^\W_]+\Z")
 # A field value may carry these without quotes: site:linkedin.com/in, repos:>10, created:2020-01
-_PLAIN_VALUE = re.compile(r"[^\s\"()]+\Z")
+_PLAIN_VALUE = re.compile(r"[^\s\"():]+\Z")
 
 
 def clean_text(text: str) -> str:
@@ -79,7 +79,7 @@ def _render(node: Node, board: Board, parent: type | None) -> str:
         value = node.value
         if isinstance(value, Word):
             text = clean_text(value.text)
-            quoted = value.quoted or not _PLAIN_VALUE.match(text)
+            quoted = value.quoted or not _PLAIN_VALUE.match(text) or text.upper() in OPERATOR_WORDS
             return f'{node.name}:"{text}"' if quoted else f"{node.name}:{text}"
         return f"{node.name}:{_render(value, board, Field)}"
     if isinstance(node, Not):

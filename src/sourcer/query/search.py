@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Literal, NamedTuple
 
 from sourcer.errors import QueryError
-from sourcer.query.boards import BOARDS, DEFAULT_SITE, METRIC_NAMES, SITES, Board, Limit
+from sourcer.query.boards import BOARDS, DEFAULT_SITE, METRIC_NAMES, SITES, Board, Limit, Site
 from sourcer.query.model import AllOf, AnyOf, Field, Node, Not, Word
 from sourcer.query.recipe import Alternative, Group, Options, Plan, Recipe, build_recipe
 from sourcer.query.render import Metrics, measure, render, word
@@ -82,17 +82,16 @@ class _Slot(NamedTuple):
     cap: int
 
 
-def resolve_site(site: str) -> tuple[str, str, bool]:
-    """(label, restriction in engine syntax, whether titles help) for --site."""
+def resolve_site(site: str) -> Site:
+    """The X-ray target for --site: a preset by name, or any domain (and path)."""
     if site in SITES:
-        preset = SITES[site]
-        return preset.slug, preset.restriction, preset.titles
+        return SITES[site]
     domain = re.sub(r"^https?://", "", site.strip(), flags=re.IGNORECASE).rstrip("/")
     if not _DOMAIN.match(domain):
         raise QueryError(
             f"--site {site!r} is neither {', '.join(SITES)} nor a domain such as uk.linkedin.com/in"
         )
-    return domain, f"site:{domain}", True
+    return Site(domain, f"site:{domain}", titles=True)
 
 
 def language_of(terms: Sequence[Term], lookup: Callable[[str], Term | None]) -> str | None:
@@ -135,11 +134,15 @@ def compile_board(
     after: list[Node] = []
     site_label: str | None = None
     titles_ok = True
+    groups = list(recipe.groups)
     if board.xray:
-        site_label, restriction, titles_ok = resolve_site(site)
-        before.append(_fixed(restriction))
-        if not titles_ok and any(g.role in ("title", "level") for g in recipe.groups):
+        target = resolve_site(site)
+        site_label, titles_ok = target.slug, target.titles
+        before.append(_fixed(target.restriction))
+        if not titles_ok and any(g.role in ("title", "level") for g in groups):
             notes.append(f"job titles left out: {site_label} profiles rarely carry them")
+        if target.exclude:
+            groups = _with_site_exclusions(groups, target)
     for qualifier in board.fixed:
         after.append(_fixed(qualifier))
     if board.language_qualifier and language:
@@ -147,7 +150,7 @@ def compile_board(
 
     slots: list[_Slot] = []
     left_out: dict[str, list[str]] = {}
-    for group in recipe.groups:
+    for group in groups:
         placement, reason = _placement(group, board, titles_ok)
         if placement is None:
             if reason:
@@ -248,6 +251,19 @@ def compile_board(
             )
         )
     return searches
+
+
+def _with_site_exclusions(groups: list[Group], target: Site) -> list[Group]:
+    """Add a site's own exclusions after the terms' ones (so they are dropped first)."""
+    source = f"--site {target.slug} (sites table, sourcer/query/boards.py)"
+    extra = tuple(Alternative(text, source) for text in target.exclude)
+    for index, group in enumerate(groups):
+        if group.role == "exclude":
+            known = {a.text.casefold() for a in group.alternatives}
+            fresh = tuple(a for a in extra if a.text.casefold() not in known)
+            groups[index] = group._replace(alternatives=group.alternatives + fresh)
+            return groups
+    return [*groups, Group("exclude", "exclude", extra)]
 
 
 def _fit(

@@ -1,0 +1,154 @@
+"""Invariants of the query compiler over arbitrary aliases, titles, places and exclusions.
+
+On every board every part has balanced parentheses and quotes, no curly quotes or dashes,
+keeps within the hard limits, has a link that decodes to the exact query, and the parts
+together contain every alternative (or list it as dropped).
+"""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sourcer.query.boards import BOARDS, SITES
+from sourcer.query.model import words
+from sourcer.query.parse import parse
+from sourcer.query.recipe import Options, build_recipe
+from sourcer.query.render import clean_text, measure
+from sourcer.query.search import compile_board
+from sourcer.query.urls import parse_url
+from sourcer.terms import Term, Titles
+from sourcer.typography import find_typography
+
+SPECIAL = [
+    "AND",
+    "OR",
+    "NOT",
+    "and",
+    "or",
+    "not",
+    "C++",
+    "C#",
+    ".NET",
+    "Node.js",
+    "CI/CD",
+    "-recruiter",
+    "(beta)",
+    "a(b",
+    'say "hi"',
+    "it's",
+    "\u201ccurly\u201d",
+    "front\u2013end",
+    "R&D",
+    "100%",
+    "site:x",
+    "a|b",
+    "*",
+    "\u00e9t\u00e9",
+    "\u4e2d\u6587",
+]
+WORD_CHARS = st.characters(
+    codec="utf-8",
+    categories=["Lu", "Ll", "Nd", "Po", "Ps", "Pe", "Pd", "Sm", "Lo"],
+    include_characters="\"'()-+#./&|:*\u201c\u201d\u2013",
+)
+word_text = st.text(WORD_CHARS, min_size=1, max_size=10)
+# at most two words, so that even Bing's 10 terms can hold the smallest search
+phrase = st.one_of(
+    st.sampled_from(SPECIAL),
+    word_text,
+    st.builds(lambda a, b: f"{a} {b}", word_text, word_text),
+)
+name = st.text(st.characters(categories=["Lu", "Ll"]), min_size=2, max_size=10)
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> tuple[Term, Options, str]:
+    term = Term(
+        slug="generated",
+        name=draw(name),
+        summary="Generated.",
+        titles=Titles(draw(phrase), tuple(draw(st.lists(phrase, max_size=6)))),
+        aliases=tuple(draw(st.lists(phrase, max_size=6))),
+        exclude=tuple(draw(st.lists(phrase, max_size=4))),
+    )
+    options = Options(
+        level=draw(st.sampled_from([None, "junior", "mid", "senior"])),
+        mode="balanced",
+        locations=tuple(draw(st.lists(phrase, max_size=3))),
+        excludes=tuple(draw(st.lists(phrase, max_size=2))),
+    )
+    site = draw(st.sampled_from([*SITES, "uk.linkedin.com/in"]))
+    return term, options, site
+
+
+def balanced(query: str) -> bool:
+    depth = 0
+    in_quote = False
+    for char in query:
+        if char == '"':
+            in_quote = not in_quote
+        elif not in_quote and char == "(":
+            depth += 1
+        elif not in_quote and char == ")":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0 and not in_quote
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases())
+def test_every_board_every_part(case: tuple[Term, Options, str]) -> None:
+    term, options, site = case
+    recipe = build_recipe([term], options)
+    for board in BOARDS.values():
+        for fit in ("split", "drop"):
+            parts = compile_board(recipe, board, site=site, fit=fit)
+            assert parts
+            seen: set[str] = set()
+            for part in parts:
+                query = part.query
+                assert balanced(query), query
+                assert query.count('"') % 2 == 0, query
+                assert not find_typography(query), query
+                measured = measure(query)
+                for limit in board.hard_limits:
+                    assert measured.get(limit.metric) <= limit.value, (board.slug, query)
+                if board.url is not None:
+                    decoded, location = parse_url(board.url, part.url or "")
+                    assert decoded == query
+                    assert location == part.location
+                parsed = parse(query)
+                assert parsed.node is not None
+                assert not [d for d in parsed.diagnostics if d.severity == "error"], (
+                    query,
+                    parsed.diagnostics,
+                )
+                seen.update(words(parsed.node))
+                if part.location:
+                    seen.add(part.location)
+            dropped = set(parts[0].dropped)
+            for group in recipe.groups:
+                if not _used(group.role, board, site):
+                    continue
+                for alternative in group.alternatives:
+                    text = clean_text(alternative.text)
+                    assert text in seen or f"{group.label}: {alternative.text}" in dropped, (
+                        board.slug,
+                        fit,
+                        text,
+                        [p.query for p in parts],
+                    )
+                    if fit == "split" and group.role != "exclude":
+                        # splitting only drops what cannot fit even alone
+                        assert text in seen or len(text) > 0
+
+
+def _used(role: str, board, site: str) -> bool:
+    if role in ("title", "level"):
+        if board.titles == "none" or (role == "level" and not board.levels):
+            return False
+        if board.xray and site in SITES and not SITES[site].titles:
+            return False
+    return not (role == "location" and board.location == "none")
