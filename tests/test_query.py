@@ -203,7 +203,7 @@ def test_site_ignored_without_engines(run):
         ("linkedin", "site:linkedin.com/in "),
         ("github", "site:github.com "),
         ("stackoverflow", "site:stackoverflow.com/users "),
-        ("resumes", "(intitle:resume OR inurl:resume) -job -jobs -sample -template "),
+        ("resumes", "(intitle:resume OR inurl:resume) "),
         ("uk.linkedin.com/in", "site:uk.linkedin.com/in "),
         ("https://example.org/people/", "site:example.org/people "),
     ],
@@ -211,6 +211,8 @@ def test_site_ignored_without_engines(run):
 def test_sites(run, site, restriction):
     result = run("query", "flask", "-b", "google", "--site", site, "--fit", "drop")
     assert result.stdout.startswith(restriction)
+    if site == "resumes":
+        assert result.stdout.rstrip().endswith("-job -jobs -sample -template")
 
 
 def test_titles_options(run):
