@@ -460,6 +460,13 @@ def test_one_letter_words_are_never_searched():
     assert any("one letter matches everything" in note for note in recipe.notes)
 
 
+@pytest.mark.parametrize("name", ["C#", "C++", "Go"])
+def test_two_character_names_are_searched(name):
+    recipe = build_recipe([term(name)], Options())
+    assert [a.text for a in recipe.groups[0].alternatives] == [name]
+    assert recipe.notes == ()
+
+
 def test_term_with_nothing_searchable_is_an_error():
     with pytest.raises(QueryError, match="no searchable name or alias"):
         build_recipe([term("R")], Options())

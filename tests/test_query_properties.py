@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sourcer.query.boards import BOARDS, SITES
-from sourcer.query.model import words
+from sourcer.query.model import clean_text, words
 from sourcer.query.parse import parse
 from sourcer.query.recipe import Options, build_recipe
-from sourcer.query.render import clean_text, measure
+from sourcer.query.render import measure
 from sourcer.query.search import compile_board
 from sourcer.query.urls import parse_url
 from sourcer.terms import Term, Titles

@@ -17,6 +17,8 @@ from sourcer.errors import SourcerError
 #: command name -> "module:attribute", imported on first use
 LAZY_COMMANDS: dict[str, str] = {
     "boards": "sourcer.cli.query_cmd:boards",
+    "convert": "sourcer.cli.lint_cmd:convert_cmd",
+    "lint": "sourcer.cli.lint_cmd:lint_cmd",
     "query": "sourcer.cli.query_cmd:query",
     "terms": "sourcer.cli.terms_cmd:terms",
 }

@@ -93,7 +93,8 @@ class Board(NamedTuple):
     language_qualifier: str = ""
     #: fields the dialect understands (for the linter), lowercase, without the colon
     fields: frozenset[str] = frozenset()
-    wildcard: bool = False
+    #: operator spellings the dialect understands: AND OR NOT - | & + * and ( for grouping
+    accepts: frozenset[str] = frozenset({"AND", "OR", "NOT", "("})
     url: UrlSpec | None = None
     limits: tuple[Limit, ...] = ()
     #: warnings shown when a query uses a feature the site treats loosely ("or", "not", field)
@@ -202,6 +203,7 @@ BOARDS: dict[str, Board] = {
             location="param",
             location_key="l",
             fields=frozenset({"title", "company"}),
+            accepts=frozenset({"AND", "OR", "-", "("}),
             url=UrlSpec(
                 "https://www.indeed.com/jobs",
                 location_param="l",
@@ -241,7 +243,7 @@ BOARDS: dict[str, Board] = {
             not_style="NOT",
             location="param",
             location_key="where",
-            wildcard=True,
+            accepts=frozenset({"AND", "OR", "NOT", "(", "*"}),
             url=UrlSpec(
                 "https://www.monster.com/jobs/search",
                 location_param="where",
@@ -280,6 +282,7 @@ BOARDS: dict[str, Board] = {
                     "org",
                 }
             ),
+            accepts=frozenset({"AND", "NOT", "-"}),
             url=UrlSpec(
                 "https://github.com/search",
                 extra=(("type", "users"),),
@@ -321,7 +324,7 @@ BOARDS: dict[str, Board] = {
             not_style="-",
             xray=True,
             fields=_ENGINE_FIELDS,
-            wildcard=True,
+            accepts=frozenset({"OR", "-", "|", "(", "*"}),
             url=UrlSpec("https://www.google.com/search", source="C"),
             limits=(
                 Limit(
@@ -349,6 +352,7 @@ BOARDS: dict[str, Board] = {
             not_style="-",
             xray=True,
             fields=frozenset({"site", "intitle", "inbody", "loc", "language", "filetype", "inurl"}),
+            accepts=frozenset({"AND", "OR", "NOT", "-", "|", "&", "("}),
             url=UrlSpec("https://www.bing.com/search", source="C"),
             limits=(
                 Limit(
@@ -377,6 +381,7 @@ BOARDS: dict[str, Board] = {
             not_style="-",
             xray=True,
             fields=_ENGINE_FIELDS,
+            accepts=frozenset({"OR", "-", "("}),
             url=UrlSpec("https://duckduckgo.com/", source="C"),
             caveats={
                 "or": "OR and parentheses are undocumented on DuckDuckGo; it may treat the "
@@ -394,6 +399,7 @@ BOARDS: dict[str, Board] = {
             not_style="-",
             xray=True,
             fields=frozenset({"site", "intitle", "inbody", "inpage", "filetype", "lang", "loc"}),
+            accepts=frozenset({"AND", "OR", "NOT", "-", "+", "("}),
             url=UrlSpec(
                 "https://search.brave.com/search",
                 source="C; the API is api.search.brave.com/res/v1/web/search",

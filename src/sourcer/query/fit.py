@@ -77,9 +77,11 @@ def split(specs: Sequence[SlotSpec], fits: Fits, cost: Cost) -> Fitted:
             for a in alts[i]
         )
 
-    # 1. Make room by dropping exclusions from the end, only as far as it helps.
+    # 1. Make room by dropping exclusions from the end, only as far as it helps: the first
+    #    exclusion (the term's most important) goes only if even the smallest part needs it.
     while needs_room():
-        victim = next((i for i in droppable if alts[i]), None)
+        floor = 0 if not fits(skeleton()) else 1
+        victim = next((i for i in droppable if len(alts[i]) > floor), None)
         if victim is None:
             break
         dropped.append((victim, alts[victim].pop()))

@@ -11,6 +11,8 @@ BENCHMARKS.md). Nodes compare by type as well as by value, so ``AnyOf(x) != AllO
 
 from typing import NamedTuple
 
+from sourcer.typography import straighten
+
 
 def _eq(self: tuple[object, ...], other: object) -> bool:
     """Tuple equality that also requires the same node type."""
@@ -66,24 +68,41 @@ for _node_type in (Word, AnyOf, AllOf, Not, Field):
     setattr(_node_type, "__hash__", _hash)  # noqa: B010
 
 
-def normalise(node: Node) -> Node:
-    """Canonical form: flatten same-kind nesting, unwrap one-item groups, drop duplicates.
+def clean_text(text: str) -> str:
+    """Straight ASCII, no double quotes inside (no target can escape them), single spaces.
 
-    Word case and quoting are kept apart from meaning: a one-word phrase equals the bare word.
+    A double quote inside a phrase is replaced by a space: every engine treats punctuation
+    inside a phrase as a word break, so the phrase still matches what the candidate wrote.
+    """
+    return " ".join(straighten(text).replace('"', " ").split())
+
+
+def normalise(node: Node, keep_quotes: bool = False) -> Node:
+    """Canonical form: flatten same-kind nesting, unwrap one-item groups, drop duplicates,
+    and write NOT (a OR b) as NOT a, NOT b inside an AND (what minus-style boards render).
+
+    By default quoting is not meaning (a one-word phrase equals the bare word); with
+    ``keep_quotes`` a single word the author quoted stays quoted (engines then match it
+    exactly, without synonyms).
     """
     if isinstance(node, Word):
-        text = " ".join(node.text.split())
-        return Word(text, quoted=False) if " " not in text else Word(text, quoted=True)
+        text = clean_text(node.text)
+        return Word(text, quoted=" " in text or (keep_quotes and node.quoted))
     if isinstance(node, Not):
-        inner = normalise(node.item)
+        inner = normalise(node.item, keep_quotes)
         return inner.item if isinstance(inner, Not) else Not(inner)
     if isinstance(node, Field):
-        return Field(node.name.lower(), normalise(node.value))
+        return Field(node.name.lower(), normalise(node.value, keep_quotes))
     kind = type(node)
     items: list[Node] = []
     for child in node.items:
-        child = normalise(child)
-        flat = child.items if isinstance(child, kind) else (child,)
+        child = normalise(child, keep_quotes)
+        if isinstance(child, kind):
+            flat: tuple[Node, ...] = child.items
+        elif kind is AllOf and isinstance(child, Not) and isinstance(child.item, AnyOf):
+            flat = tuple(normalise(Not(alt), keep_quotes) for alt in child.item.items)
+        else:
+            flat = (child,)
         for item in flat:
             if item not in items:
                 items.append(item)

@@ -17,6 +17,7 @@ problem in one run and a fixer can repair them all.
 import re
 from typing import Literal, NamedTuple
 
+from sourcer.query.boards import BOARDS
 from sourcer.query.model import AllOf, AnyOf, Field, Node, Not, Word
 from sourcer.typography import find_typography, straighten
 
@@ -53,6 +54,21 @@ class Token(NamedTuple):
 
 
 _FIELD = re.compile(r"([A-Za-z][A-Za-z_-]*):")
+#: every field some board knows: "name:" then a space is an empty field only for these
+KNOWN_FIELDS = frozenset(name for board in BOARDS.values() for name in board.fields)
+
+
+def _single_quote_end(text: str, start: int) -> int:
+    """Where a 'single-quoted phrase' opened at ``start`` closes (0 if it does not)."""
+    end = start
+    while (end := text.find("'", end + 1)) != -1:
+        if end > start + 1 and (
+            end + 1 == len(text) or text[end + 1].isspace() or text[end + 1] == ")"
+        ):
+            return end
+    return 0
+
+
 _WORD_END = re.compile(r'[\s()"]')
 _OPERATORS = {"AND": "and", "OR": "or", "NOT": "not", "|": "or", "&": "and"}
 
@@ -86,6 +102,21 @@ def tokenize(text: str, lowercase_operators: bool = False) -> tuple[list[Token],
             else:
                 tokens.append(Token("phrase", text[i + 1 : end], i + 1))
                 i = end + 1
+        elif (
+            char == "'"
+            and (i == 0 or text[i - 1].isspace() or text[i - 1] == "(")
+            and (end := _single_quote_end(text, i))
+        ):
+            problems.append(
+                Diagnostic(
+                    "single-quote",
+                    i + 1,
+                    "single quotes do not make a phrase on any board",
+                    "use double quotes",
+                )
+            )
+            tokens.append(Token("phrase", text[i + 1 : end], i + 1))
+            i = end + 1
         elif char == "-" and (not tokens or text[i - 1].isspace() or text[i - 1] == "("):
             if i + 1 < n and not text[i + 1].isspace() and text[i + 1] != ")":
                 tokens.append(Token("minus", "-", i + 1))
@@ -100,13 +131,24 @@ def tokenize(text: str, lowercase_operators: bool = False) -> tuple[list[Token],
                 )
             i += 1
         else:
+            end_match = _WORD_END.search(text, i)
+            end = end_match.start() if end_match else n
             match = _FIELD.match(text, i)
             if match and match.end() < n and not text[match.end()].isspace():
                 tokens.append(Token("field", match.group(1), i + 1))
                 i = match.end()
                 continue
-            end_match = _WORD_END.search(text, i)
-            end = end_match.start() if end_match else n
+            if match and match.end() == end and match.group(1).lower() in KNOWN_FIELDS:
+                problems.append(
+                    Diagnostic(
+                        "empty-field",
+                        i + 1,
+                        f"{match.group(1)}: has no value (a space after the colon ends it)",
+                        f"write {match.group(1)}:value with no space",
+                    )
+                )
+                i = match.end()
+                continue
             raw = text[i:end]
             kind = _OPERATORS.get(raw)
             if kind is not None:
@@ -183,6 +225,14 @@ class _Parser:
     def parse(self) -> Node | None:
         items: list[Node] = []
         while True:
+            following = self.peek()
+            if items and following is not None and following.kind == "or":
+                # "a) OR (b": the OR still joins what the stray parenthesis split
+                self.take()
+                right = self.or_expr()
+                if right is not None:
+                    items[-1] = AnyOf((items[-1], right))
+                    continue
             node = self.or_expr()
             if node is not None:
                 items.append(node)
@@ -207,8 +257,10 @@ class _Parser:
         if first is not None:
             items.append(first[0])
             ands.append(first[1])
+        first_or = 0
         while (token := self.peek()) is not None and token.kind == "or":
             self.take()
+            first_or = first_or or token.column
             self.check_operator(token, bool(items))
             following = self.and_expr()
             if following is not None:
@@ -217,7 +269,7 @@ class _Parser:
         if len(items) > 1 and any(ands):
             self.report(
                 "ambiguous-precedence",
-                self.tokens[0].column if self.tokens else 1,
+                first_or,
                 "OR mixed with AND without parentheses: AND binds first, so 'a OR b AND c' "
                 "means 'a OR (b AND c)'",
                 "put parentheses around the OR alternatives you mean",

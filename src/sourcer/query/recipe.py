@@ -14,7 +14,7 @@ from typing import Literal, NamedTuple
 
 from sourcer.errors import QueryError
 from sourcer.query import levels
-from sourcer.query.render import clean_text
+from sourcer.query.model import clean_text
 from sourcer.terms import Term
 
 Mode = Literal["broad", "balanced", "strict"]
@@ -72,8 +72,9 @@ class _Collector:
         cleaned = clean_text(text)
         if not cleaned or cleaned.casefold() in self.seen:
             return
-        if sum(ch.isalnum() for ch in cleaned) < 2:
+        if sum(ch.isalnum() or ch in "+#" for ch in cleaned) < 2:
             # A bare one-letter word ("R", "C") matches everything; aliases carry the term.
+            # C# and C++ are two characters of a name, not one letter.
             self.notes.append(f"left out {cleaned!r} ({source}): one letter matches everything")
             return
         self.seen.add(cleaned.casefold())

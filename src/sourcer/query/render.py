@@ -9,22 +9,13 @@ import re
 from typing import NamedTuple
 
 from sourcer.query.boards import Board
-from sourcer.query.model import AllOf, AnyOf, Field, Node, Not, Word
-from sourcer.typography import straighten
+from sourcer.query.model import AllOf, AnyOf, Field, Node, Not, Word, clean_text
 
 OPERATOR_WORDS = frozenset({"AND", "OR", "NOT"})
 _PLAIN_WORD = re.compile(r"[^\W_]+\Z")
+_WILDCARD = re.compile(r"[^\W_]+\*\Z")
 # A field value may carry these without quotes: site:linkedin.com/in, repos:>10, created:2020-01
 _PLAIN_VALUE = re.compile(r"[^\s\"():]+\Z")
-
-
-def clean_text(text: str) -> str:
-    """Straight ASCII, no double quotes inside (no target can escape them), single spaces.
-
-    A double quote inside a phrase is replaced by a space: every engine treats punctuation
-    inside a phrase as a word break, so the phrase still matches what the candidate wrote.
-    """
-    return " ".join(straighten(text).replace('"', " ").split())
 
 
 def needs_quotes(text: str) -> bool:
@@ -74,6 +65,8 @@ def _lower(node: Node, board: Board) -> Node:
 def _render(node: Node, board: Board, parent: type | None) -> str:
     if isinstance(node, Word):
         text = clean_text(node.text)
+        if not node.quoted and "*" in board.accepts and _WILDCARD.match(text):
+            return text  # quotes would turn the wildcard into a literal *
         return f'"{text}"' if node.quoted or needs_quotes(text) else text
     if isinstance(node, Field):
         value = node.value

@@ -4,7 +4,7 @@ This is where the board table's fields are read; nothing here names a particular
 """
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, NamedTuple
 
 from sourcer.errors import QueryError
@@ -80,6 +80,13 @@ class _Slot(NamedTuple):
     group: Group
     placement: Placement
     cap: int
+    #: for searches parsed from a string: the node each alternative stands for
+    nodes: Mapping[str, Node] | None = None
+
+    def node(self, alternative: Alternative) -> Node | None:
+        if self.nodes is not None:
+            return self.nodes[alternative.text]
+        return word(alternative.text)
 
 
 def resolve_site(site: str) -> Site:
@@ -163,6 +170,21 @@ def compile_board(
     notes.extend(f"{' and '.join(labels)} left out: {why}" for why, labels in left_out.items())
     if not any(slot.group.role == "skill" for slot in slots):
         raise QueryError("nothing to search for")
+    return assemble(board, slots, before=before, after=after, notes=notes, site=site_label, fit=fit)
+
+
+def assemble(
+    board: Board,
+    slots: Sequence[_Slot],
+    *,
+    before: Sequence[Node] = (),
+    after: Sequence[Node] = (),
+    notes: Sequence[str] = (),
+    site: str | None = None,
+    fit: Literal["split", "drop"] = "split",
+) -> list[Search]:
+    """Fit the slots into the board's hard limits, then render every part."""
+    notes = list(notes)
 
     def tree(plan: Plan) -> tuple[Node, str | None]:
         items = list(before)
@@ -171,7 +193,7 @@ def compile_board(
         for slot, chosen in zip(slots, plan, strict=True):
             if not chosen:
                 continue
-            nodes: list[Node] = [w for a in chosen if (w := word(a.text)) is not None]
+            nodes: list[Node] = [n for a in chosen if (n := slot.node(a)) is not None]
             node: Node = nodes[0] if len(nodes) == 1 else AnyOf(tuple(nodes))
             if slot.placement == "any":
                 items.append(node)
@@ -199,7 +221,7 @@ def compile_board(
     def cost(index: int, alternative: Alternative) -> float:
         if not hard:
             return 1.0
-        node = word(alternative.text) or Word(alternative.text)
+        node = slots[index].node(alternative) or Word(alternative.text)
         measured = measure(render(node, board))
         # +1 word and +4 characters for the OR that joins it to its neighbours
         extra = {"chars": 4, "words": 1, "terms": 0, "operators": 1}
@@ -238,7 +260,7 @@ def compile_board(
         searches.append(
             Search(
                 board=board.slug,
-                site=site_label,
+                site=site,
                 part=number,
                 parts=len(plans),
                 query=query,
