@@ -392,8 +392,8 @@ def test_corrupt_cache_is_rebuilt(write_terms, tmp_path):
 
 
 def test_new_writes_a_skeleton_that_lints_without_errors(run, isolated_home):
-    result = run("terms", "new", "spring-boot")
-    target = isolated_home / "terms" / "spring-boot.yaml"
+    result = run("terms", "new", "widget-maker")
+    target = isolated_home / "terms" / "widget-maker.yaml"
     assert result.exit_code == 0
     assert result.stdout == f"{target}\n"
     assert target.read_text().startswith("# A sourcer term file (schema v1).")

@@ -107,25 +107,58 @@ def split(specs: Sequence[SlotSpec], fits: Fits, cost: Cost) -> Fitted:
     return Fitted(_unique(plans), dropped)
 
 
-def drop(specs: Sequence[SlotSpec], fits: Fits) -> Fitted:
-    """One part: drop the lowest-priority alternatives (latest in their group) until it fits."""
-    alts: list[list[Alternative]] = []
-    dropped: list[tuple[int, Alternative]] = []
-    for i, spec in enumerate(specs):
-        keep = list(spec.alternatives[: spec.cap or None])
-        dropped.extend((i, a) for a in spec.alternatives[len(keep) :])
-        alts.append(keep)
-    while not fits(tuple(tuple(a) for a in alts)):
+def drop(specs: Sequence[SlotSpec], fits: Fits, cost: Cost) -> Fitted:
+    """One part: drop the lowest-priority alternatives (latest in their group) until it fits.
+
+    If even the first alternative of every group is too long together, start again from the
+    cheapest of each and add back, in priority order, whatever still fits.
+    """
+    alts = [list(spec.alternatives[: spec.cap or None]) for spec in specs]
+    while not fits(_plan(alts)):
         candidates = [
             (len(alts[i]), -spec.rank, i)
             for i, spec in enumerate(specs)
             if len(alts[i]) > (0 if spec.droppable else 1)
         ]
         if not candidates:
-            raise Unfittable
+            alts = _rebuild_from_cheapest(specs, fits, cost)
+            break
         *_, victim = max(candidates)
-        dropped.append((victim, alts[victim].pop()))
-    return Fitted([tuple(tuple(a) for a in alts)], dropped)
+        alts[victim].pop()
+    dropped = [
+        (i, a) for i, spec in enumerate(specs) for a in spec.alternatives if a not in alts[i]
+    ]
+    return Fitted([_plan(alts)], dropped)
+
+
+def _rebuild_from_cheapest(
+    specs: Sequence[SlotSpec], fits: Fits, cost: Cost
+) -> list[list[Alternative]]:
+    alts: list[list[Alternative]] = []
+    for i, spec in enumerate(specs):
+        costs = {a: cost(i, a) for a in spec.alternatives}
+        alts.append([] if spec.droppable else [min(spec.alternatives, key=costs.__getitem__)])
+    if not fits(_plan(alts)):
+        raise Unfittable
+    longest = max(len(spec.alternatives) for spec in specs)
+    for position in range(longest):  # first alternatives of every group, then second, ...
+        for i, spec in enumerate(specs):
+            cap = spec.cap or len(spec.alternatives)
+            if position >= len(spec.alternatives) or len(alts[i]) >= cap:
+                continue
+            alternative = spec.alternatives[position]
+            if alternative in alts[i]:
+                continue
+            alts[i].append(alternative)
+            if not fits(_plan(alts)):
+                alts[i].pop()
+    return [
+        sorted(group, key=spec.alternatives.index) for group, spec in zip(alts, specs, strict=True)
+    ]
+
+
+def _plan(alts: list[list[Alternative]]) -> Plan:
+    return tuple(tuple(group) for group in alts)
 
 
 def _distribute(

@@ -308,7 +308,9 @@ def _fit(
         for slot in slots
     ]
     try:
-        fitted = fitting.split(specs, fits, cost) if fit == "split" else fitting.drop(specs, fits)
+        fitted = (
+            fitting.split(specs, fits, cost) if fit == "split" else fitting.drop(specs, fits, cost)
+        )
     except fitting.Unfittable:
         raise QueryError(
             f"{board.slug}: even the shortest search breaks its limits "

@@ -1,0 +1,154 @@
+"""The shipped term library: complete, unambiguous, and compiling on every board and mode."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+
+from sourcer.library import Layer, Library
+from sourcer.paths import shipped_dir
+from sourcer.query.boards import BOARDS
+from sourcer.query.model import AllOf, Field, Node, words
+from sourcer.query.parse import parse
+from sourcer.query.recipe import Options
+from sourcer.query.render import measure
+from sourcer.query.search import compile_searches
+from sourcer.terms import LEVELS, Term
+
+LIBRARY = Library([Layer("builtin", shipped_dir("terms"))])
+TERMS: list[Term] = LIBRARY.load_all()
+SLUGS = [t.slug for t in TERMS]
+
+
+def lookup(slug: str) -> Term | None:
+    return LIBRARY.get(slug)
+
+
+def test_size_and_categories(run):
+    data = json.loads(run("terms", "list", "--json").stdout)
+    assert len(data) >= 80
+    categories = Counter(entry["category"] for entry in data)
+    assert len(categories) >= 8
+    assert all(count >= 3 for count in categories.values()), categories
+
+
+@pytest.mark.parametrize("term", TERMS, ids=SLUGS)
+def test_each_term_is_complete(term: Term):
+    assert term.category
+    assert len(term.summary.split()) >= 30, "a summary a recruiter can learn from"
+    assert term.aliases, "how candidates write it"
+    assert term.titles.typical
+    assert len(set(term.titles.also_try) - {term.titles.typical}) >= 5
+    assert list(term.levels) == list(LEVELS)
+    for name, level in term.levels.items():
+        assert level.years, name
+        assert level.indicators, name
+        assert level.keywords, name
+    assert len(term.interview) >= 3
+    assert len({q.level for q in term.interview}) >= 2, "questions across levels"
+    assert len(term.red_flags) >= 3
+    assert term.similar or term.related
+    assert term.sources
+
+
+# names with another common meaning must carry exclusions
+AMBIGUOUS = [
+    "go",
+    "rust",
+    "swift",
+    "spring",
+    "flask",
+    "java",
+    "spark",
+    "kafka",
+    "ruby",
+    "r",
+    "dart",
+    "julia",
+    "elixir",
+    "rails",
+    "express",
+    "python",
+    "django",
+]
+
+
+@pytest.mark.parametrize("slug", AMBIGUOUS)
+def test_ambiguous_names_carry_exclusions(slug):
+    assert LIBRARY.get(slug).exclude
+
+
+@pytest.mark.parametrize(
+    ("alias", "slug"),
+    [
+        ("Postgres", "postgresql"),
+        ("k8s", "kubernetes"),
+        ("golang", "go"),
+        ("ReactJS", "react"),
+        ("JS", "javascript"),
+    ],
+)
+def test_aliases_candidates_write(alias, slug):
+    assert LIBRARY.get(alias).slug == slug
+
+
+def test_no_bare_one_letter_search_word():
+    for term in TERMS:
+        for search in compile_searches([term], Options(), list(BOARDS), lookup=lookup):
+            parsed = parse(search.query).node
+            assert parsed is not None
+            # qualifier values such as GitHub's language:c are not search words
+            singles = [text for text in words(_without_fields(parsed)) if len(text) == 1]
+            assert not singles, (term.slug, search.board, search.query)
+
+
+def _without_fields(node: Node) -> Node:
+    if isinstance(node, AllOf):
+        return AllOf(tuple(_without_fields(n) for n in node.items if not isinstance(n, Field)))
+    return node
+
+
+MODES = [
+    Options(mode="broad"),
+    Options(),
+    Options(level="junior"),
+    Options(mode="strict", level="mid"),
+    Options(mode="strict", level="senior", locations=("Berlin", "San Francisco")),
+]
+
+
+@pytest.mark.parametrize("term", TERMS, ids=SLUGS)
+def test_every_board_and_mode_within_hard_limits(term: Term):
+    for options in MODES:
+        for fit in ("split", "drop"):
+            searches = compile_searches([term], options, list(BOARDS), fit=fit, lookup=lookup)
+            assert {s.board for s in searches} == set(BOARDS)
+            for search in searches:
+                measured = measure(search.query)
+                for limit in BOARDS[search.board].hard_limits:
+                    assert measured.get(limit.metric) <= limit.value, (search.board, search.query)
+
+
+def test_go_keeps_to_the_language(run):
+    result = run("query", "go", "--board", "google")
+    assert result.exit_code == 0
+    blocks = [b for b in result.stdout.split("\n\n") if b.strip()]
+    assert blocks
+    for block in blocks:
+        query = block.splitlines()[-1]
+        assert "Golang" in query or '"Go language"' in query or '"Go programming"' in query
+        assert '-"board game"' in query and "-baduk" in query and "-weiqi" in query
+
+
+def test_java_excludes_javascript(run):
+    result = run("query", "java", "--board", "linkedin")
+    assert result.exit_code == 0
+    assert "NOT (JavaScript OR" in result.stdout
+
+
+def test_list_filters_by_category(run):
+    data = json.loads(run("terms", "list", "--category", "Programming language", "--json").stdout)
+    assert {"python", "java", "go", "rust", "csharp", "cpp"} <= {e["slug"] for e in data}
+    assert all(e["category"] == "Programming language" for e in data)
