@@ -36,6 +36,7 @@ def test_readme_has_examples():
 @pytest.mark.parametrize(("command", "expected"), EXAMPLES, ids=[c for c, _ in EXAMPLES])
 def test_readme_example(run, monkeypatch, command, expected):
     monkeypatch.setenv("COLUMNS", "88")
+    monkeypatch.chdir(REPO)  # examples name files relative to the checkout
     argv = shlex.split(command)
     assert argv[0] == "sourcer"
     result = run(*argv[1:])

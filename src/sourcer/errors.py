@@ -72,6 +72,10 @@ class MessageTooLong(SourcerError):
     """Raised when a rendered message exceeds its channel's hard limit."""
 
 
+class ConfigError(SourcerError):
+    """Raised when $SOURCER_HOME/config.yaml is invalid (the message names file and line)."""
+
+
 class MergeError(SourcerError):
     """Raised when rows of a mail-merge CSV fail validation (nothing is written)."""
 

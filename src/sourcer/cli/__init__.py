@@ -19,6 +19,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "boards": "sourcer.cli.query_cmd:boards",
     "convert": "sourcer.cli.lint_cmd:convert_cmd",
     "lint": "sourcer.cli.lint_cmd:lint_cmd",
+    "outreach": "sourcer.cli.outreach_cmd:outreach",
     "query": "sourcer.cli.query_cmd:query",
     "terms": "sourcer.cli.terms_cmd:terms",
 }

@@ -1,0 +1,151 @@
+"""The one Jinja factory: sandboxed, strict about missing values, rooted at absolute paths.
+
+Templates are shared between people, so they run in a ``SandboxedEnvironment``: a template
+reaching for ``__class__`` or similar fails with a SecurityError instead of running code.
+A missing value is an error naming the variable (``candidate.first_name is not set``) and the
+template's line, never a silent blank; templates use ``default`` where a fallback reads well.
+
+Front matter (a YAML block between ``---`` lines at the top of a template) is replaced by a
+Jinja comment of the same height, so error line numbers are the file's own.
+"""
+
+import os
+import re
+import traceback
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from jinja2 import BaseLoader, Environment, FileSystemLoader, StrictUndefined
+from jinja2.exceptions import SecurityError, TemplateNotFound, TemplateSyntaxError
+from jinja2.exceptions import TemplateError as JinjaTemplateError
+from jinja2.sandbox import SandboxedEnvironment
+from jinja2.utils import missing
+
+from sourcer.errors import TemplateError
+
+FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(\r?\n|\Z)", re.DOTALL)
+
+
+class Fields(dict[str, Any]):
+    """A mapping that knows its dotted name, so a missing key is reported by its full path."""
+
+    def __init__(self, path: str, data: Mapping[str, Any] | None = None) -> None:
+        super().__init__()
+        self.path = path
+        for key, value in (data or {}).items():
+            self[key] = fields(f"{path}.{key}", value)
+
+
+def fields(path: str, value: Any) -> Any:
+    """Wrap nested mappings (and mappings in lists) as Fields named by their path."""
+    if isinstance(value, Fields):
+        return value
+    if isinstance(value, Mapping):
+        return Fields(path, value)
+    if isinstance(value, list):
+        return [fields(f"{path}[{i}]", item) for i, item in enumerate(value)]
+    return value
+
+
+class NamedStrictUndefined(StrictUndefined):
+    """StrictUndefined whose message names the whole path: ``candidate.first_name``."""
+
+    @property
+    def _undefined_message(self) -> str:
+        name = self._undefined_name
+        owner = self._undefined_obj
+        if isinstance(owner, Fields) and isinstance(name, str):
+            return f"{owner.path}.{name} is not set"
+        if owner is missing and isinstance(name, str):
+            return f"{name} is not set"
+        return str(super()._undefined_message)
+
+
+class FrontMatterLoader(FileSystemLoader):
+    """A FileSystemLoader that hides front matter but keeps every line where it was."""
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        return hide_front_matter(source), filename, uptodate
+
+
+def hide_front_matter(source: str) -> str:
+    match = FRONT_MATTER.match(source)
+    if match is None:
+        return source
+    block = match.group(0)
+    ends_line = block.endswith("\n")
+    inside = block.count("\n") - (1 if ends_line else 0)
+    comment = "{#" + "\n" * inside + "#}" + ("\n" if ends_line else "")
+    return comment + source[match.end() :]
+
+
+def make_environment(search_path: Sequence[str], *, html: bool = False) -> SandboxedEnvironment:
+    """A sandboxed environment over absolute ``search_path`` folders (first wins).
+
+    Autoescaping is on for HTML and off for plain-text messages: escaping would turn an
+    apostrophe in a candidate's name into ``&#39;`` in a LinkedIn note.
+    """
+    loader: BaseLoader = FrontMatterLoader([os.path.abspath(p) for p in search_path])
+    return SandboxedEnvironment(
+        loader=loader,
+        undefined=NamedStrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=html,
+    )
+
+
+def render_parts(
+    environment: Environment, name: str, context: Mapping[str, Any], parts: Iterable[str]
+) -> dict[str, str]:
+    """Render the named blocks of template ``name`` (or the whole template for "body" when it
+    has no body block). Errors become one-line TemplateErrors naming the template and line."""
+    template = load_template(environment, name)
+    out: dict[str, str] = {}
+    try:
+        for part in parts:
+            if part in template.blocks:
+                block = template.blocks[part]
+                try:
+                    out[part] = "".join(block(template.new_context(dict(context))))
+                except Exception:
+                    # re-raised with the template's own line numbers, as render() does
+                    environment.handle_exception()
+            elif part == "body":
+                out[part] = template.render(context)
+    except SecurityError as err:
+        raise TemplateError(
+            f"{_where(name, template.filename, err)}: not allowed in a shared template: {err}"
+        ) from err
+    except JinjaTemplateError as err:
+        raise TemplateError(f"{_where(name, template.filename, err)}: {err.message}") from err
+    except Exception as err:  # a filter given the wrong type, and the like: still the template's
+        raise TemplateError(
+            f"{_where(name, template.filename, err)}: {type(err).__name__}: {err}"
+        ) from err
+    return out
+
+
+def load_template(environment: Environment, name: str) -> Any:
+    try:
+        return environment.get_template(name)
+    except TemplateSyntaxError as err:
+        raise TemplateError(f"{err.filename or name}:{err.lineno}: {err.message}") from err
+    except TemplateNotFound as err:
+        raise TemplateError(f"template {name!r} not found") from err
+
+
+def _where(name: str, filename: str | None, err: BaseException) -> str:
+    """``file:line`` of the template frame where ``err`` was raised (Jinja rewrites frames)."""
+    line = getattr(err, "lineno", None)
+    if line is None and filename is not None:
+        for frame in reversed(traceback.extract_tb(err.__traceback__)):
+            if frame.filename == filename:
+                line = frame.lineno
+                break
+    shown = filename or name
+    return f"{shown}:{line}" if line else shown
