@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import shutil
+import sys
+from contextlib import nullcontext
 from pathlib import Path
+from typing import Any, TextIO
 
 import click
 
@@ -270,3 +273,97 @@ def new_cmd(ctx: click.Context, slug: str, folder: Path | None, force: bool) -> 
     if shadowed is not None and shadowed.path != str(target):
         note(f"note: this overrides {shadowed.origin} term {slug!r} ({shadowed.path})")
     click.echo(str(target))
+
+
+@terms.command("import")
+@click.argument("sources", nargs=-1)
+@click.option(
+    "--from-file",
+    "list_file",
+    type=click.File("r", encoding="utf-8"),
+    help="Read sources from this file, one URL or path per line (# starts a comment).",
+)
+@click.option(
+    "--out",
+    "folder",
+    type=click.Path(file_okay=False),
+    help="Write into this folder instead of your user terms folder.",
+)
+@click.option("--slug", help="File name for the term (one source only); default: from its name.")
+@click.option("--dry-run", is_flag=True, help="Print the YAML instead of writing it.")
+@click.option("--force", is_flag=True, help="Overwrite an existing term file.")
+@click.pass_context
+def import_cmd(
+    ctx: click.Context,
+    sources: tuple[str, ...],
+    list_file: TextIO | None,
+    folder: str | None,
+    slug: str | None,
+    dry_run: bool,
+    force: bool,
+) -> None:
+    """Turn recruiter glossary pages (URLs or .html/.txt files) into term files.
+
+    Each page's sections (summary, similar systems, resume examples, typical title, also-try
+    titles, interview questions by level, level indicators with years, red flags, related
+    terms) become a term file in your terms folder. What a page cannot give (aliases, level
+    keywords, exclusions) is left empty and marked "TODO curate" in the file. Pages are
+    fetched over http or https only, with timeouts, retries and a size limit.
+
+    One failing source does not stop the others; failures are listed at the end and make the
+    exit status 1. Nothing is written for a source that fails.
+
+    \b
+    Examples:
+      sourcer terms import https://glossary.example.com/terms/haskell
+      sourcer terms import haskell.html deno.txt --out ./team-terms
+      sourcer terms import --from-file pages.txt
+      sourcer terms import page.html --dry-run
+    """
+    from sourcer.http import make_session
+    from sourcer.importer import build, write
+
+    todo = list(sources)
+    if list_file is not None:
+        for line in list_file:
+            entry = line.strip()
+            if entry and not entry.startswith("#"):
+                todo.append(entry)
+    if not todo:
+        raise click.UsageError("give at least one SOURCE (URL or file), or --from-file")
+    if slug is not None and len(todo) > 1:
+        raise click.UsageError("--slug names one term: give one source with it")
+    app = app_from(ctx)
+    target = folder or app.user_terms_dir
+    session = make_session()
+    failures: list[str] = []
+    written: list[str] = []
+    show_bar = len(todo) > 1 and sys.stderr.isatty()
+    bar: Any = (
+        click.progressbar(todo, label="Importing", file=sys.stderr)
+        if show_bar
+        else nullcontext(todo)
+    )
+    with bar as items:
+        for source in items:
+            try:
+                imported = build(source, app.library, slug=slug, session=session)
+                if dry_run:
+                    click.echo(("---\n" if len(todo) > 1 else "") + imported.yaml, nl=False)
+                    continue
+                shadowed = app.library.entries().get(imported.slug)
+                path = write(imported, target, force=force)
+                written.append(path)
+                if shadowed is not None and shadowed.path != path:
+                    note(f"note: {path} overrides {shadowed.origin} term {imported.slug!r}")
+            except SourcerError as err:
+                failures.append(str(err))
+    for path in written:
+        click.echo(path)
+    if failures:
+        for text in failures:
+            click.echo(f"failed: {text}", err=True)
+        raise SourcerError(
+            f"{len(failures)} of {len(todo)} source{'s' * (len(todo) != 1)} failed"
+            + (f"; {len(written)} imported" if written else "; nothing was written")
+        )

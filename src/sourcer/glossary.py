@@ -1,0 +1,419 @@
+"""Recruiter glossary pages: parse their sections and write a term file for curation.
+
+A glossary page explains one technology for recruiters in fixed sections: the name, "Term
+from ... industry explained for recruiters", a summary (often with "Similar systems include
+..."), "Examples in Resumes", "Typical job title", "Also try searching for", interview
+questions by level with expected answers, experience level indicators with years, red flags
+and related terms. HTML goes through BeautifulSoup (never regular expressions over HTML) down
+to lines of text; text pages are already lines; one section parser reads both.
+"""
+
+import json
+import re
+import textwrap
+from collections.abc import Callable
+from datetime import date
+from typing import NamedTuple
+
+from sourcer import __version__
+from sourcer.errors import GlossaryError
+from sourcer.typography import straighten
+
+LEVEL_NAMES = {
+    "junior": "junior",
+    "entry": "junior",
+    "mid": "mid",
+    "middle": "mid",
+    "senior": "senior",
+}
+TITLE_ENDINGS = frozenset(
+    {
+        "developer",
+        "developers",
+        "engineer",
+        "engineers",
+        "architect",
+        "architects",
+        "administrator",
+        "administrators",
+        "analyst",
+        "analysts",
+        "scientist",
+        "scientists",
+        "specialist",
+        "specialists",
+        "consultant",
+        "consultants",
+        "manager",
+        "managers",
+        "designer",
+        "designers",
+        "tester",
+        "testers",
+        "programmer",
+        "programmers",
+        "lead",
+        "dba",
+        "sre",
+        "expert",
+        "experts",
+        "researcher",
+        "researchers",
+        "officer",
+        "owner",
+    }
+)
+
+BLOCK_TAGS = [
+    *("p", "li", "ul", "ol", "dl", "dt", "dd", "div", "section", "article", "main", "table"),
+    *("tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "hr"),
+]
+_BULLET = re.compile(r"^\s*(?:[\u2022\u2023\u25e6\u2043\u2219*\-\u00b7]|\d+[.)])\s+")
+_CATEGORY = re.compile(r"^Term from (?P<industry>.+?) industry explained for recruiters\.?$", re.I)
+_TYPICAL = re.compile(r"^Typical job title:?\s*(?P<title>.*)$", re.I)
+_SIMILAR = re.compile(
+    r"Similar (?:systems|tools|technologies|frameworks|languages) include (?P<names>[^.]+)\.", re.I
+)
+_QUESTIONS_FOR = re.compile(r"^(?P<level>Junior|Entry|Mid|Middle|Senior)[- ]Level Questions$", re.I)
+_LEVEL = re.compile(
+    r"^(?P<level>Junior|Entry|Mid|Middle|Senior)(?:[- ]Level)?\s*\((?P<years>[^)]*)\)$", re.I
+)
+_YEARS = re.compile(r"(\d+)\s*(?:-|to)\s*(\d+)|(\d+)\s*\+")
+_QUESTION = re.compile(r"^Q:\s*(?P<text>.+)$", re.I)
+_ANSWER = re.compile(r"^(?:Expected )?Answer:\s*(?P<text>.+)$", re.I)
+
+#: section headings (lower case) -> the section they start
+HEADINGS: dict[str, str] = {
+    "examples in resumes": "resume",
+    "examples in resume": "resume",
+    "also try searching for": "also_try",
+    "also try searching for:": "also_try",
+    "example interview questions": "interview",
+    "interview questions": "interview",
+    "experience level indicators": "levels",
+    "red flags to watch for": "red_flags",
+    "red flags": "red_flags",
+    "related terms": "related",
+}
+#: what a page must have to count as a glossary page
+REQUIRED = ("name", "Term from ... industry explained for recruiters", "Typical job title")
+#: of these, a glossary page has at least two
+SECTIONS = {
+    "resume": "Examples in Resumes",
+    "also_try": "Also try searching for",
+    "interview": "Example Interview Questions",
+    "levels": "Experience Level Indicators",
+    "red_flags": "Red Flags to Watch For",
+}
+
+
+class Question(NamedTuple):
+    level: str
+    question: str
+    expected: str
+
+
+class Level(NamedTuple):
+    years: str
+    indicators: list[str]
+
+
+class GlossaryPage(NamedTuple):
+    """Everything a glossary page says, as plain text (straight quotes, single spaces)."""
+
+    name: str
+    industry: str
+    summary: str
+    similar: list[str]
+    resume_examples: list[str]
+    typical_title: str
+    also_try: list[str]
+    interview: list[Question]
+    levels: dict[str, Level]
+    red_flags: list[str]
+    related: list[str]
+
+
+def html_lines(html: str) -> list[str]:
+    """The visible text of an HTML page, one block per line, site chrome removed."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(
+        ["script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form"]
+    ):
+        tag.decompose()
+    root = soup.find("main") or soup.find("article") or soup.body or soup
+    # Blocks start new lines; inline elements (<strong>Q:</strong> text) stay on theirs.
+    for tag in root.find_all(BLOCK_TAGS):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
+    for tag in root.find_all("br"):
+        tag.replace_with("\n")
+    return text_lines(root.get_text())
+
+
+def text_lines(text: str) -> list[str]:
+    """Non-empty lines, straightened (curly quotes, dashes) and with single spaces."""
+    lines = []
+    for raw in straighten(text).splitlines():
+        line = " ".join(raw.split())
+        if line:
+            lines.append(line)
+    return lines
+
+
+def parse_page(lines: list[str], source: str) -> GlossaryPage:
+    """Read the sections of a glossary page; GlossaryError names what is missing."""
+    start = next((i for i, line in enumerate(lines) if _CATEGORY.match(line)), None)
+    missing: list[str] = []
+    if start is None:
+        missing.append(REQUIRED[1])
+    name = lines[start - 1] if start else ""
+    if start is not None and not name:
+        missing.append(REQUIRED[0])
+    body = lines[start + 1 :] if start is not None else lines
+    sections = _split_sections(body)
+    if not sections.get("summary"):
+        missing.append("summary")
+    if not sections.get("typical"):
+        missing.append(REQUIRED[2])
+    found = [key for key in SECTIONS if key in sections]
+    if len(found) < 2:
+        missing.extend(SECTIONS[key] for key in SECTIONS if key not in sections)
+    if missing:
+        raise GlossaryError(
+            f"{source}: not a recruiter glossary page: no {', '.join(repr(m) for m in missing)} "
+            "section" + ("s" if len(missing) > 1 else "")
+        )
+    assert start is not None
+    industry = _CATEGORY.match(lines[start]).group("industry")  # type: ignore[union-attr]
+    summary = " ".join(sections.get("summary", []))
+    similar = []
+    match = _SIMILAR.search(summary)
+    if match:
+        similar = _split_names(match.group("names"))
+    typical = _singular_title(" ".join(sections["typical"]).strip().strip('"'))
+    return GlossaryPage(
+        name=name.strip(),
+        industry=industry.strip(),
+        summary=summary,
+        similar=similar,
+        resume_examples=_items(sections.get("resume", [])),
+        typical_title=typical,
+        also_try=_titles(sections.get("also_try", [])),
+        interview=_questions(sections.get("interview", [])),
+        levels=_levels(sections.get("levels", [])),
+        red_flags=_items(sections.get("red_flags", [])),
+        related=[n for line in sections.get("related", []) for n in _split_names(line)],
+    )
+
+
+def _split_sections(lines: list[str]) -> dict[str, list[str]]:
+    sections: dict[str, list[str]] = {"summary": []}
+    current = "summary"
+    for line in lines:
+        key = HEADINGS.get(line.casefold().rstrip(":") if line.endswith(":") else line.casefold())
+        typical = _TYPICAL.match(line)
+        if typical:
+            sections["typical"] = [typical.group("title")] if typical.group("title") else []
+            current = "typical"
+        elif key is not None:
+            sections.setdefault(key, [])
+            current = key
+        elif line.casefold().startswith("where to find "):
+            current = "skip"
+        elif current == "typical" and sections["typical"]:
+            current = "skip"  # the title is one line; anything after it before a heading is chrome
+        else:
+            sections.setdefault(current, []).append(line)
+    sections.pop("skip", None)
+    return sections
+
+
+def _items(lines: list[str]) -> list[str]:
+    items: list[str] = []
+    for line in lines:
+        text = _BULLET.sub("", line).strip()
+        if text and text not in items:
+            items.append(text)
+    return items
+
+
+def _titles(lines: list[str]) -> list[str]:
+    """Titles from one line each (HTML lists) or run together on one line (text pages)."""
+    titles: list[str] = []
+    for line in _items(lines):
+        words = line.split()
+        current: list[str] = []
+        for word in words:
+            current.append(word)
+            if word.casefold().strip(",;") in TITLE_ENDINGS:
+                titles.append(" ".join(current).strip(",;"))
+                current = []
+        if current:
+            titles.append(" ".join(current).strip(",;"))
+    unique: list[str] = []
+    for title in titles:
+        if title and title.casefold() not in {t.casefold() for t in unique}:
+            unique.append(title)
+    return unique
+
+
+def _singular_title(title: str) -> str:
+    """'Flask Developers' -> 'Flask Developer' (the page names the people; a title is one)."""
+    words = title.split()
+    if words and words[-1].casefold() in TITLE_ENDINGS and words[-1].endswith("s"):
+        words[-1] = words[-1][:-1]
+    return " ".join(words)
+
+
+def _split_names(text: str) -> list[str]:
+    parts = re.split(r",\s*|\s+and\s+|\s+or\s+", text.strip().rstrip("."))
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _questions(lines: list[str]) -> list[Question]:
+    questions: list[Question] = []
+    level: str | None = None
+    question: str | None = None
+    answer: list[str] = []
+
+    def close() -> None:
+        nonlocal question, answer
+        if level and question and answer:
+            questions.append(Question(level, question, " ".join(answer)))
+        question, answer = None, []
+
+    for line in lines:
+        heading = _QUESTIONS_FOR.match(line)
+        asked = _QUESTION.match(line)
+        answered = _ANSWER.match(line)
+        if heading:
+            close()
+            level = LEVEL_NAMES[heading.group("level").casefold()]
+        elif asked:
+            close()
+            question = asked.group("text").strip()
+        elif answered and question:
+            answer = [answered.group("text").strip()]
+        elif answer:
+            answer.append(line)
+        elif question:
+            question = f"{question} {line}"
+    close()
+    return questions
+
+
+def _levels(lines: list[str]) -> dict[str, Level]:
+    levels: dict[str, Level] = {}
+    current: str | None = None
+    for line in lines:
+        match = _LEVEL.match(line)
+        if match:
+            current = LEVEL_NAMES[match.group("level").casefold()]
+            levels[current] = Level(_years(match.group("years")), [])
+        elif current is not None:
+            text = _BULLET.sub("", line).strip()
+            if text:
+                levels[current].indicators.append(text)
+    order = ("junior", "mid", "senior")
+    return {name: levels[name] for name in order if name in levels}
+
+
+def _years(text: str) -> str:
+    match = _YEARS.search(text)
+    if match is None:
+        return ""
+    if match.group(3):
+        return f"{match.group(3)}+"
+    return f"{match.group(1)}-{match.group(2)}"
+
+
+# -- the term file -------------------------------------------------------------------------
+
+
+def slugify(name: str) -> str:
+    """A file name for a term name: 'C#' -> csharp, 'C++' -> cpp, 'Node.js' -> nodejs."""
+    text = name.casefold().replace("c#", "csharp").replace("f#", "fsharp").replace("++", "pp")
+    text = text.replace(".js", "js").replace(".net", "dotnet")
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "term"
+
+
+def term_yaml(
+    page: GlossaryPage, source: str, resolve: Callable[[str], str | None], today: date | None = None
+) -> str:
+    """The term file for ``page``. Links resolve to slugs of existing terms; others, and the
+    fields a glossary page cannot give (aliases, level keywords, exclusions), are marked
+    for curation in comments."""
+
+    day = (today or date.today()).isoformat()
+    out: list[str] = [
+        f"# Imported by sourcer {__version__} from {source} on {day}.",
+        "# Curate before relying on it: the page gives no aliases, level keywords or exclusions.",
+        f"name: {_q(page.name)}",
+        f"category: {_q(page.industry)}",
+        *_folded("summary", page.summary),
+        "# TODO curate: how candidates write this skill (spellings, abbreviations, old names)",
+        "aliases: []",
+        *_links("similar", page.similar, resolve),
+        *_links("related", page.related, resolve),
+        "titles:",
+        f"  typical: {_q(page.typical_title)}",
+        *_list("also_try", page.also_try, indent="  "),
+        *_list("resume_examples", page.resume_examples),
+    ]
+    if page.levels:
+        out.append("levels:")
+        for name, level in page.levels.items():
+            out.append(f"  {name}:")
+            if level.years:
+                out.append(f"    years: {_q(level.years)}")
+            out.extend(_list("indicators", level.indicators, indent="    "))
+            out.append("    # TODO curate: searchable words that signal this level")
+            out.append("    keywords: []")
+    if page.interview:
+        out.append("interview:")
+        for question in page.interview:
+            out.append(f"  - level: {question.level}")
+            out.append(f"    question: {_q(question.question)}")
+            out.extend(_folded("expected", question.expected, indent="    "))
+    out.extend(_list("red_flags", page.red_flags))
+    out.append(
+        "# TODO curate: words that mark another meaning of the name, to keep out of searches"
+    )
+    out.append("exclude: []")
+    out.extend(_list("sources", [source]))
+    return "\n".join(out) + "\n"
+
+
+def _links(key: str, names: list[str], resolve: Callable[[str], str | None]) -> list[str]:
+    """``key: [slugs]`` for the names that are terms; a curation note for the others."""
+    slugs: list[str] = []
+    unknown: list[str] = []
+    for name in names:
+        slug = resolve(name)
+        if slug is None:
+            unknown.append(name)
+        elif slug not in slugs:
+            slugs.append(slug)
+    note = [f"# TODO curate: not in the library yet: {', '.join(unknown)}"] if unknown else []
+    return [*note, f"{key}: [{', '.join(slugs)}]"]
+
+
+def _q(text: str) -> str:
+    """A YAML scalar: a JSON string is always valid YAML, whatever the text holds."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _list(key: str, items: list[str], indent: str = "") -> list[str]:
+    if not items:
+        return [f"{indent}{key}: []"]
+    return [f"{indent}{key}:", *(f"{indent}  - {_q(item)}" for item in items)]
+
+
+def _folded(key: str, text: str, indent: str = "") -> list[str]:
+    if not text:
+        return [f'{indent}{key}: ""']
+    wrapped = textwrap.wrap(text, width=88 - len(indent) - 2, break_on_hyphens=False)
+    return [f"{indent}{key}: >-", *(f"{indent}  {line}" for line in wrapped)]

@@ -1,0 +1,167 @@
+"""The one HTTP function: fetch a page politely and safely, or say exactly why not.
+
+A ``requests`` session with a User-Agent naming sourcer, connect and read timeouts on every
+call, retries with backoff for 429 and 5xx answers through urllib3's ``Retry`` (which honours
+``Retry-After``), redirects followed by hand so that each hop must be http or https, a
+content-type check, and a body size cap enforced while the body streams in. Every error names
+the URL and the cause.
+"""
+
+from typing import NamedTuple
+from urllib.parse import urljoin, urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from sourcer import __version__
+from sourcer.errors import FetchError
+
+USER_AGENT = (
+    f"sourcer/{__version__} (recruiter glossary import; +https://pypi.org/project/sourcer/)"
+)
+TIMEOUT = (5.0, 20.0)  # connect, read (seconds)
+MAX_BYTES = 2_000_000
+MAX_REDIRECTS = 5
+RETRY_STATUSES = (429, 500, 502, 503, 504)
+TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+
+
+class Page(NamedTuple):
+    """A fetched page: where it ended up, its type and its text."""
+
+    url: str
+    content_type: str
+    text: str
+
+
+def make_session(*, retries: int = 3, backoff: float = 0.5) -> requests.Session:
+    """A session whose every request retries 429/5xx answers and connection failures."""
+    retry = Retry(
+        total=retries,
+        connect=retries,
+        read=retries,
+        status=retries,
+        backoff_factor=backoff,
+        status_forcelist=RETRY_STATUSES,
+        allowed_methods=frozenset({"GET", "HEAD"}),
+        respect_retry_after_header=True,
+        raise_on_status=False,  # the last answer is kept, and raise_for_status names it
+    )
+    session = requests.Session()
+    adapter = HTTPAdapter(max_retries=retry)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    session.headers["User-Agent"] = USER_AGENT
+    session.headers["Accept"] = "text/html, text/plain;q=0.9"
+    return session
+
+
+def check_scheme(url: str) -> None:
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in ("http", "https"):
+        shown = f"{scheme}:" if scheme else "no scheme"
+        raise FetchError(f"{url}: only http and https are fetched (this is {shown})")
+
+
+def fetch(
+    url: str,
+    *,
+    session: requests.Session | None = None,
+    timeout: tuple[float, float] = TIMEOUT,
+    max_bytes: int = MAX_BYTES,
+) -> Page:
+    """GET ``url`` and return its text; FetchError naming the URL and the cause otherwise."""
+    session = session or make_session()
+    current = url
+    for _ in range(MAX_REDIRECTS + 1):
+        check_scheme(current)
+        try:
+            response = session.get(current, timeout=timeout, stream=True, allow_redirects=False)
+        except requests.exceptions.Timeout as err:
+            raise FetchError(f"{current}: timed out ({_cause(err)})") from err
+        except requests.exceptions.ConnectionError as err:
+            raise FetchError(f"{current}: cannot connect ({_cause(err)})") from err
+        except requests.exceptions.RequestException as err:
+            raise FetchError(f"{current}: {_cause(err)}") from err
+        with response:
+            if response.is_redirect:
+                target = urljoin(current, response.headers.get("Location", ""))
+                if urlsplit(target).scheme.lower() not in ("http", "https"):
+                    raise FetchError(
+                        f"{current}: redirected to {target}; only http and https are followed"
+                    )
+                current = target
+                continue
+            try:
+                response.raise_for_status()
+            except requests.exceptions.HTTPError as err:
+                reason = response.reason or ""
+                raise FetchError(
+                    f"{current}: HTTP {response.status_code} {reason}".rstrip()
+                ) from err
+            content_type = response.headers.get("Content-Type", "")
+            media = content_type.split(";")[0].strip().lower()
+            if media not in TEXT_TYPES:
+                raise FetchError(
+                    f"{current}: content type {media or 'missing'!r} is not a web page "
+                    "(expected text/html or text/plain)"
+                )
+            body = _read_capped(response, current, max_bytes)
+            return Page(current, media, _decode(body, response, current, media))
+    raise FetchError(f"{url}: more than {MAX_REDIRECTS} redirects")
+
+
+def _read_capped(response: requests.Response, url: str, max_bytes: int) -> bytes:
+    declared = response.headers.get("Content-Length")
+    if declared and declared.isdigit() and int(declared) > max_bytes:
+        raise FetchError(f"{url}: page is {int(declared):,} bytes, over the {max_bytes:,} limit")
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        for chunk in response.iter_content(chunk_size=65536):
+            size += len(chunk)
+            if size > max_bytes:
+                raise FetchError(f"{url}: page is over the {max_bytes:,}-byte limit")
+            chunks.append(chunk)
+    except requests.exceptions.RequestException as err:
+        raise FetchError(f"{url}: the connection broke while reading ({_cause(err)})") from err
+    return b"".join(chunks)
+
+
+def _decode(body: bytes, response: requests.Response, url: str, media: str) -> str:
+    """The declared charset (HTTP header, or an HTML meta tag), else UTF-8; never a guess."""
+    charset = _charset(response.headers.get("Content-Type", ""))
+    if charset is None and media != "text/plain":
+        from bs4.dammit import EncodingDetector
+
+        declared = EncodingDetector.find_declared_encoding(body, is_html=True)
+        charset = declared or None
+    try:
+        return body.decode(charset or "utf-8")
+    except LookupError as err:
+        raise FetchError(f"{url}: unknown character set {charset!r}") from err
+    except UnicodeDecodeError as err:
+        named = f"its declared {charset}" if charset else "UTF-8, and it declares no charset"
+        raise FetchError(f"{url}: the page is not {named} (byte {err.start})") from err
+
+
+def _charset(content_type: str) -> str | None:
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "charset" and value:
+            return value.strip().strip('"').lower()
+    return None
+
+
+def _cause(err: BaseException) -> str:
+    """The innermost reason, without urllib3's long wrapping."""
+    reason = err
+    while True:
+        inner = getattr(reason, "reason", None) or (reason.args[0] if reason.args else None)
+        if isinstance(inner, BaseException) and inner is not reason:
+            reason = inner
+            continue
+        break
+    text = str(reason) or type(reason).__name__
+    return text if len(text) <= 160 else text[:157] + "..."
