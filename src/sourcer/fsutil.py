@@ -20,6 +20,13 @@ def write_atomic(target: str | os.PathLike[str], text: str, *, force: bool = Fal
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(tmp_name)
     try:
+        # mkstemp makes the file private (0600); give it the mode a new file would get, or
+        # keep the mode of the file it replaces.
+        try:
+            mode = path.stat().st_mode & 0o777
+        except FileNotFoundError:
+            mode = 0o666 & ~_umask()
+        os.chmod(fd, mode)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
             handle.flush()
@@ -30,6 +37,12 @@ def write_atomic(target: str | os.PathLike[str], text: str, *, force: bool = Fal
             _link_no_clobber(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def _link_no_clobber(tmp: Path, path: Path) -> None:

@@ -17,6 +17,7 @@ from sourcer.errors import SourcerError
 #: command name -> "module:attribute", imported on first use
 LAZY_COMMANDS: dict[str, str] = {
     "boards": "sourcer.cli.query_cmd:boards",
+    "brief": "sourcer.cli.brief_cmd:brief",
     "convert": "sourcer.cli.lint_cmd:convert_cmd",
     "lint": "sourcer.cli.lint_cmd:lint_cmd",
     "outreach": "sourcer.cli.outreach_cmd:outreach",

@@ -1,0 +1,77 @@
+"""The recruiter brief: a screening kit for one role and every board's search, on one page.
+
+The brief is data (plain dicts) rendered by Jinja templates in ``templates/brief/``: Markdown
+without escaping (it is text) and HTML with autoescaping on, so a term whose name holds
+``<script>`` renders as text and every link's href is exactly the board's URL.
+"""
+
+import os
+from collections.abc import Callable, Sequence
+from typing import Any, Literal
+
+from sourcer.jinja import make_environment, render_parts
+from sourcer.query.boards import BOARDS
+from sourcer.query.recipe import Options
+from sourcer.query.search import compile_searches
+from sourcer.terms import LEVELS, Term
+
+Format = Literal["md", "html"]
+TEMPLATES = {"md": "brief.md.j2", "html": "brief.html.j2"}
+
+
+def brief_data(
+    terms: Sequence[Term],
+    *,
+    level: str | None,
+    boards: Sequence[str],
+    site: str,
+    names: Callable[[str], str],
+    lookup: Callable[[str], Term | None],
+) -> dict[str, Any]:
+    """Everything the templates show, as plain data."""
+    searches = compile_searches(terms, Options(level=level), boards, site=site, lookup=lookup)
+    return {
+        "title": " + ".join(t.name for t in terms),
+        "level": level,
+        "terms": [_term(t, level, names) for t in terms],
+        "searches": [
+            {
+                **search.to_dict(),
+                "label": search.label,
+                "board_name": BOARDS[search.board].name,
+                "location": search.location,
+            }
+            for search in searches
+        ],
+    }
+
+
+def _term(term: Term, level: str | None, names: Callable[[str], str]) -> dict[str, Any]:
+    data = term.to_dict()
+    chosen = [level] if level else list(LEVELS)
+    data["similar_names"] = [names(slug) for slug in term.similar]
+    data["related_names"] = [names(slug) for slug in term.related]
+    data["shown_levels"] = [
+        {"name": name, **data["levels"][name]} for name in chosen if name in data["levels"]
+    ]
+    data["shown_questions"] = [
+        q for name in chosen for q in data["interview"] if q["level"] == name
+    ]
+    return data
+
+
+def render_brief(data: dict[str, Any], fmt: Format, templates_dir: str) -> str:
+    """The brief as Markdown or as one self-contained HTML page."""
+    environment = make_environment([os.path.abspath(templates_dir)], html=fmt == "html")
+    environment.filters["fence"] = fence
+    text = render_parts(environment, TEMPLATES[fmt], data, ["body"])["body"]
+    return text.rstrip("\n") + "\n"
+
+
+def fence(text: str) -> str:
+    """A Markdown code fence longer than any run of backticks inside ``text``."""
+    longest = run = 0
+    for char in text:
+        run = run + 1 if char == "`" else 0
+        longest = max(longest, run)
+    return "`" * max(3, longest + 1)

@@ -1,0 +1,122 @@
+"""``sourcer brief``: the screening kit and every search for a role, as Markdown or HTML."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from sourcer.cli.common import app_from, complete_term, note
+from sourcer.errors import QueryError, SourcerError
+from sourcer.query.boards import BOARDS, DEFAULT_SITE
+from sourcer.terms import LEVELS, Term
+
+
+@click.command("brief")
+@click.argument("terms", nargs=-1, required=True, shell_complete=complete_term)
+@click.option("--level", type=click.Choice(LEVELS), help="Show this level only (default: all).")
+@click.option(
+    "--board",
+    "-b",
+    "boards",
+    multiple=True,
+    type=click.Choice([*BOARDS, "all"]),
+    help="Boards to include (repeatable). Default: all.",
+)
+@click.option(
+    "--site",
+    default=DEFAULT_SITE,
+    show_default=True,
+    help="What the search engines X-ray (linkedin, github, stackoverflow, resumes or a domain).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "html"]),
+    help="md (Markdown, the default) or html (one self-contained page).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write to this file instead of stdout (never over an existing one without --force).",
+)
+@click.option("--force", is_flag=True, help="Overwrite the output file.")
+@click.option("--open", "open_page", is_flag=True, help="Open the HTML page in your browser.")
+@click.pass_context
+def brief(
+    ctx: click.Context,
+    terms: tuple[str, ...],
+    level: str | None,
+    boards: tuple[str, ...],
+    site: str,
+    fmt: str | None,
+    output: str | None,
+    force: bool,
+    open_page: bool,
+) -> None:
+    """A recruiter brief for TERMS: screening kit and every board's search on one page.
+
+    For each term: what it is, similar and related terms, job titles, what to look for at
+    the level, interview questions with what a good answer sounds like, red flags and resume
+    phrasing. Then one card per board (and part) with the search string, a Copy button and an
+    Open link. Markdown goes to stdout; --format html makes one self-contained page (no
+    external requests; readable on a phone and on paper).
+
+    \b
+    Examples:
+      sourcer brief flask --level senior > flask.md
+      sourcer brief flask postgresql --format html -o brief.html
+      sourcer brief django --level mid --open
+    """
+    from sourcer.brief import brief_data, render_brief
+    from sourcer.query.search import resolve_site
+
+    if open_page and fmt == "md":
+        raise click.UsageError("--open shows the HTML page; use --format html (or leave it out)")
+    chosen_format = fmt or ("html" if open_page else "md")
+    try:
+        resolve_site(site)
+    except QueryError as err:
+        raise click.BadParameter(str(err).removeprefix("--site "), param_hint="'--site'") from None
+    app = app_from(ctx)
+    library = app.library
+    loaded = [library.get(name) for name in terms]
+    entries = library.entries()
+
+    def lookup(slug: str) -> Term | None:
+        try:
+            return library.get(slug)
+        except SourcerError:
+            return None
+
+    chosen_boards = list(BOARDS) if not boards or "all" in boards else list(dict.fromkeys(boards))
+    data = brief_data(
+        loaded,
+        level=level,
+        boards=chosen_boards,
+        site=site,
+        names=lambda slug: entries[slug].name if slug in entries and entries[slug].name else slug,
+        lookup=lookup,
+    )
+    text = render_brief(data, "html" if chosen_format == "html" else "md", _templates_dir())
+
+    if output is None and open_page:
+        slug = "-".join(t.slug for t in loaded) + (f"-{level}" if level else "")
+        output = os.path.join(app.home, "briefs", f"{slug}.html")
+        force = True  # sourcer's own copy, rewritten each time
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from sourcer.fsutil import write_atomic
+
+    write_atomic(output, text, force=force)
+    note(f"wrote {output} ({len(text.encode('utf-8')):,} bytes)")
+    if open_page:
+        click.launch(os.path.abspath(output))
+
+
+def _templates_dir() -> str:
+    from sourcer.paths import shipped_dir
+
+    return os.path.join(shipped_dir("templates"), "brief")
