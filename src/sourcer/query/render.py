@@ -13,9 +13,10 @@ from sourcer.query.model import AllOf, AnyOf, Field, Node, Not, Word, clean_text
 
 OPERATOR_WORDS = frozenset({"AND", "OR", "NOT"})
 _PLAIN_WORD = re.compile(r"[^\W_]+\Z")
-_WILDCARD = re.compile(r"[^\W_]+\*\Z")
+# compiled on first use (by re's cache): only boards with * and fields need them
+_WILDCARD = r"[^\W_]+\*\Z"
 # A field value may carry these without quotes: site:linkedin.com/in, repos:>10, created:2020-01
-_PLAIN_VALUE = re.compile(r"[^\s\"():]+\Z")
+_PLAIN_VALUE = r"[^\s\"():]+\Z"
 
 
 def needs_quotes(text: str) -> bool:
@@ -65,14 +66,14 @@ def _lower(node: Node, board: Board) -> Node:
 def _render(node: Node, board: Board, parent: type | None) -> str:
     if isinstance(node, Word):
         text = clean_text(node.text)
-        if not node.quoted and "*" in board.accepts and _WILDCARD.match(text):
+        if not node.quoted and "*" in board.accepts and re.match(_WILDCARD, text):
             return text  # quotes would turn the wildcard into a literal *
         return f'"{text}"' if node.quoted or needs_quotes(text) else text
     if isinstance(node, Field):
         value = node.value
         if isinstance(value, Word):
             text = clean_text(value.text)
-            quoted = value.quoted or not _PLAIN_VALUE.match(text) or text.upper() in OPERATOR_WORDS
+            quoted = value.quoted or not re.match(_PLAIN_VALUE, text) or text.upper() in OPERATOR_WORDS
             return f'{node.name}:"{text}"' if quoted else f"{node.name}:{text}"
         return f"{node.name}:{_render(value, board, Field)}"
     if isinstance(node, Not):

@@ -22,7 +22,7 @@ Placement = Literal["any", "field", "param", "qualifier", "exclude"]
 #: when dropping for room, alternatives of lower-ranked roles go first
 ROLE_RANK = {"exclude": 0, "keywords": 1, "level": 2, "title": 3, "location": 4, "skill": 5}
 
-_DOMAIN = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+(/[^\s\"()]*)?$", re.IGNORECASE)
+_DOMAIN = r"(?i)^[a-z0-9-]+(\.[a-z0-9-]+)+(/[^\s\"()]*)?$"  # compiled when first used
 
 
 class Search(NamedTuple):
@@ -94,7 +94,7 @@ def resolve_site(site: str) -> Site:
     if site in SITES:
         return SITES[site]
     domain = re.sub(r"^https?://", "", site.strip(), flags=re.IGNORECASE).rstrip("/")
-    if not _DOMAIN.match(domain):
+    if not re.match(_DOMAIN, domain):
         raise QueryError(
             f"--site {site!r} is neither {', '.join(SITES)} nor a domain such as uk.linkedin.com/in"
         )
@@ -185,15 +185,21 @@ def assemble(
 ) -> list[Search]:
     """Fit the slots into the board's hard limits, then render every part."""
     notes = list(notes)
+    # The fitter tries many plans; each alternative's node and cost is worked out once.
+    node_of = [
+        {a: n for a in slot.group.alternatives if (n := slot.node(a)) is not None}
+        for slot in slots
+    ]
+    costs: dict[tuple[int, Alternative], float] = {}
 
     def tree(plan: Plan) -> tuple[Node, str | None]:
         items = list(before)
         exclusions: list[Node] = []
         location = None
-        for slot, chosen in zip(slots, plan, strict=True):
+        for index, (slot, chosen) in enumerate(zip(slots, plan, strict=True)):
             if not chosen:
                 continue
-            nodes: list[Node] = [n for a in chosen if (n := slot.node(a)) is not None]
+            nodes: list[Node] = [node_of[index][a] for a in chosen if a in node_of[index]]
             node: Node = nodes[0] if len(nodes) == 1 else AnyOf(tuple(nodes))
             if slot.placement == "any":
                 items.append(node)
@@ -221,11 +227,16 @@ def assemble(
     def cost(index: int, alternative: Alternative) -> float:
         if not hard:
             return 1.0
-        node = slots[index].node(alternative) or Word(alternative.text)
-        measured = measure(render(node, board))
-        # +1 word and +4 characters for the OR that joins it to its neighbours
-        extra = {"chars": 4, "words": 1, "terms": 0, "operators": 1}
-        return sum((measured.get(lim.metric) + extra[lim.metric]) / lim.value for lim in hard)
+        key = (index, alternative)
+        if key not in costs:
+            node = node_of[index].get(alternative) or Word(alternative.text)
+            measured = measure(render(node, board))
+            # +1 word and +4 characters for the OR that joins it to its neighbours
+            extra = {"chars": 4, "words": 1, "terms": 0, "operators": 1}
+            costs[key] = sum(
+                (measured.get(lim.metric) + extra[lim.metric]) / lim.value for lim in hard
+            )
+        return costs[key]
 
     if not hard and not any(slot.cap for slot in slots):
         # Nothing to fit: one part with everything (the common case, kept cheap).
