@@ -58,7 +58,9 @@ def sourcer_command() -> list[str]:
 def timed(command: Sequence[str], env: dict[str, str]) -> tuple[float, int]:
     """Wall time (s) and peak RSS (KiB) of one run of ``command``."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+    )
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -87,7 +89,9 @@ def make_library(folder: Path) -> None:
     folder.mkdir(parents=True)
     template = (Path(shipped_dir("terms")) / "flask.yaml").read_text(encoding="utf-8")
     for i in range(LIBRARY_SIZE):
-        (folder / f"tech{i:04d}.yaml").write_text(template.replace("Flask", f"Tech{i:04d}"), encoding="utf-8")
+        (folder / f"tech{i:04d}.yaml").write_text(
+            template.replace("Flask", f"Tech{i:04d}"), encoding="utf-8"
+        )
 
 
 def make_csv(path: Path) -> None:
@@ -144,8 +148,30 @@ def run(runs: int) -> list[Result]:
         lint_big = [*cmd, "--terms-dir", str(big), "terms", "lint", str(big)]
         list_big = [*cmd, "--terms-dir", str(big), "terms", "list"]
         sender = ["--set", "sender.name=Bench"]
-        one_message = [*cmd, "outreach", "render", "inmail", "--term", "flask", "--set", "first_name=Ada", *sender]
-        merge = [*cmd, "outreach", "render", "inmail", "--term", "flask", "--csv", str(people), *sender, "--format", "json"]
+        one_message = [
+            *cmd,
+            "outreach",
+            "render",
+            "inmail",
+            "--term",
+            "flask",
+            "--set",
+            "first_name=Ada",
+            *sender,
+        ]
+        merge = [
+            *cmd,
+            "outreach",
+            "render",
+            "inmail",
+            "--term",
+            "flask",
+            "--csv",
+            str(people),
+            *sender,
+            "--format",
+            "json",
+        ]
 
         for warm in (baseline, query, query_big, list_big, one_message):  # caches, page cache
             timed(warm, env)
@@ -178,12 +204,20 @@ def run(runs: int) -> list[Result]:
 
         lint_times = [timed(lint_big, env)[0] for _ in range(max(3, runs // 4))]
         value = statistics.median(lint_times)
-        results.append(Result(f"terms lint over {LIBRARY_SIZE:,} terms", value, "s", "< 3 s", value < 3))
+        results.append(
+            Result(f"terms lint over {LIBRARY_SIZE:,} terms", value, "s", "< 3 s", value < 3)
+        )
 
         list_times = [timed(list_big, env)[0] for _ in range(runs)]
         value = statistics.median(list_times)
         results.append(
-            Result(f"terms list with {LIBRARY_SIZE:,} more terms (index cached)", value, "s", "< 0.5 s", value < 0.5)
+            Result(
+                f"terms list with {LIBRARY_SIZE:,} more terms (index cached)",
+                value,
+                "s",
+                "< 0.5 s",
+                value < 0.5,
+            )
         )
 
         single, merged, peak_kib = alternate(one_message, merge, env, max(3, runs // 4))
@@ -199,12 +233,20 @@ def run(runs: int) -> list[Result]:
             )
         )
         peak_mib = peak_kib / 1024
-        results.append(Result("mail-merge peak memory (RSS)", peak_mib, "MiB", "< 100 MiB", peak_mib < 100))
+        results.append(
+            Result("mail-merge peak memory (RSS)", peak_mib, "MiB", "< 100 MiB", peak_mib < 100)
+        )
 
         loops = in_process_all_terms(max(3, runs // 4))
         value = statistics.median(loops)
         results.append(
-            Result("query --board all --json for every shipped term, one process", value, "s", "< 1 s", value < 1)
+            Result(
+                "query --board all --json for every shipped term, one process",
+                value,
+                "s",
+                "< 1 s",
+                value < 1,
+            )
         )
     return results
 
@@ -233,21 +275,27 @@ def show(value: float, unit: str) -> str:
     return f"{value:.1f} {unit}"
 
 
-def report(results: Sequence[Result], markdown: bool, runs: int, echo: Callable[[str], None] = print) -> None:
+def report(
+    results: Sequence[Result], markdown: bool, runs: int, echo: Callable[[str], None] = print
+) -> None:
     if markdown:
         echo(f"Machine: {machine()}  ")
         echo(f"Runs: {runs} per timed command (medians)\n")
         echo("| measure | median | target | result | detail |")
         echo("|---|---|---|---|---|")
         for r in results:
-            echo(f"| {r.name} | {show(r.value, r.unit)} | {r.target} | {'PASS' if r.passed else 'FAIL'} | {r.detail} |")
+            echo(
+                f"| {r.name} | {show(r.value, r.unit)} | {r.target} | {'PASS' if r.passed else 'FAIL'} | {r.detail} |"
+            )
         return
     echo(f"machine: {machine()}")
     width = max(len(r.name) for r in results)
     for r in results:
         status = "PASS" if r.passed else "FAIL"
         detail = f"  ({r.detail})" if r.detail else ""
-        echo(f"{status}  {r.name.ljust(width)}  {show(r.value, r.unit):>12}  target {r.target}{detail}")
+        echo(
+            f"{status}  {r.name.ljust(width)}  {show(r.value, r.unit):>12}  target {r.target}{detail}"
+        )
 
 
 def main() -> int:
