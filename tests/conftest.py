@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +12,18 @@ from click.testing import CliRunner, Result
 from sourcer.cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
+GOLDEN = REPO / "tests" / "golden"
+
+
+def check_golden(relative: str, text: str) -> None:
+    """Compare ``text`` with ``tests/golden/<relative>``; SOURCER_UPDATE_GOLDEN=1 rewrites
+    the file instead (review the diff before committing it)."""
+    path = GOLDEN / relative
+    if os.environ.get("SOURCER_UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"missing golden file {path}; run with SOURCER_UPDATE_GOLDEN=1"
+    assert text == path.read_text(encoding="utf-8"), f"output differs from {path}"
 
 
 @pytest.fixture(autouse=True)

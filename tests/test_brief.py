@@ -10,21 +10,10 @@ import click
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.conftest import REPO
+from tests.conftest import REPO, check_golden
 
-GOLDEN = REPO / "tests" / "golden" / "brief"
 ARTIFACTS = REPO / "tests" / "artifacts"
-UPDATE = os.environ.get("SOURCER_UPDATE_GOLDEN") == "1"
 CHROMIUM = "/usr/bin/chromium"
-
-
-def check_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if UPDATE:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"missing golden file {path}; run with SOURCER_UPDATE_GOLDEN=1"
-    assert text == path.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("level", ["junior", "mid", "senior", None])
@@ -32,7 +21,7 @@ def test_golden_markdown_for_flask(run, level):
     args = ["brief", "flask"] + (["--level", level] if level else [])
     result = run(*args)
     assert result.exit_code == 0, result.stderr
-    check_golden(f"flask-{level or 'all-levels'}.md", result.stdout)
+    check_golden(f"brief/flask-{level or 'all-levels'}.md", result.stdout)
 
 
 def test_level_filters_the_kit(run):

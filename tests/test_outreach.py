@@ -5,15 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 
 import pytest
 
 from sourcer.outreach import column_key, parse_assignments
-from tests.conftest import REPO
+from tests.conftest import REPO, check_golden
 
-GOLDEN = REPO / "tests" / "golden" / "outreach"
-UPDATE = os.environ.get("SOURCER_UPDATE_GOLDEN") == "1"
 TEMPLATES = ["connection-note", "inmail", "email", "follow-up"]
 
 SENDER = ["--set", "sender.name=Sam Lee", "--set", "sender.title=Technical Recruiter"]
@@ -36,15 +33,6 @@ FULL = [
 ]
 
 
-def check_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if UPDATE:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"missing golden file {path}; run with SOURCER_UPDATE_GOLDEN=1"
-    assert text == path.read_text(encoding="utf-8")
-
-
 def write_csv(path, rows, *, bom=False):
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
@@ -59,7 +47,7 @@ def write_csv(path, rows, *, bom=False):
 def test_golden_with_everything_set(run, name):
     result = run("outreach", "render", name, *FULL, "--tier", "premium")
     assert result.exit_code == 0, result.stderr
-    check_golden(f"{name}-full.txt", result.stdout)
+    check_golden(f"outreach/{name}-full.txt", result.stdout)
 
 
 @pytest.mark.parametrize("name", TEMPLATES)
@@ -67,7 +55,7 @@ def test_golden_with_only_the_sender(run, name):
     """The fallbacks read well when nothing but the sender is known."""
     result = run("outreach", "render", name, "--set", "sender.name=Sam Lee")
     assert result.exit_code == 0, result.stderr
-    check_golden(f"{name}-minimal.txt", result.stdout)
+    check_golden(f"outreach/{name}-minimal.txt", result.stdout)
 
 
 def test_every_shipped_template_is_listed(run):

@@ -21,19 +21,7 @@ from sourcer.query.render import measure, render, word
 from sourcer.query.search import compile_board, compile_searches
 from sourcer.query.urls import build_url, parse_url
 from sourcer.terms import Term, Titles
-from tests.conftest import REPO, minimal_term
-
-GOLDEN = REPO / "tests" / "golden" / "query"
-UPDATE = os.environ.get("SOURCER_UPDATE_GOLDEN") == "1"
-
-
-def check_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if UPDATE:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"missing golden file {path}; run with SOURCER_UPDATE_GOLDEN=1"
-    assert text == path.read_text(encoding="utf-8"), f"output differs from {path}"
+from tests.conftest import check_golden, minimal_term
 
 
 def library() -> Library:
@@ -79,14 +67,14 @@ def test_golden_json_every_board(run, name, terms, args):
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert {entry["board"] for entry in data} == set(BOARDS)
-    check_golden(f"{name}.json", result.stdout)
+    check_golden(f"query/{name}.json", result.stdout)
 
 
 def test_golden_text_every_board(run):
     result = run("query", "flask", "--board", "all", "--level", "senior")
     assert result.exit_code == 0
-    check_golden("flask-senior-all.txt", result.stdout)
-    check_golden("flask-senior-all.stderr.txt", result.stderr)
+    check_golden("query/flask-senior-all.txt", result.stdout)
+    check_golden("query/flask-senior-all.stderr.txt", result.stderr)
 
 
 # -- the CLI -------------------------------------------------------------------------------

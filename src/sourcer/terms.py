@@ -45,9 +45,6 @@ class Titles(NamedTuple):
     typical: str
     also_try: tuple[str, ...] = ()
 
-    def all(self) -> tuple[str, ...]:
-        return (self.typical, *self.also_try)
-
 
 class Level(NamedTuple):
     """What marks one seniority level: years, what to look for, and searchable keywords."""
@@ -86,11 +83,6 @@ class Term(NamedTuple):
     path: str = ""
     #: line of each key, dotted ("aliases", "titles.also_try", "levels.senior.keywords")
     lines: Mapping[str, int] = {}
-
-    @property
-    def search_names(self) -> tuple[str, ...]:
-        """The name followed by every alias: what candidates write for this skill."""
-        return (self.name, *self.aliases)
 
     def where(self, key: str) -> str:
         """``path:line (key)`` for explaining where a part of a search came from."""

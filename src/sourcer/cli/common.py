@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from sourcer.library import Layer, Library
 from sourcer.paths import shipped_dir
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 def sourcer_home() -> str:

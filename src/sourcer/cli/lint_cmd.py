@@ -9,7 +9,7 @@ from typing import Literal, TextIO
 import click
 
 from sourcer.cli.common import echo_json, json_option, note, style
-from sourcer.cli.query_cmd import BOARD_CHOICES, _report_warnings, _text
+from sourcer.cli.query_cmd import BOARD_CHOICES, report_warnings, searches_text
 from sourcer.errors import SourcerError
 from sourcer.query.boards import BOARDS
 from sourcer.query.lint import Linted, convert, lint
@@ -169,7 +169,7 @@ def convert_cmd(
         click.echo(_format("", diagnostic), err=True)
     if not result.searches:
         raise SourcerError(f"nothing in {string!r} can be searched on {target}")
-    _report_warnings(result.searches)
+    report_warnings(result.searches)
     if as_json:
         echo_json([s.to_dict() for s in result.searches])
     elif urls_only:
@@ -178,4 +178,4 @@ def convert_cmd(
             raise SourcerError(f"{target} has no links; paste the string instead")
         click.echo("\n".join(urls))
     else:
-        click.echo(_text(result.searches))
+        click.echo(searches_text(result.searches))

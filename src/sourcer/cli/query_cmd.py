@@ -154,7 +154,7 @@ def query(
     )
     if explain:
         _explain(build_recipe(loaded, options), searches)
-    _report_warnings(searches)
+    report_warnings(searches)
 
     if as_json:
         import json
@@ -163,7 +163,7 @@ def query(
     elif urls_only:
         output = _urls_text(searches)
     else:
-        output = _text(searches)
+        output = searches_text(searches)
     if output:
         click.echo(output)
     if copy:
@@ -182,7 +182,7 @@ def _board_list(boards: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(boards))  # keep order, drop repeats
 
 
-def _text(searches: Sequence[Search]) -> str:
+def searches_text(searches: Sequence[Search]) -> str:
     if len(searches) == 1:
         return searches[0].query
     blocks = []
@@ -201,7 +201,7 @@ def _urls_text(searches: Sequence[Search]) -> str:
     return "\n".join(s.url for s in searches if s.url)
 
 
-def _report_warnings(searches: Sequence[Search]) -> None:
+def report_warnings(searches: Sequence[Search]) -> None:
     """Each warning once per board, on stderr."""
     seen: set[tuple[str, str]] = set()
     for search in searches:

@@ -443,7 +443,3 @@ SITES: dict[str, Site] = {
     )
 }
 DEFAULT_SITE = "linkedin"
-
-
-def board_names() -> list[str]:
-    return list(BOARDS)

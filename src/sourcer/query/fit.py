@@ -101,10 +101,10 @@ def split(specs: Sequence[SlotSpec], fits: Fits, cost: Cost) -> Fitted:
         for spread in (False, True):
             plans = _distribute(specs, alts, k, cost, spread)
             if plans is not None and all(fits(plan) for plan in plans):
-                return Fitted(_unique(plans), dropped)
+                return Fitted(list(dict.fromkeys(plans)), dropped)
     # 4. Always possible after step 2: each alternative beside the cheapest of the rest.
     plans = [skeleton((i, a)) for i in positive for a in alts[i]]
-    return Fitted(_unique(plans), dropped)
+    return Fitted(list(dict.fromkeys(plans)), dropped)
 
 
 def drop(specs: Sequence[SlotSpec], fits: Fits, cost: Cost) -> Fitted:
@@ -207,11 +207,3 @@ def _distribute(
                 parts[p].append(tuple(sorted(chunks[c], key=group.index)))
                 part_cost[p] += chunk_cost[c]
     return [tuple(part) for part in parts]
-
-
-def _unique(plans: list[Plan]) -> list[Plan]:
-    seen: list[Plan] = []
-    for plan in plans:
-        if plan not in seen:
-            seen.append(plan)
-    return seen

@@ -16,7 +16,7 @@ from sourcer.query.model import AllOf, AnyOf, Field, Node, Not, Word, normalise
 from sourcer.query.parse import Diagnostic, Parsed, Token, parse
 from sourcer.query.recipe import Alternative, Group
 from sourcer.query.render import measure, render
-from sourcer.query.search import Search, _Slot, assemble
+from sourcer.query.search import Search, Slot, assemble
 
 #: fields the engines understand, and what becomes of them on a board without them
 FIELD_FALLBACK: dict[str, Literal["keywords", "drop"]] = {
@@ -76,7 +76,7 @@ def lint(text: str, board: Board, fit: Literal["split", "drop"] = "split") -> Li
                 )
             )
     diagnostics.sort(key=lambda d: (d.column, d.code))
-    return Linted(text, _unique(diagnostics), fixed)
+    return Linted(text, list(dict.fromkeys(diagnostics)), fixed)
 
 
 def convert(
@@ -93,7 +93,7 @@ def convert(
         raise QueryError(f"cannot convert for {target.slug}: {err}") from err
     if not searches:  # otherwise every note travels with the searches, as their warnings
         diagnostics.extend(Diagnostic("not-converted", 1, note, "", "warning") for note in notes)
-    return Converted(sorted(_unique(diagnostics), key=lambda d: d.column), searches)
+    return Converted(sorted(list(dict.fromkeys(diagnostics)), key=lambda d: d.column), searches)
 
 
 # -- checks --------------------------------------------------------------------------------
@@ -247,14 +247,6 @@ def _limits(text: str, board: Board) -> Iterator[Diagnostic]:
             )
 
 
-def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    seen: list[Diagnostic] = []
-    for diagnostic in diagnostics:
-        if diagnostic not in seen:
-            seen.append(diagnostic)
-    return seen
-
-
 # -- repair and render ---------------------------------------------------------------------
 
 
@@ -324,21 +316,21 @@ def assemble_tree(
     fit and render them, exactly as it does for searches built from terms."""
     top = tree.items if isinstance(tree, AllOf) else (tree,)
     fixed: list[Node] = []
-    slots: list[_Slot] = []
+    slots: list[Slot] = []
     exclusions: dict[str, Node] = {}
     for item in top:
         if isinstance(item, AnyOf):
             nodes = {_key(child, board): child for child in item.items}
             alternatives = tuple(Alternative(text, "input") for text in nodes)
             cap = 0 if board.or_op else 1
-            slots.append(_Slot(Group("skill", "alternatives", alternatives), "any", cap, nodes))
+            slots.append(Slot(Group("skill", "alternatives", alternatives), "any", cap, nodes))
         elif isinstance(item, Not):
             exclusions[_key(item.item, board)] = item.item
         else:
             fixed.append(item)
     if exclusions:
         alternatives = tuple(Alternative(text, "input") for text in exclusions)
-        slots.append(_Slot(Group("exclude", "exclude", alternatives), "exclude", 0, exclusions))
+        slots.append(Slot(Group("exclude", "exclude", alternatives), "exclude", 0, exclusions))
     return assemble(board, slots, before=fixed, notes=notes, fit=fit)
 
 

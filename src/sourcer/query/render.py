@@ -73,7 +73,9 @@ def _render(node: Node, board: Board, parent: type | None) -> str:
         value = node.value
         if isinstance(value, Word):
             text = clean_text(value.text)
-            quoted = value.quoted or not re.match(_PLAIN_VALUE, text) or text.upper() in OPERATOR_WORDS
+            quoted = (
+                value.quoted or not re.match(_PLAIN_VALUE, text) or text.upper() in OPERATOR_WORDS
+            )
             return f'{node.name}:"{text}"' if quoted else f"{node.name}:{text}"
         return f"{node.name}:{_render(value, board, Field)}"
     if isinstance(node, Not):

@@ -76,7 +76,9 @@ class Search(NamedTuple):
         }
 
 
-class _Slot(NamedTuple):
+class Slot(NamedTuple):
+    """A group as one board places it: where it goes and how many alternatives per part."""
+
     group: Group
     placement: Placement
     cap: int
@@ -155,7 +157,7 @@ def compile_board(
     if board.language_qualifier and language:
         after.append(Field(board.language_qualifier, Word(github_language_value(language))))
 
-    slots: list[_Slot] = []
+    slots: list[Slot] = []
     left_out: dict[str, list[str]] = {}
     for group in groups:
         placement, reason = _placement(group, board, titles_ok)
@@ -166,7 +168,7 @@ def compile_board(
         one_each = placement in ("param", "qualifier") or (
             not board.or_op and placement in ("any", "field")
         )
-        slots.append(_Slot(group, placement, 1 if one_each else 0))
+        slots.append(Slot(group, placement, 1 if one_each else 0))
     notes.extend(f"{' and '.join(labels)} left out: {why}" for why, labels in left_out.items())
     if not any(slot.group.role == "skill" for slot in slots):
         raise QueryError("nothing to search for")
@@ -175,7 +177,7 @@ def compile_board(
 
 def assemble(
     board: Board,
-    slots: Sequence[_Slot],
+    slots: Sequence[Slot],
     *,
     before: Sequence[Node] = (),
     after: Sequence[Node] = (),
@@ -187,8 +189,7 @@ def assemble(
     notes = list(notes)
     # The fitter tries many plans; each alternative's node and cost is worked out once.
     node_of = [
-        {a: n for a in slot.group.alternatives if (n := slot.node(a)) is not None}
-        for slot in slots
+        {a: n for a in slot.group.alternatives if (n := slot.node(a)) is not None} for slot in slots
     ]
     costs: dict[tuple[int, Alternative], float] = {}
 
@@ -300,7 +301,7 @@ def _with_site_exclusions(groups: list[Group], target: Site) -> list[Group]:
 
 
 def _fit(
-    slots: Sequence[_Slot],
+    slots: Sequence[Slot],
     fit: Literal["split", "drop"],
     fits: Callable[[Plan], bool],
     cost: Callable[[int, Alternative], float],
