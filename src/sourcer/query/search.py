@@ -247,14 +247,9 @@ def assemble(
         fitted_plans, fitted_dropped = _fit(slots, fit, fits, cost, hard, board)
     dropped = tuple(f"{slots[i].group.label}: {a.text}" for i, a in fitted_dropped)
     if dropped:
-        reason = f"to keep within {_limits_text(hard)}" if hard else "one per search"
-        if any(slots[i].cap == 1 for i, _ in fitted_dropped) and fit == "drop":
-            reason = f"{board.name} takes one per search" + (f", and {reason}" if hard else "")
-        notes.append(
-            f"left out {reason} (use --fit split to keep them): " + "; ".join(dropped)
-            if fit == "drop"
-            else f"left out {reason}: " + "; ".join(dropped)
-        )
+        why = f"to keep within {_limits_text(hard)}" if hard else "one of each per search"
+        hint = " (--fit split keeps them, in more parts)" if fit == "drop" else ""
+        notes.append(f"left out {why}{hint}: " + "; ".join(dropped))
 
     plans = sorted(
         fitted_plans,
