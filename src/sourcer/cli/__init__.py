@@ -72,15 +72,20 @@ def cli(ctx: click.Context, terms_dirs: tuple[str, ...]) -> None:
 
     sourcer keeps a library of technology terms (what a skill is called, which titles its
     people hold, what marks a junior or a senior) and builds from it search strings each site
-    accepts.
+    accepts, outreach messages and screening briefs. It builds strings and links; it never
+    searches or automates any site for you.
 
     \b
     Examples:
-      sourcer terms show flask
-      sourcer terms list --json
-      sourcer --terms-dir ./team-terms terms lint
+      sourcer query flask --level senior --board linkedin
+      sourcer query flask postgres --board google --url
+      sourcer lint --fix '"Flask" and (python OR django' --board linkedin
+      sourcer brief flask --level senior --format html -o brief.html
+      sourcer outreach render inmail --term flask --csv people.csv --out messages/
+      sourcer terms show postgres
 
-    Your own terms go in the folder printed by 'sourcer terms path' (or $SOURCER_HOME/terms).
+    Your own terms go in the folder printed by 'sourcer terms path' (or $SOURCER_HOME/terms);
+    settings in $SOURCER_HOME/config.yaml. Completion: see the README (bash, zsh, fish).
     """
     ctx.obj = App(terms_dirs=terms_dirs)
 
