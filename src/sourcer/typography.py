@@ -48,6 +48,8 @@ class Typo(NamedTuple):
 
 def find_typography(text: str) -> list[Typo]:
     """Return every curly quote, dash or non-breaking space in ``text``, in order."""
+    if text.isascii():  # the usual case, and much faster than looking at every character
+        return []
     return [
         Typo(position, char, *_TYPOGRAPHY[char])
         for position, char in enumerate(text)
