@@ -67,3 +67,13 @@ def test_python_dash_m_runs(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout == f"sourcer {__version__}\n"
+
+
+def test_unwritable_output_is_a_one_line_error(run, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    target = blocker / "brief.md"
+    result = run("brief", "flask", "-o", str(target))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {target}: cannot write it (")
+    assert "Traceback" not in result.output

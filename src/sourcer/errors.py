@@ -56,6 +56,10 @@ class FileExists(SourcerError):
         super().__init__(f"{path} already exists; use --force to overwrite it")
 
 
+class WriteError(SourcerError):
+    """Raised when a file cannot be written (no such folder, no permission, disk full)."""
+
+
 class QueryError(SourcerError):
     """Raised when a search cannot be built as asked (bad option values, nothing to search)."""
 

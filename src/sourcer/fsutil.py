@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from sourcer.errors import FileExists
+from sourcer.errors import FileExists, WriteError
 
 
 def write_atomic(target: str | os.PathLike[str], text: str, *, force: bool = False) -> None:
@@ -14,8 +14,18 @@ def write_atomic(target: str | os.PathLike[str], text: str, *, force: bool = Fal
 
     Without ``force`` an existing file is left alone and FileExists is raised; the check and
     the write are one step (a hard link cannot replace a file), so no race can clobber it.
+    Any other failure is a WriteError naming the file and the reason.
     """
     path = Path(target)
+    try:
+        _write(path, text, force)
+    except OSError as err:
+        reason = err.strerror or str(err)
+        where = err.filename if isinstance(err.filename, str) and err.filename else str(path)
+        raise WriteError(f"{path}: cannot write it ({reason}: {where})") from err
+
+
+def _write(path: Path, text: str, force: bool) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(tmp_name)

@@ -10,7 +10,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
-from sourcer.errors import Problem, UnknownTermError
+from sourcer.errors import Problem, UnknownTermError, WriteError
 from sourcer.terms import SLUG_RE, Term, check_term_file, read_term, slug_of
 
 _INDEX_VERSION = 1
@@ -317,5 +317,5 @@ def _write_cache(path: str, data: dict[str, Any]) -> None:
 
     from sourcer.fsutil import write_atomic
 
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(WriteError):
         write_atomic(path, json.dumps(data, separators=(",", ":")), force=True)
