@@ -10,7 +10,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
-from sourcer.errors import Problem, UnknownTermError, WriteError
+from sourcer.errors import Problem, SourcerError, UnknownTermError, WriteError
 from sourcer.terms import SLUG_RE, Term, check_term_file, read_term, slug_of
 
 _INDEX_VERSION = 1
@@ -62,6 +62,8 @@ def term_files(folder: str) -> Iterator[str]:
         )
     except (FileNotFoundError, NotADirectoryError):
         return
+    except OSError as err:
+        raise SourcerError(f"{folder}: cannot read the folder ({err.strerror or err})") from err
     for name in names:
         yield os.path.join(folder, name)
 
