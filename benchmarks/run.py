@@ -104,7 +104,6 @@ def make_csv(path: Path) -> None:
 
 def in_process_all_terms(runs: int) -> list[float]:
     """`sourcer query TERM --board all --json` for every shipped term, in one process."""
-    from sourcer.errors import SourcerError
     from sourcer.library import Layer, Library
     from sourcer.query.boards import BOARDS
     from sourcer.query.recipe import Options
@@ -114,16 +113,9 @@ def in_process_all_terms(runs: int) -> list[float]:
     for _ in range(runs):
         start = time.perf_counter()
         library = Library([Layer("builtin", shipped_dir("terms"))])
-
-        def lookup(slug: str, library: Library = library) -> object:
-            try:
-                return library.get(slug)
-            except SourcerError:
-                return None
-
         for entry in library.entries().values():
             term = library.get(entry.slug)
-            searches = compile_searches([term], Options(), list(BOARDS), lookup=lookup)  # type: ignore[arg-type]
+            searches = compile_searches([term], Options(), list(BOARDS), lookup=library.find)
             json.dumps([s.to_dict() for s in searches])
         times.append(time.perf_counter() - start)
     return times

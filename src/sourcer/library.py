@@ -88,6 +88,18 @@ class Library:
         entry = self.resolve(query)
         return read_term(entry.path, entry.origin)
 
+    def find(self, query: str) -> Term | None:
+        """Like :meth:`get`, but None for a missing or invalid term (for optional links)."""
+        try:
+            return self.get(query)
+        except SourcerError:
+            return None
+
+    def name_of(self, slug: str) -> str:
+        """The name of the term ``slug``, or the slug itself if there is no such term."""
+        entry = self.entries().get(slug)
+        return entry.name if entry is not None and entry.name else slug
+
     def _find_by_slug(self, slug: str) -> tuple[Layer, str] | None:
         # The common case reads one file: the top-most layer holding <slug>.yaml wins.
         if not SLUG_RE.match(slug):

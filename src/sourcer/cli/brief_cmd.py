@@ -7,9 +7,9 @@ import os
 import click
 
 from sourcer.cli.common import app_from, complete_term, note
-from sourcer.errors import QueryError, SourcerError
+from sourcer.cli.query_cmd import board_list, check_site
 from sourcer.query.boards import BOARDS, DEFAULT_SITE
-from sourcer.terms import LEVELS, Term
+from sourcer.terms import LEVELS
 
 
 @click.command("brief")
@@ -27,6 +27,7 @@ from sourcer.terms import LEVELS, Term
     "--site",
     default=DEFAULT_SITE,
     show_default=True,
+    callback=check_site,
     help="What the search engines X-ray (linkedin, github, stackoverflow, resumes or a domain).",
 )
 @click.option(
@@ -70,34 +71,20 @@ def brief(
       sourcer brief django --level mid --open
     """
     from sourcer.brief import brief_data, render_brief
-    from sourcer.query.search import resolve_site
 
     if open_page and fmt == "md":
         raise click.UsageError("--open shows the HTML page; use --format html (or leave it out)")
     chosen_format = fmt or ("html" if open_page else "md")
-    try:
-        resolve_site(site)
-    except QueryError as err:
-        raise click.BadParameter(str(err).removeprefix("--site "), param_hint="'--site'") from None
     app = app_from(ctx)
     library = app.library
     loaded = [library.get(name) for name in terms]
-    entries = library.entries()
-
-    def lookup(slug: str) -> Term | None:
-        try:
-            return library.get(slug)
-        except SourcerError:
-            return None
-
-    chosen_boards = list(BOARDS) if not boards or "all" in boards else list(dict.fromkeys(boards))
     data = brief_data(
         loaded,
         level=level,
-        boards=chosen_boards,
+        boards=board_list(boards, default=list(BOARDS)),
         site=site,
-        names=lambda slug: entries[slug].name if slug in entries and entries[slug].name else slug,
-        lookup=lookup,
+        names=library.name_of,
+        lookup=library.find,
     )
     text = render_brief(data, "html" if chosen_format == "html" else "md", _templates_dir())
 

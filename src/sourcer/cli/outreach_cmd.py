@@ -198,7 +198,9 @@ def render_cmd(
             values.setdefault(key, default)
     defaults: dict[str, Any] = values.pop("candidate", {})
     term = app.library.get(term_name) if term_name else None
-    names = _term_names(app, term)
+    names = (
+        {slug: app.library.name_of(slug) for slug in (*term.similar, *term.related)} if term else {}
+    )
     templates = _templates(ctx)
     template = templates.get(name)
     chosen_tier = tier or config.tier or "free"
@@ -259,18 +261,6 @@ def render_cmd(
             _write_files(spool, out_dir, force)
         else:
             _print(spool, fmt, columns)
-
-
-def _term_names(app: Any, term: Any) -> dict[str, str]:
-    """Names of the terms a term links to (a link to a missing term keeps its slug)."""
-    if term is None:
-        return {}
-    entries = app.library.entries()
-    return {
-        slug: entries[slug].name
-        for slug in (*term.similar, *term.related)
-        if slug in entries and entries[slug].name
-    }
 
 
 class _CountBlank:

@@ -12,16 +12,17 @@ from typing import Any
 import click
 
 from sourcer.cli.common import app_from, complete_term, echo_json, json_option, note, warn
-from sourcer.errors import ClipboardError, QueryError, SourcerError
+from sourcer.errors import ClipboardError, QueryError
 from sourcer.query.boards import BOARDS, DEFAULT_SITE, SITES, Board
 from sourcer.query.recipe import MODES, Options, Recipe, build_recipe
 from sourcer.query.search import Search, compile_searches, resolve_site
-from sourcer.terms import LEVELS, Term
+from sourcer.terms import LEVELS
 
 BOARD_CHOICES = [*BOARDS, "all"]
 
 
-def _check_site(ctx: click.Context, param: click.Parameter, value: str) -> str:
+def check_site(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """Option callback: --site must be a preset or a domain (a usage error otherwise)."""
     try:
         resolve_site(value)
     except QueryError as err:
@@ -60,7 +61,7 @@ def _check_site(ctx: click.Context, param: click.Parameter, value: str) -> str:
 @click.option(
     "--site",
     default=DEFAULT_SITE,
-    callback=_check_site,
+    callback=check_site,
     show_default=True,
     metavar="|".join(SITES) + "|DOMAIN",
     help="What Google, Bing, DuckDuckGo and Brave search (X-ray).",
@@ -124,14 +125,7 @@ def query(
     app = app_from(ctx)
     library = app.library
     loaded = [library.get(name) for name in terms]
-
-    def lookup(slug: str) -> Term | None:
-        try:
-            return library.get(slug)
-        except SourcerError:
-            return None
-
-    board_slugs = _board_list(boards)
+    board_slugs = board_list(boards, default=["linkedin"])
     if site != DEFAULT_SITE and not any(BOARDS[b].xray for b in board_slugs):
         warn(
             f"--site applies to google, bing, duckduckgo and brave only; ignored for {', '.join(board_slugs)}"
@@ -150,7 +144,7 @@ def query(
         board_slugs,
         site=site,
         fit="drop" if fit == "drop" else "split",
-        lookup=lookup,
+        lookup=library.find,
     )
     if explain:
         _explain(build_recipe(loaded, options), searches)
@@ -174,9 +168,10 @@ def query(
                 click.launch(search.url)
 
 
-def _board_list(boards: Sequence[str]) -> list[str]:
+def board_list(boards: Sequence[str], default: Sequence[str]) -> list[str]:
+    """Board slugs from repeated --board options: 'all' means every board."""
     if not boards:
-        return ["linkedin"]
+        return list(default)
     if "all" in boards:
         return list(BOARDS)
     return list(dict.fromkeys(boards))  # keep order, drop repeats
