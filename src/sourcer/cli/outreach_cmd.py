@@ -223,11 +223,11 @@ def render_cmd(
         else:
             rows = _CountBlank(read_rows(csv_path))
             failures: list[tuple[int, str]] = []
-            total = _count_rows(csv_path)
-            show_bar = total >= PROGRESS_FROM and sys.stderr.isatty()
+            # Counting rows reads the file once more: only worth it for a bar someone sees.
+            total = _count_rows(csv_path) if sys.stderr.isatty() else 0
             bar_context: Any = (
                 click.progressbar(length=total, label="Rendering", file=sys.stderr)
-                if show_bar
+                if total >= PROGRESS_FROM
                 else nullcontext()
             )
             with bar_context as bar:
