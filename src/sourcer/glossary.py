@@ -82,12 +82,11 @@ _YEARS = re.compile(r"(\d+)\s*(?:-|to)\s*(\d+)|(\d+)\s*\+")
 _QUESTION = re.compile(r"^Q:\s*(?P<text>.+)$", re.I)
 _ANSWER = re.compile(r"^(?:Expected )?Answer:\s*(?P<text>.+)$", re.I)
 
-#: section headings (lower case) -> the section they start
+#: section headings (lower case, without a trailing colon) -> the section they start
 HEADINGS: dict[str, str] = {
     "examples in resumes": "resume",
     "examples in resume": "resume",
     "also try searching for": "also_try",
-    "also try searching for:": "also_try",
     "example interview questions": "interview",
     "interview questions": "interview",
     "experience level indicators": "levels",
@@ -213,7 +212,7 @@ def _split_sections(lines: list[str]) -> dict[str, list[str]]:
     sections: dict[str, list[str]] = {"summary": []}
     current = "summary"
     for line in lines:
-        key = HEADINGS.get(line.casefold().rstrip(":") if line.endswith(":") else line.casefold())
+        key = HEADINGS.get(line.casefold().rstrip(":"))
         typical = _TYPICAL.match(line)
         if typical:
             sections["typical"] = [typical.group("title")] if typical.group("title") else []
