@@ -186,8 +186,9 @@ def check_corpus(
 ) -> list[str]:
     """Problems with the corpus: record shape, labels, coverage of every term and decoys.
 
-    ``terms`` maps each library slug to its searchable names (name and aliases). A decoy must
-    contain one of those names for a term the person is not a relevant engineer for.
+    ``terms`` maps each library slug to its searchable names (name and aliases). A decoy
+    counts towards the share only when it holds one of those names, word for word, for a term
+    the person is not a relevant engineer for.
     """
     problems: list[str] = []
     seen: set[str] = set()
@@ -217,13 +218,10 @@ def check_corpus(
                 if slug in counts:
                     level = labels.get("level", "none")
                     counts[slug][level] = counts[slug].get(level, 0) + 1
-        if record.get("kind") == "decoy":
+        # A decoy counts when it holds, word for word, a term's name it is not relevant for
+        # ("hip flasks" is a decoy for a search engine that stems, not for this evaluator).
+        if record.get("kind") == "decoy" and decoy_terms(make_profile(record), terms):
             decoys += 1
-            profile = make_profile(record)
-            if not decoy_terms(profile, terms):
-                problems.append(
-                    f"{where}: a decoy must contain a term's name it is not relevant for"
-                )
     for slug, by_level in counts.items():
         total = sum(by_level.values())
         short = [level for level in ("junior", "mid", "senior") if not by_level.get(level)]
@@ -234,7 +232,10 @@ def check_corpus(
                 + f" (needs {per_term}+ across junior, mid and senior)"
             )
     if records and decoys / len(records) < decoy_share:
-        problems.append(f"decoys are {decoys / len(records):.0%} of the corpus (needs 30%+)")
+        problems.append(
+            f"decoys holding a term's name are {decoys / len(records):.0%} of the corpus "
+            f"(needs {decoy_share:.0%}+)"
+        )
     return problems
 
 
@@ -829,6 +830,62 @@ def run(
     return results
 
 
+def pair_coverage(slugs: Sequence[str], boards: Sequence[str]) -> dict[str, dict[str, float]]:
+    """Combination coverage per board for two-skill searches: each term with each of the
+    first two of its related terms, balanced, at no level and at senior."""
+    from sourcer.library import Layer, Library
+    from sourcer.paths import shipped_dir
+    from sourcer.query.boards import BOARDS as BOARD_TABLE
+    from sourcer.query.recipe import Options, build_recipe
+    from sourcer.query.search import compile_board
+
+    library = Library([Layer("builtin", shipped_dir("terms"))])
+    pairs = []
+    for slug in slugs:
+        term = library.get(slug)
+        pairs.extend((term, library.get(other)) for other in term.related[:2])
+    out: dict[str, dict[str, float]] = {}
+    for board in boards:
+        coverages, parts = [], []
+        for pair in pairs:
+            for level in (None, "senior"):
+                recipe = build_recipe(list(pair), Options(level=level))
+                searches = compile_board(recipe, BOARD_TABLE[board])
+                parts.append(len(searches))
+                if len(searches) > 1:
+                    coverage, _ = combination_coverage(
+                        [s.query for s in searches], kept_groups(recipe, searches), board
+                    )
+                    coverages.append(coverage)
+        out[board] = {
+            "searches": len(parts),
+            "split": len(coverages),
+            "parts": statistics.fmean(parts) if parts else 0.0,
+            "coverage": statistics.fmean(coverages) if coverages else 1.0,
+        }
+    return out
+
+
+def board_coverage(results: Mapping[Row, Sequence[TermResult]]) -> dict[str, dict[str, float]]:
+    """Combination coverage per board over every single-term search of the table."""
+    out: dict[str, dict[str, float]] = {}
+    for row, items in results.items():
+        entry = out.setdefault(row.board, {"searches": 0, "split": 0, "covered": 0.0})
+        entry["searches"] += len(items)
+        for r in items:
+            if r.parts > 1:
+                entry["split"] += 1
+                entry["covered"] += r.coverage
+    return {
+        board: {
+            "searches": e["searches"],
+            "split": e["split"],
+            "coverage": e["covered"] / e["split"] if e["split"] else 1.0,
+        }
+        for board, e in out.items()
+    }
+
+
 def summary(results: Sequence[TermResult]) -> dict[str, float]:
     def mean(values: Iterable[float]) -> float:
         values = list(values)
@@ -856,6 +913,7 @@ def render_text(
     profiles: Mapping[str, Profile],
     worst: int,
     corpus_line: str,
+    coverage: Mapping[str, Mapping[str, Mapping[str, float]]],
 ) -> str:
     lines = [corpus_line, ""]
     head = f"{'board':<9} {'level':<7} {'mode':<9} {'recall':>6} {'prec':>6} {'F1':>6} {'part1':>6} {'parts':>5} {'cover':>6} {'terms':>5}"
@@ -874,6 +932,20 @@ def render_text(
         "recall, prec(ision), F1 and part1 (recall of part 1 alone) are means over terms; "
         "parts: mean parts per search; cover: mean combination coverage of split searches"
     )
+    lines.append("")
+    lines.append("Combination coverage per board (mean over split searches):")
+    for board, single in coverage["single"].items():
+        pair = coverage["pairs"].get(board)
+        text = (
+            f"  {board:<9} one term: {single['coverage']:.3f} "
+            f"({single['split']:.0f} of {single['searches']:.0f} searches split)"
+        )
+        if pair:
+            text += (
+                f"; two terms: {pair['coverage']:.3f} ({pair['split']:.0f} of "
+                f"{pair['searches']:.0f} split, {pair['parts']:.2f} parts on average)"
+            )
+        lines.append(text)
     if worst:
         lines.append("")
         lines.append(f"The {worst} worst terms of each row (by F1), with who they miss and find:")
@@ -893,7 +965,45 @@ def render_text(
     return "\n".join(lines) + "\n"
 
 
-def render_json(results: Mapping[Row, Sequence[TermResult]], corpus: Mapping[str, Any]) -> str:
+def render_markdown(
+    results: Mapping[Row, Sequence[TermResult]],
+    coverage: Mapping[str, Mapping[str, Mapping[str, float]]],
+) -> str:
+    """The summary table and the coverage per board, as in BENCHMARKS.md."""
+    lines = [
+        "| board | level | mode | recall | precision | F1 | part-1 recall | parts | coverage |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row, items in results.items():
+        s = summary(items)
+        cover = f"{s['coverage']:.3f}" if s["split"] else "-"
+        lines.append(
+            f"| {row.board} | {_level(row.level)} | {row.mode} | {s['recall']:.3f} | "
+            f"{s['precision']:.3f} | {s['f1']:.3f} | {s['part1_recall']:.3f} | "
+            f"{s['parts']:.2f} | {cover} |"
+        )
+    lines += ["", "| board | coverage, one term | coverage, two terms | parts, two terms |"]
+    lines.append("|---|---|---|---|")
+    for board, single in coverage["single"].items():
+        pair = coverage["pairs"].get(board)
+        lines.append(
+            f"| {board} | {single['coverage']:.3f} ({single['split']:.0f} of "
+            f"{single['searches']:.0f} split) | "
+            + (
+                f"{pair['coverage']:.3f} ({pair['split']:.0f} of {pair['searches']:.0f} split) "
+                f"| {pair['parts']:.2f} |"
+                if pair
+                else "- | - |"
+            )
+        )
+    return "\n".join(lines) + "\n"
+
+
+def render_json(
+    results: Mapping[Row, Sequence[TermResult]],
+    corpus: Mapping[str, Any],
+    coverage: Mapping[str, Mapping[str, Mapping[str, float]]],
+) -> str:
     rows_out = []
     for row, items in results.items():
         rows_out.append(
@@ -905,7 +1015,7 @@ def render_json(results: Mapping[Row, Sequence[TermResult]], corpus: Mapping[str
                 "by_term": [r._asdict() for r in sorted(items, key=lambda r: r.term)],
             }
         )
-    return json.dumps({"corpus": corpus, "rows": rows_out}, indent=2) + "\n"
+    return json.dumps({"corpus": corpus, "rows": rows_out, "coverage": coverage}, indent=2) + "\n"
 
 
 def corpus_stats(profiles: Sequence[Profile]) -> dict[str, Any]:
@@ -925,7 +1035,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--board", action="append", choices=BOARDS, help="only this board (repeat)")
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="a corpus file (JSON lines)")
     parser.add_argument("--worst", type=int, default=5, help="worst terms shown per row")
-    parser.add_argument("--json", action="store_true", help="every figure, per term, as JSON")
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="every figure, per term, as JSON")
+    output.add_argument(
+        "--markdown", action="store_true", help="the summary tables only, as in BENCHMARKS.md"
+    )
     args = parser.parse_args(argv)
 
     start = time.perf_counter()
@@ -937,15 +1051,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"no profile in {args.corpus} is labelled {', '.join(unknown)}")
     results = run(profiles, args.term, args.board or BOARDS)
     stats = corpus_stats(profiles)
+    slugs = args.term or sorted({s for p in profiles for s in p.labels.skills})
+    coverage = {
+        "single": board_coverage(results),
+        "pairs": pair_coverage(slugs, [b for b in args.board or BOARDS if b != "linkedin"]),
+    }
     if args.json:
-        sys.stdout.write(render_json(results, stats))
+        sys.stdout.write(render_json(results, stats, coverage))
+    elif args.markdown:
+        sys.stdout.write(render_markdown(results, coverage))
     else:
         line = (
             f"corpus: {args.corpus.name}, {stats['profiles']} profiles, "
             f"{stats['decoys']} decoys ({stats['decoys'] / max(1, stats['profiles']):.0%}); "
             f"roles {stats['roles']}"
         )
-        sys.stdout.write(render_text(results, {p.id: p for p in profiles}, args.worst, line))
+        profiles_by_id = {p.id: p for p in profiles}
+        sys.stdout.write(render_text(results, profiles_by_id, args.worst, line, coverage))
     print(f"quality.py: {time.perf_counter() - start:.1f} s", file=sys.stderr)
     return 0
 

@@ -267,14 +267,20 @@ def test_the_corpus_check_finds_what_is_wrong() -> None:
         "labels": {"skills": ["nosuch"], "level": "senior", "role": "chef"},
     }
     problems = quality.check_corpus([good, bad, {**good}], names, per_term=1)
-    assert problems[:5] == [
+    assert problems[:4] == [
         "record 2 (x2): unknown skill slugs ['nosuch']",
         "record 2 (x2): role must be one of engineer, manager, recruiter, student, other",
         "record 2 (x2): engineers have a level, everyone else 'none'",
-        "record 2 (x2): a decoy must contain a term's name it is not relevant for",
         "record 3 (x1): duplicate id",
     ]
-    assert len(problems) == 7  # and the two terms without engineers
+    # the chef holds no term's name: one decoy of two counts
+    problems = quality.check_corpus([good, bad], names, decoy_share=0.6)
+    assert [p for p in problems if not p.startswith("term ")] == [
+        "record 2 (x2): unknown skill slugs ['nosuch']",
+        "record 2 (x2): role must be one of engineer, manager, recruiter, student, other",
+        "record 2 (x2): engineers have a level, everyone else 'none'",
+        "decoys holding a term's name are 50% of the corpus (needs 60%+)",
+    ]
 
 
 # ---- combination coverage -------------------------------------------------------------------
@@ -321,3 +327,26 @@ def test_split_searches_keep_every_combination(
         [s.query for s in searches], quality.kept_groups(recipe, searches), board
     )
     assert coverage == 1.0, f"{len(missed)} combinations missed, e.g. {missed[:3]}"
+
+
+# ---- the script -----------------------------------------------------------------------------
+
+
+def test_the_script_prints_every_row_for_a_term_and_board(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert quality.main(["--term", "flask", "--board", "google", "--markdown"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    rows = [line for line in out if line.startswith("| google |")]
+    # 4 levels x (broad, balanced) + 3 levels x strict, then the coverage line
+    assert len(rows) == 11 + 1
+    assert rows[0].startswith("| google | any | broad | ")
+
+
+def test_the_script_refuses_a_term_nobody_is_labelled_with(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        quality.main(["--term", "nosuch"])
+    assert exit_info.value.code == 2
+    assert capsys.readouterr().err.endswith("is labelled nosuch\n")
