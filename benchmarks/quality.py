@@ -31,7 +31,9 @@ How a site reads a string (the evaluator, pinned by tests/test_quality.py):
   the rest of the string is ignored, and what the cut leaves open is closed;
 - ``site:`` matches the profile's public address (``linkedin.com/in/...``, with the country
   subdomain of its location), ``intitle:`` the headline and current title, ``inurl:`` the
-  address, ``loc:``/``location:`` the location; any other field is read as plain words.
+  address, ``loc:``/``location:`` the location, ``language:``/``lang:`` the language the
+  profile is written in (its ``language`` field, English when absent); any other field is
+  read as plain words.
 """
 
 from __future__ import annotations
@@ -104,6 +106,8 @@ class Profile(NamedTuple):
     labels: Labels
     kind: str = ""
     headline: str = ""
+    #: the language the profile is written in (ISO 639-1), for language: and lang:
+    language: str = "en"
 
     def relevant(self, term: str, level: str | None) -> bool:
         """Labelled with ``term``, an engineer, at ``level`` when one is asked."""
@@ -157,6 +161,7 @@ def make_profile(data: Mapping[str, Any]) -> Profile:
         labels=Labels(frozenset(labels["skills"]), labels["level"], labels["role"]),
         kind=data.get("kind", ""),
         headline=data["headline"],
+        language=data.get("language", "en"),
     )
 
 
@@ -330,6 +335,10 @@ class Index:
     def url(self, value: str) -> int:
         """Profiles whose address holds ``value``'s words (inurl:)."""
         return sum(1 << number for number, p in enumerate(self.profiles) if in_url(p.url, value))
+
+    def language(self, code: str) -> int:
+        """Profiles written in ``code`` (language:de on Bing, lang:de on Brave)."""
+        return sum(1 << n for n, p in enumerate(self.profiles) if p.language == code)
 
     def members(self, mask: int) -> list[Profile]:
         return [p for i, p in enumerate(self.profiles) if mask >> i & 1]
@@ -594,6 +603,8 @@ def _field(name: str, raw: str, value: Tree | None) -> Tree:
         return ("site", raw) if raw else ALL
     if name == "inurl":
         return ("url", raw) if raw else ALL
+    if name in ("language", "lang"):
+        return ("language", raw.casefold()) if raw else ALL
     scope = {"intitle": "title", "title": "title", "loc": "location", "location": "location"}
     if name in scope:
         return _rescope(value, scope[name])
@@ -633,6 +644,8 @@ def evaluate(tree: Tree, index: Index | CombinationIndex) -> int:
         return index.site(tree[1])
     if kind == "url":
         return index.url(tree[1])
+    if kind == "language":
+        return index.language(tree[1])
     raise ValueError(f"unknown node {kind!r}")
 
 
@@ -685,6 +698,9 @@ class CombinationIndex:
 
     def url(self, value: str) -> int:
         return self.everyone if in_url(self.URL, value) else 0
+
+    def language(self, code: str) -> int:
+        return self.everyone if code == "en" else 0
 
 
 def combination_coverage(

@@ -223,6 +223,18 @@ def test_site_matches_the_public_address(find: Callable[..., list[str]]) -> None
     assert find("site:linkedin.com/in Python -Django", "bing") == ["split"]
 
 
+def test_language_matches_the_language_a_profile_is_written_in() -> None:
+    people = [profile("en"), profile("de", language="de", headline="Softwareentwickler")]
+    index = quality.Index(people)
+    assert index.members(quality.matches("language:de", "bing", index)) == [people[1]]
+    assert index.members(quality.matches("lang:en", "brave", index)) == [people[0]]
+
+
+def test_other_fields_are_read_as_plain_words(find: Callable[..., list[str]]) -> None:
+    assert find("company:acme", "google") == []  # "company" is in no profile
+    assert find("python:developer", "google") == find("python developer", "google")
+
+
 # ---- the corpus -----------------------------------------------------------------------------
 
 
