@@ -99,8 +99,8 @@ CASES: list[tuple[str, str, set[str], list[str]]] = [
         "google",
         {"limit-exceeded"},
         [
-            "site:linkedin.com/in (a OR c OR e OR g OR i2 OR k2 OR m2 OR o2 OR q2)",
-            "site:linkedin.com/in (b OR d OR f OR h OR j2 OR l2 OR n2 OR p2)",
+            "site:linkedin.com/in (a OR b OR c OR d OR e OR f OR g OR h OR i2 OR j2 OR k2 OR l2 OR m2 OR n2 OR o2 OR p2)",
+            "site:linkedin.com/in q2",
         ],
     ),
     (

@@ -15,7 +15,7 @@ from sourcer.query.model import clean_text, words
 from sourcer.query.parse import parse
 from sourcer.query.recipe import Options, build_recipe
 from sourcer.query.render import measure
-from sourcer.query.search import compile_board
+from sourcer.query.search import compile_board, resolve_site
 from sourcer.query.urls import parse_url
 from sourcer.terms import Term, Titles
 from sourcer.typography import find_typography
@@ -130,11 +130,13 @@ def test_every_board_every_part(case: tuple[Term, Options, str]) -> None:
                     seen.add(part.location)
             dropped = set(parts[0].dropped)
             for group in recipe.groups:
-                if not _used(group.role, board, site):
+                if not _used(group.role, group.kind, board, site):
                     continue
                 for alternative in group.alternatives:
                     text = clean_text(alternative.text)
-                    assert text in seen or f"{group.label}: {alternative.text}" in dropped, (
+                    # exclusions of every kind share one slot on the board, labelled "exclude"
+                    label = "exclude" if group.role == "exclude" else group.label
+                    assert text in seen or f"{label}: {alternative.text}" in dropped, (
                         board.slug,
                         fit,
                         text,
@@ -145,10 +147,16 @@ def test_every_board_every_part(case: tuple[Term, Options, str]) -> None:
                         assert text in seen or len(text) > 0
 
 
-def _used(role: str, board, site: str) -> bool:
-    if role in ("title", "level"):
-        if board.titles == "none" or (role == "level" and not board.levels):
+def _used(role: str, kind: str, board, site: str) -> bool:
+    target = resolve_site(site) if board.xray else None
+    titles_ok = target is None or target.titles
+    if role in ("title", "level") or kind == "level":
+        if board.titles == "none" or (role != "title" and not board.levels):
             return False
-        if board.xray and site in SITES and not SITES[site].titles:
+        if not titles_ok:
             return False
+    if kind == "people":
+        return target.people if target else board.people
+    if kind == "sense":
+        return target.senses if target else board.senses
     return not (role == "location" and board.location == "none")

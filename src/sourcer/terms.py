@@ -1,7 +1,12 @@
-"""Term schema v1: the model of one technology term and the validation of one term file.
+"""Term schema v2: the model of one technology term and the validation of one term file.
 
 A term file is ``<slug>.yaml``. Its keys are listed in :data:`SCHEMA_KEYS`; ``name``,
-``summary`` and ``titles.typical`` are required. Checks that need the whole library
+``summary`` and ``titles.typical`` are required.
+
+Schema v2 adds meaning, not required keys, so every v1 file loads unchanged: ``aliases`` and
+``titles.also_try`` are ranked (the way candidates write the skill most often comes first;
+searches take the top of each list first), and ``rare`` holds rare variants and misspellings,
+searched only when asked (``sourcer query --exhaustive``). Checks that need the whole library
 (cross-references, aliases claimed twice) live in :mod:`sourcer.library`.
 """
 
@@ -24,6 +29,7 @@ SCHEMA_KEYS: tuple[str, ...] = (
     "category",
     "summary",
     "aliases",
+    "rare",
     "similar",
     "related",
     "titles",
@@ -70,7 +76,10 @@ class Term(NamedTuple):
     summary: str
     titles: Titles
     category: str = ""
+    #: ranked: the spelling candidates write most often first
     aliases: tuple[str, ...] = ()
+    #: rare variants and misspellings: searched only when asked (--exhaustive)
+    rare: tuple[str, ...] = ()
     similar: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     resume_examples: tuple[str, ...] = ()
@@ -97,6 +106,7 @@ class Term(NamedTuple):
             "category": self.category,
             "summary": self.summary,
             "aliases": list(self.aliases),
+            "rare": list(self.rare),
             "similar": list(self.similar),
             "related": list(self.related),
             "titles": {"typical": self.titles.typical, "also_try": list(self.titles.also_try)},
@@ -297,6 +307,15 @@ class _Checker:
         for alias_index, alias in enumerate(aliases):
             if name and alias.casefold() == name.casefold():
                 self.error(lines["aliases"], f"aliases[{alias_index}]: {alias!r} repeats the name")
+        rare = get("rare", self.texts, ())
+        known = {name.casefold(): "the name", **{a.casefold(): "an alias" for a in aliases}}
+        for rare_index, variant in enumerate(rare):
+            if variant.casefold() in known:
+                self.error(
+                    lines["rare"],
+                    f"rare[{rare_index}]: {variant!r} is already {known[variant.casefold()]}; "
+                    "rare lists only variants searched when asked (--exhaustive)",
+                )
         similar = get("similar", self.slugs, ())
         related = get("related", self.slugs, ())
         for key, refs in (("similar", similar), ("related", related)):
@@ -309,6 +328,7 @@ class _Checker:
             titles=titles,
             category=get("category", self.text, ""),
             aliases=aliases,
+            rare=rare,
             similar=similar,
             related=related,
             resume_examples=get("resume_examples", self.texts, ()),

@@ -12,11 +12,12 @@ from typing import Any
 import click
 
 from sourcer.cli.common import app_from, complete_term, echo_json, json_option, note, warn
-from sourcer.errors import ClipboardError, QueryError
+from sourcer.errors import ClipboardError, QueryError, UnknownTermError
+from sourcer.library import Library
 from sourcer.query.boards import BOARDS, DEFAULT_SITE, SITES, Board
 from sourcer.query.recipe import MODES, Options, Recipe, build_recipe
 from sourcer.query.search import Search, compile_searches, resolve_site
-from sourcer.terms import LEVELS
+from sourcer.terms import LEVELS, Term
 
 BOARD_CHOICES = [*BOARDS, "all"]
 
@@ -31,7 +32,31 @@ def check_site(ctx: click.Context, param: click.Parameter, value: str) -> str:
 
 
 @click.command()
-@click.argument("terms", nargs=-1, required=True, shell_complete=complete_term)
+@click.argument("terms", nargs=-1, shell_complete=complete_term)
+@click.option(
+    "--any",
+    "any_terms",
+    multiple=True,
+    metavar="TERM",
+    shell_complete=complete_term,
+    help="At least one of these is needed (repeatable): --any react --any vue.",
+)
+@click.option(
+    "--nice",
+    "nice_terms",
+    multiple=True,
+    metavar="TERM",
+    shell_complete=complete_term,
+    help="Nice to have (repeatable): not required; a narrower variant also asks for one.",
+)
+@click.option(
+    "--keyword",
+    "-k",
+    "keywords",
+    multiple=True,
+    metavar="TEXT",
+    help="A required skill that is not in the library, searched as written (repeatable).",
+)
 @click.option(
     "--board",
     "-b",
@@ -40,24 +65,56 @@ def check_site(ctx: click.Context, param: click.Parameter, value: str) -> str:
     type=click.Choice(BOARD_CHOICES),
     help="Where the search runs (repeatable; 'all' for every board). Default: linkedin.",
 )
-@click.option("--level", type=click.Choice(LEVELS), help="Add seniority words to the titles.")
+@click.option(
+    "--level",
+    type=click.Choice(LEVELS),
+    help="junior or senior: title words (intitle: on X-ray); mid: keep out the levels around it.",
+)
 @click.option(
     "--mode",
     type=click.Choice(MODES),
     default="balanced",
     show_default=True,
-    help="broad: skills only; balanced: skills and titles; strict: also the level's keywords.",
+    help="broad: every spelling of each skill; balanced: the top spellings; strict: also "
+    "role words (engineer, developer, ... in six languages) and the term's titles.",
+)
+@click.option(
+    "--exhaustive",
+    is_flag=True,
+    help="Also every alias and the terms' rare variants and misspellings (a wider search).",
 )
 @click.option(
     "--titles/--no-titles",
     default=True,
-    help="Use the primary term's typical and also-try titles (default: yes).",
+    help="In strict mode, use role words and the primary term's titles (default: yes).",
 )
-@click.option("--title", "extra_titles", multiple=True, metavar="TITLE", help="Add a job title.")
+@click.option(
+    "--title",
+    "extra_titles",
+    multiple=True,
+    metavar="TITLE",
+    help="Require a job title (repeatable, ORed).",
+)
 @click.option(
     "--location", "-l", "locations", multiple=True, metavar="PLACE", help="A place (ORed)."
 )
 @click.option("--exclude", "-x", "excludes", multiple=True, metavar="WORD", help="Exclude a word.")
+@click.option(
+    "--no-exclude",
+    "no_term_exclusions",
+    is_flag=True,
+    help="Leave out the terms' own exclusions (words of another meaning of their names).",
+)
+@click.option(
+    "--keep-recruiters",
+    is_flag=True,
+    help="Keep recruiters, sourcers and talent acquisition in people searches.",
+)
+@click.option(
+    "--keep-managers",
+    is_flag=True,
+    help="Keep managers, directors and sales people in people searches.",
+)
 @click.option(
     "--site",
     default=DEFAULT_SITE,
@@ -71,8 +128,8 @@ def check_site(ctx: click.Context, param: click.Parameter, value: str) -> str:
     type=click.Choice(["split", "drop"]),
     default="split",
     show_default=True,
-    help="Over a hard limit: split into parts that cover every alternative, or drop the "
-    "lowest-priority alternatives (each is listed).",
+    help="Over a limit: split into parts that keep every combination, or make one search "
+    "within every limit, soft ones too, by dropping the lowest-ranked alternatives (listed).",
 )
 @json_option
 @click.option("--url", "urls_only", is_flag=True, help="Print the links only.")
@@ -83,13 +140,20 @@ def check_site(ctx: click.Context, param: click.Parameter, value: str) -> str:
 def query(
     ctx: click.Context,
     terms: tuple[str, ...],
+    any_terms: tuple[str, ...],
+    nice_terms: tuple[str, ...],
+    keywords: tuple[str, ...],
     boards: tuple[str, ...],
     level: str | None,
     mode: str,
+    exhaustive: bool,
     titles: bool,
     extra_titles: tuple[str, ...],
     locations: tuple[str, ...],
     excludes: tuple[str, ...],
+    no_term_exclusions: bool,
+    keep_recruiters: bool,
+    keep_managers: bool,
     site: str,
     fit: str,
     as_json: bool,
@@ -100,31 +164,36 @@ def query(
 ) -> None:
     """Build Boolean search strings for TERMS, ready to paste into each board.
 
-    TERMS are slugs, names or aliases ('flask', 'Postgres'); with several, all are required
-    and the first is the primary (its titles are used). A single board prints only the
-    string, so $(sourcer query ...) works; several print labelled blocks. Warnings go to
-    stderr.
+    TERMS are slugs, names or aliases ('flask', 'Postgres'); all of them are required and
+    the first is the primary. --any TERM needs one of several, --nice TERM is only nice to
+    have, and --keyword TEXT adds a skill the library does not know. A single board prints
+    only the string, so $(sourcer query ...) works; several print labelled blocks.
+    Warnings go to stderr.
 
-    Hard limits (Google 32 words, Bing 10 terms, Brave 400 characters and 50 words, GitHub
-    256 characters and 5 operators) are never exceeded: the search is split into parts that
-    together cover every alternative, or, with --fit drop, alternatives are dropped and
-    listed. Soft limits (LinkedIn's disputed ones) only warn.
+    Each skill is searched by its top-ranked spellings; people who list a stack without
+    doing the work (recruiters, managers, sales) are kept out of people searches. Hard
+    limits (Google 32 words, Bing 10 terms, Brave 400 characters and 50 words, GitHub 256
+    characters and 5 operators) are never exceeded: the search is split into parts that
+    keep the same top alternatives and vary one group, so every combination of what they
+    keep is found, and part 1 is the best single search. Soft limits (LinkedIn's disputed
+    ones) warn, or hold with --fit drop.
 
     \b
     Examples:
       sourcer query flask --level senior --board linkedin
-      sourcer query flask postgres --board google --site github
+      sourcer query go kubernetes --board google
+      sourcer query python --any django --any flask --nice aws
+      sourcer query go --keyword gRPC --board all --json
       sourcer query python -b indeed -b dice --location Berlin --location Munich
-      sourcer query go --board all --json
       sourcer query flask --board google --url --open
     """
     if as_json and urls_only:
         raise click.UsageError("choose one of --json and --url")
-    if mode == "strict" and level is None:
-        raise click.UsageError("--mode strict adds the level's keywords: give --level too")
+    if not terms and not any_terms and not keywords:
+        raise click.UsageError("name at least one TERM (or --any TERM, or --keyword TEXT)")
     app = app_from(ctx)
     library = app.library
-    loaded = [library.get(name) for name in terms]
+    loaded, either, nice = load_terms(library, terms, any_terms, nice_terms)
     board_slugs = board_list(boards, default=["linkedin"])
     if site != DEFAULT_SITE and not any(BOARDS[b].xray for b in board_slugs):
         warn(
@@ -137,6 +206,11 @@ def query(
         extra_titles=extra_titles,
         locations=locations,
         excludes=excludes,
+        keywords=keywords,
+        exhaustive=exhaustive,
+        term_exclusions=not no_term_exclusions,
+        keep_recruiters=keep_recruiters,
+        keep_managers=keep_managers,
     )
     searches = compile_searches(
         loaded,
@@ -145,10 +219,15 @@ def query(
         site=site,
         fit="drop" if fit == "drop" else "split",
         lookup=library.find,
+        any_terms=either,
+        nice=nice,
     )
     if explain:
-        _explain(build_recipe(loaded, options), searches)
+        _explain(build_recipe(loaded, options, any_terms=either, nice=nice), searches)
     report_warnings(searches)
+    if nice:
+        names = ", ".join(term.name for term in nice)
+        note(f"Nice to have, not required: {names} (the narrower variant asks for one of them).")
 
     if as_json:
         import json
@@ -166,6 +245,38 @@ def query(
         for search in searches:
             if search.url:
                 click.launch(search.url)
+
+
+def load_terms(library: Library, *lists: Sequence[str]) -> tuple[list[Term], ...]:
+    """Each list of names as terms; every unknown name is reported at once, with
+    suggestions and the --keyword hint."""
+    loaded: list[list[Term]] = []
+    unknown: list[str] = []
+    for names in lists:
+        terms = []
+        for name in names:
+            try:
+                terms.append(library.get(name))
+            except UnknownTermError as err:
+                hint = (
+                    f"did you mean {' or '.join(err.suggestions)}?"
+                    if err.suggestions
+                    else "not in the library;"
+                )
+                unknown.append(
+                    f"{name!r} ({hint} to search it as written: --keyword {_shell_word(name)})"
+                )
+        loaded.append(terms)
+    if unknown:
+        noun = "term" if len(unknown) == 1 else "terms"
+        raise QueryError(f"unknown {noun}: " + "; ".join(unknown))
+    return tuple(loaded)
+
+
+def _shell_word(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
 
 
 def board_list(boards: Sequence[str], default: Sequence[str]) -> list[str]:

@@ -191,7 +191,7 @@ def lint_cmd(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None
 
 
 SKELETON = """\
-# A sourcer term file (schema v1). Delete the comments once you have filled it in.
+# A sourcer term file (schema v2). Delete the comments once you have filled it in.
 # Check it with: sourcer terms lint {path}
 
 # What recruiters and candidates call it.
@@ -201,15 +201,18 @@ category: TODO category
 # One or two sentences a non-technical recruiter understands.
 summary: TODO what {name} is, in plain words.
 
-# Other ways candidates write the same skill (spellings, abbreviations, old names).
+# Other ways candidates write the same skill (spellings, abbreviations, old names), the
+# most common first: searches use the top of this list first.
 aliases: []
+# Rare variants and misspellings, searched only with 'sourcer query --exhaustive'.
+rare: []
 # Slugs (file names) of other terms: close alternatives, and things used together.
 similar: []
 related: []
 
 titles:
   typical: TODO {name} Developer
-  # At least five other titles such people hold.
+  # At least five other titles such people hold, the most common first.
   also_try: []
 
 # Phrases as they appear on resumes.
@@ -235,7 +238,8 @@ levels:
 interview: []
 
 red_flags: []
-# Words that mark another meaning of the name, kept out of searches.
+# Words that mark another meaning of the name (Go the board game: baduk, weiqi), kept out
+# of people searches. Never employers, other skills, or words engineers use.
 exclude: []
 # Where the facts came from.
 sources: []

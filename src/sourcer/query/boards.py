@@ -60,6 +60,10 @@ class Site(NamedTuple):
     restriction: str
     #: whether job titles help on that site (they do on LinkedIn, not on GitHub profiles)
     titles: bool
+    #: profiles where recruiters and managers list stacks: keep them out by default
+    people: bool = False
+    #: whether a term's name has other meanings there (it rarely has on GitHub)
+    senses: bool = True
     #: words that keep out pages that only look like profiles; dropped first when room is short
     exclude: tuple[str, ...] = ()
     note: str = ""
@@ -85,6 +89,14 @@ class Board(NamedTuple):
     location_key: str = ""
     #: seniority words as a title group; off where there are no job titles
     levels: bool = True
+    #: the field that reads a page's title, for seniority words on X-ray (intitle)
+    level_field: str = ""
+    #: a search of people's profiles: recruiters and managers are kept out by default
+    people: bool = False
+    #: whether a term's other meanings are excluded (not on GitHub, where they are rare)
+    senses: bool = True
+    #: most parts a split search may have (0: no limit); past it the ranking's tail is dropped
+    max_parts: int = 0
     #: an X-ray engine: takes --site, restricting results to profiles on one site
     xray: bool = False
     #: qualifiers on every query, e.g. GitHub's type:user
@@ -137,6 +149,7 @@ BOARDS: dict[str, Board] = {
     for board in (
         Board(
             slug="linkedin",
+            people=True,
             name="LinkedIn people search",
             kind="people search",
             and_op="AND",
@@ -159,6 +172,7 @@ BOARDS: dict[str, Board] = {
         ),
         Board(
             slug="linkedin-recruiter",
+            people=True,
             name="LinkedIn Recruiter / Recruiter Lite",
             kind="people search",
             and_op="AND",
@@ -174,6 +188,7 @@ BOARDS: dict[str, Board] = {
         ),
         Board(
             slug="sales-navigator",
+            people=True,
             name="LinkedIn Sales Navigator",
             kind="people search",
             and_op="AND",
@@ -257,6 +272,7 @@ BOARDS: dict[str, Board] = {
         ),
         Board(
             slug="github",
+            senses=False,
             name="GitHub user search",
             kind="developer search",
             and_op="",
@@ -317,6 +333,8 @@ BOARDS: dict[str, Board] = {
         ),
         Board(
             slug="google",
+            level_field="intitle",
+            max_parts=2,
             name="Google (X-ray)",
             kind="x-ray",
             and_op="",
@@ -345,6 +363,8 @@ BOARDS: dict[str, Board] = {
         ),
         Board(
             slug="bing",
+            level_field="intitle",
+            max_parts=3,
             name="Bing (X-ray)",
             kind="x-ray",
             and_op="",
@@ -374,6 +394,8 @@ BOARDS: dict[str, Board] = {
         ),
         Board(
             slug="duckduckgo",
+            level_field="intitle",
+            max_parts=2,
             name="DuckDuckGo (X-ray)",
             kind="x-ray",
             and_op="",
@@ -392,6 +414,8 @@ BOARDS: dict[str, Board] = {
         ),
         Board(
             slug="brave",
+            level_field="intitle",
+            max_parts=2,
             name="Brave Search (X-ray)",
             kind="x-ray",
             and_op="",
@@ -430,9 +454,9 @@ BOARDS: dict[str, Board] = {
 SITES: dict[str, Site] = {
     site.slug: site
     for site in (
-        Site("linkedin", "site:linkedin.com/in", titles=True),
-        Site("github", "site:github.com", titles=False),
-        Site("stackoverflow", "site:stackoverflow.com/users", titles=False),
+        Site("linkedin", "site:linkedin.com/in", titles=True, people=True),
+        Site("github", "site:github.com", titles=False, senses=False),
+        Site("stackoverflow", "site:stackoverflow.com/users", titles=False, senses=False),
         Site(
             "resumes",
             "(intitle:resume OR inurl:resume)",

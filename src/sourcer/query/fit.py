@@ -1,17 +1,21 @@
-"""Fitting a search into a board's hard limits: split it into parts, or drop alternatives.
+"""Fitting a search into a board's limits: split it into parts that keep combinations, or
+drop the least useful alternatives.
 
-The search is a list of slots (one per group). A *plan* picks, for every slot, the
-alternatives one part uses. Positive slots need at least one alternative in every part;
-exclusion slots (``droppable``) go whole into every part and may lose members when there is
-no room. Nothing is ever lost silently: every alternative left out is returned in ``dropped``.
+The search is a list of slots (one per group), each with its alternatives ranked (the way
+candidates write a skill most often first). A *plan* picks, for every slot, the alternatives
+one part uses. Positive slots need at least one alternative in every part; exclusion slots
+(``droppable``) may lose members, or all of them, when there is no room.
 
-``split`` looks for the fewest parts whose union covers every alternative: for k = 1, 2, ...
-it spreads each slot's alternatives over k parts, balancing their cost (longest first into
-the cheapest part), and accepts the first k for which every part fits. Parts that get no
-chunk of a slot reuse its cheapest alternative, so every part stays a complete search.
+``split`` follows how sourcers widen a search ("concentric circles"): every part keeps the
+same top alternatives of every group but one, and only that one group is spread over the
+parts, in rank order. So every combination of the alternatives the parts keep (one from each
+group) is found by some part, and part 1 is the best single search. Which group is spread,
+and what is dropped to make room, is chosen by value: a group's first alternative is never
+dropped; after it, each alternative further down a ranking is worth less (it finds fewer
+new people), an exclusion half as much, and each extra part costs a little. Nothing is ever lost silently: every alternative left out is returned in
+``dropped``.
 """
 
-import math
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
@@ -24,10 +28,12 @@ class SlotSpec(NamedTuple):
     alternatives: tuple[Alternative, ...]
     #: most alternatives one part may hold (1 where the board has no OR); 0 = no cap
     cap: int = 0
-    #: exclusions: every part holds all of them; they are dropped only for room
+    #: exclusions: every part holds the same ones; they are dropped for room
     droppable: bool = False
-    #: when dropping for room, lower ranks go first among equally placed alternatives
+    #: among alternatives of equal standing, lower ranks are dropped first
     rank: int = 0
+    #: alternatives in rank order; unranked ones (a string someone wrote) are worth the same
+    ranked: bool = True
 
 
 class Fitted(NamedTuple):
@@ -37,173 +43,121 @@ class Fitted(NamedTuple):
 
 
 class Unfittable(Exception):
-    """Even the smallest possible part breaks a hard limit."""
+    """Even the smallest possible part breaks a limit."""
 
 
 Fits = Callable[[Plan], bool]
-Cost = Callable[[int, Alternative], float]
+
+#: what one more part costs, in the value of a kept alternative (see _worth)
+PART_COST = 0.15
 
 
-def split(specs: Sequence[SlotSpec], fits: Fits, cost: Cost) -> Fitted:
-    """The fewest parts that each fit and together cover every alternative that can fit."""
-    alts = [list(spec.alternatives) for spec in specs]
-    dropped: list[tuple[int, Alternative]] = []
-
-    def cheapest(i: int) -> Alternative:
-        return min(alts[i], key=lambda a: cost(i, a))
-
-    def skeleton(override: tuple[int, Alternative] | None = None, bare: bool = False) -> Plan:
-        plan = []
-        for i, spec in enumerate(specs):
-            if spec.droppable:
-                plan.append(() if bare else tuple(alts[i]))
-            elif override is not None and override[0] == i:
-                plan.append((override[1],))
-            else:
-                plan.append((cheapest(i),))
-        return tuple(plan)
-
-    positive = [i for i, s in enumerate(specs) if not s.droppable]
-    droppable = sorted((i for i, s in enumerate(specs) if s.droppable), key=lambda i: specs[i].rank)
-
-    def needs_room() -> bool:
-        """True while the smallest part does not fit, or an alternative that would fit
-        without exclusions does not fit with them: alternatives matter more."""
-        if not fits(skeleton()):
-            return True
-        return any(
-            not fits(skeleton((i, a))) and fits(skeleton((i, a), bare=True))
-            for i in positive
-            for a in alts[i]
-        )
-
-    # 1. Make room by dropping exclusions from the end, only as far as it helps: the first
-    #    exclusion (the term's most important) goes only if even the smallest part needs it.
-    while needs_room():
-        floor = 0 if not fits(skeleton()) else 1
-        victim = next((i for i in droppable if len(alts[i]) > floor), None)
-        if victim is None:
-            break
-        dropped.append((victim, alts[victim].pop()))
-    if not fits(skeleton()):
-        raise Unfittable
-    # 2. An alternative too big even beside the cheapest of everything else cannot be placed.
-    for i in positive:
-        for alternative in list(alts[i]):
-            if not fits(skeleton((i, alternative))):
-                alts[i].remove(alternative)
-                dropped.append((i, alternative))
-    # 3. The fewest balanced parts.
-    upper = max(1, sum(len(alts[i]) for i in positive))
-    for k in range(1, upper + 1):
-        # First keep each group as whole as its cap allows (a group split only because
-        # another one must be, e.g. one location per part, stays whole); then spread.
-        for spread in (False, True):
-            plans = _distribute(specs, alts, k, cost, spread)
-            if plans is not None and all(fits(plan) for plan in plans):
-                return Fitted(list(dict.fromkeys(plans)), dropped)
-    # 4. Always possible after step 2: each alternative beside the cheapest of the rest.
-    plans = [skeleton((i, a)) for i in positive for a in alts[i]]
-    return Fitted(list(dict.fromkeys(plans)), dropped)
+def _worth(spec: SlotSpec, position: int) -> float:
+    """What keeping an alternative is worth: a group's first alternative is the search
+    itself; further down a ranking each finds fewer new people (1/2, 1/3, ...); an exclusion
+    is worth half an alternative at the same place."""
+    if not spec.droppable and position == 0:
+        return float("inf")
+    worth = 1.0 / (position + 1) if spec.ranked else 1.0
+    return (0.5 * worth if spec.droppable else worth) + 0.001 * spec.rank
 
 
-def drop(specs: Sequence[SlotSpec], fits: Fits, cost: Cost) -> Fitted:
-    """One part: drop the lowest-priority alternatives (latest in their group) until it fits.
-
-    If even the first alternative of every group is too long together, start again from the
-    cheapest of each and add back, in priority order, whatever still fits.
-    """
-    alts = [list(spec.alternatives[: spec.cap or None]) for spec in specs]
-    while not fits(_plan(alts)):
-        candidates = [
-            (len(alts[i]), -spec.rank, i)
-            for i, spec in enumerate(specs)
-            if len(alts[i]) > (0 if spec.droppable else 1)
-        ]
-        if not candidates:
-            alts = _rebuild_from_cheapest(specs, fits, cost)
-            break
-        *_, victim = max(candidates)
-        alts[victim].pop()
-    dropped = [
-        (i, a) for i, spec in enumerate(specs) for a in spec.alternatives if a not in alts[i]
+def split(specs: Sequence[SlotSpec], fits: Fits, max_parts: int = 0) -> Fitted:
+    """At most ``max_parts`` parts (0: no limit) that each fit, keep every combination of
+    what they hold, and lose as little as possible."""
+    spread_candidates: list[int | None] = [None]
+    spread_candidates += [
+        i for i, spec in enumerate(specs) if not spec.droppable and len(spec.alternatives) > 1
     ]
-    return Fitted([_plan(alts)], dropped)
-
-
-def _rebuild_from_cheapest(
-    specs: Sequence[SlotSpec], fits: Fits, cost: Cost
-) -> list[list[Alternative]]:
-    alts: list[list[Alternative]] = []
-    for i, spec in enumerate(specs):
-        costs = {a: cost(i, a) for a in spec.alternatives}
-        alts.append([] if spec.droppable else [min(spec.alternatives, key=costs.__getitem__)])
-    if not fits(_plan(alts)):
-        raise Unfittable
-    longest = max(len(spec.alternatives) for spec in specs)
-    for position in range(longest):  # first alternatives of every group, then second, ...
-        for i, spec in enumerate(specs):
-            cap = spec.cap or len(spec.alternatives)
-            if position >= len(spec.alternatives) or len(alts[i]) >= cap:
-                continue
-            alternative = spec.alternatives[position]
-            if alternative in alts[i]:
-                continue
-            alts[i].append(alternative)
-            if not fits(_plan(alts)):
-                alts[i].pop()
-    return [
-        sorted(group, key=spec.alternatives.index) for group, spec in zip(alts, specs, strict=True)
-    ]
-
-
-def _plan(alts: list[list[Alternative]]) -> Plan:
-    return tuple(tuple(group) for group in alts)
-
-
-def _distribute(
-    specs: Sequence[SlotSpec], alts: list[list[Alternative]], k: int, cost: Cost, spread: bool
-) -> list[Plan] | None:
-    """Share every slot's alternatives among ``k`` parts, balancing cost; None if impossible.
-
-    With ``spread`` each slot is cut into as many chunks as there are parts (up to one per
-    alternative); without, into as few as its cap allows, repeated over the parts.
-    """
-    parts: list[list[tuple[Alternative, ...]]] = [[] for _ in range(k)]
-    part_cost = [0.0] * k
-    for i, spec in enumerate(specs):
-        group = alts[i]
-        if spec.droppable:
-            for part in parts:
-                part.append(tuple(group))
+    best: tuple[float, int, Fitted] | None = None
+    for spread in spread_candidates:
+        fitted = _fit_spreading(specs, spread, fits, max_parts)
+        if fitted is None:
             continue
-        cap = spec.cap or len(group)
-        needed = math.ceil(len(group) / cap)
-        if needed > k:
+        value = _value(specs, fitted)
+        key = (value, -len(fitted.plans))
+        if best is None or key > best[:2]:
+            best = (*key, fitted)
+    if best is None:
+        raise Unfittable
+    return best[2]
+
+
+def drop(specs: Sequence[SlotSpec], fits: Fits) -> Fitted:
+    """One part: drop the least useful alternatives until it fits."""
+    fitted = _fit_spreading(specs, None, fits, max_parts=1)
+    if fitted is None:
+        raise Unfittable
+    return fitted
+
+
+def _value(specs: Sequence[SlotSpec], fitted: Fitted) -> float:
+    gone = set(fitted.dropped)
+    value = 0.0
+    for i, spec in enumerate(specs):
+        for position, alternative in enumerate(spec.alternatives):
+            if (i, alternative) not in gone and position:
+                value += _worth(spec, position)
+    return value - PART_COST * (len(fitted.plans) - 1)
+
+
+def _fit_spreading(
+    specs: Sequence[SlotSpec], spread: int | None, fits: Fits, max_parts: int
+) -> Fitted | None:
+    """Keep every group but ``spread`` whole in every part (as far as room allows) and share
+    ``spread``'s alternatives among the parts in rank order; None if nothing fits."""
+    kept = [list(spec.alternatives) for spec in specs]
+    dropped: list[tuple[int, Alternative]] = []
+    # A capped group can hold only ``cap`` alternatives in any one part: beyond the spread
+    # group, the rest of it cannot appear in every part.
+    for i, spec in enumerate(specs):
+        if i != spread and spec.cap and len(kept[i]) > spec.cap:
+            for alternative in kept[i][spec.cap :]:
+                dropped.append((i, alternative))
+            del kept[i][spec.cap :]
+    victims = sorted(
+        (
+            (i, position, alternative)
+            for i, spec in enumerate(specs)
+            if i != spread
+            for position, alternative in enumerate(kept[i])
+            if _worth(spec, position) != float("inf")
+        ),
+        key=lambda v: (_worth(specs[v[0]], v[1]), -v[1]),  # the end of a list first
+    )
+
+    def plan_with(chunk: Sequence[Alternative]) -> Plan:
+        return tuple(tuple(chunk) if i == spread else tuple(group) for i, group in enumerate(kept))
+
+    first = [kept[spread][0]] if spread is not None else []
+    pending = iter(victims)
+    while not fits(plan_with(first)):
+        victim = next(pending, None)
+        if victim is None:
             return None
-        count = max(needed, min(k, len(group))) if spread else needed
-        chunks: list[list[Alternative]] = [[] for _ in range(count)]
-        chunk_cost = [0.0] * count
-        for alternative in sorted(group, key=lambda a: -cost(i, a)):
-            open_chunks = [c for c in range(count) if len(chunks[c]) < cap]
-            target = min(open_chunks, key=lambda c: chunk_cost[c])
-            chunks[target].append(alternative)
-            chunk_cost[target] += cost(i, alternative)
-        order = sorted(range(count), key=lambda c: -chunk_cost[c])
-        free = list(range(k))
-        fill = min(group, key=lambda a: cost(i, a))
-        for c in order:
-            target = min(free, key=lambda p: part_cost[p])
-            free.remove(target)
-            chunk = tuple(sorted(chunks[c], key=group.index))  # keep priority order
-            parts[target].append(chunk)
-            part_cost[target] += chunk_cost[c]
-        for n, p in enumerate(free):
-            if spread:
-                parts[p].append((fill,))
-                part_cost[p] += cost(i, fill)
-            else:  # repeat the chunks in turn, so a one-chunk group is whole in every part
-                c = order[n % count]
-                parts[p].append(tuple(sorted(chunks[c], key=group.index)))
-                part_cost[p] += chunk_cost[c]
-    return [tuple(part) for part in parts]
+        i, _, alternative = victim
+        kept[i].remove(alternative)
+        dropped.append((i, alternative))
+    if spread is None:
+        return Fitted([plan_with(())], dropped)
+
+    cap = specs[spread].cap or len(kept[spread])
+    chunks: list[list[Alternative]] = []
+    current: list[Alternative] = []
+    for alternative in kept[spread]:
+        trial = [*current, alternative]
+        if len(trial) <= cap and fits(plan_with(trial)):
+            current = trial
+            continue
+        if current:
+            chunks.append(current)
+        current = [alternative] if fits(plan_with([alternative])) else []
+        if not current:
+            dropped.append((spread, alternative))
+    if current:
+        chunks.append(current)
+    if max_parts and len(chunks) > max_parts:
+        for chunk in chunks[max_parts:]:
+            dropped.extend((spread, alternative) for alternative in chunk)
+        chunks = chunks[:max_parts]
+    return Fitted([plan_with(chunk) for chunk in chunks], dropped)

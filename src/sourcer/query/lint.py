@@ -331,7 +331,7 @@ def assemble_tree(
     if exclusions:
         alternatives = tuple(Alternative(text, "input") for text in exclusions)
         slots.append(Slot(Group("exclude", "exclude", alternatives), "exclude", 0, exclusions))
-    return assemble(board, slots, before=fixed, notes=notes, fit=fit)
+    return assemble(board, slots, before=fixed, notes=notes, fit=fit, ranked=False)
 
 
 def _key(node: Node, board: Board) -> str:

@@ -1,14 +1,30 @@
-"""From terms and options to a recipe: ordered groups of alternatives, each with its source.
+"""From terms and options to a recipe: ordered groups of ranked alternatives, each with its
+source. The recipe does not depend on the board; the board decides where each group goes.
 
-The recipe does not depend on the board. Modes:
+How a search is built (each choice measured with ``benchmarks/quality.py``):
 
-- ``broad``: skills (one group per term) [and locations];
-- ``balanced`` (default): skills, job titles [and seniority words for --level];
-- ``strict``: balanced, and the primary term's keywords for the level.
-
-Exclusions (the terms' ``exclude`` and ``--exclude``) apply in every mode.
+- **Skills**: one group per required term (all are needed), one group for ``--any`` terms
+  (one of them is needed), one per ``--keyword``. A term's group is its name and aliases in
+  rank order; an alias that contains another alternative word for word ("Apache Kafka"
+  beside "Kafka") finds nobody new and is left out, and so is a second spelling of the same
+  words ("Node JS" beside "Node.js"). ``broad`` takes every alias, the other modes the top
+  :data:`CORE` (the rest are for a wider search); ``--exhaustive`` adds the term's rare
+  variants and misspellings.
+- **Exclusions**: words that mark another meaning of a term's name (``exclude`` in its file),
+  people who list a stack without doing the work (recruiters; managers, directors and sales
+  people), and the user's ``--exclude``. The board decides which apply: people searches take
+  them all, GitHub and its X-ray only the user's.
+- **Level**: ``junior`` and ``senior`` add their title words (the board puts them in a title
+  field or ``intitle:`` where it can); ``mid`` requires no word and keeps out the levels
+  around it.
+- **strict** adds role words (engineer, developer, ... in six languages, and the term's
+  titles that name none of them). Titles cost recall (engineers are titled "Consultant",
+  "SDE II" or in their own language), so the other modes use only titles the user gives
+  with ``--title``. A term's level keywords ("mentoring", "architecture") are for reading a
+  profile, not for searching: required, they lost three in four seniors.
 """
 
+import re
 from collections.abc import Sequence
 from typing import Literal, NamedTuple
 
@@ -18,8 +34,14 @@ from sourcer.query.model import clean_text
 from sourcer.terms import Term
 
 Mode = Literal["broad", "balanced", "strict"]
-Role = Literal["skill", "title", "level", "keywords", "location", "exclude"]
+Role = Literal["skill", "title", "level", "location", "exclude"]
+#: whose an exclusion is, which decides the boards it applies to
+ExcludeKind = Literal["user", "level", "people", "sense"]
 MODES: tuple[str, ...] = ("broad", "balanced", "strict")
+#: alternatives of a skill searched by default (the top of its ranking)
+CORE = 4
+
+_WORDS = re.compile(r"[^\W_]+[+#]*")
 
 
 class Alternative(NamedTuple):
@@ -35,6 +57,8 @@ class Group(NamedTuple):
     role: Role
     label: str
     alternatives: tuple[Alternative, ...]
+    #: for exclusions: whose they are (see ExcludeKind)
+    kind: str = ""
 
 
 #: the alternatives one part of a search uses, per group (see sourcer.query.fit)
@@ -50,88 +74,148 @@ class Options(NamedTuple):
     extra_titles: tuple[str, ...] = ()
     locations: tuple[str, ...] = ()
     excludes: tuple[str, ...] = ()
+    #: skills not in the library, searched as written
+    keywords: tuple[str, ...] = ()
+    #: also the terms' rare variants and misspellings
+    exhaustive: bool = False
+    #: the terms' own exclusions (words of another meaning of their names)
+    term_exclusions: bool = True
+    keep_recruiters: bool = False
+    keep_managers: bool = False
 
 
 class Recipe(NamedTuple):
     groups: tuple[Group, ...]
     notes: tuple[str, ...] = ()
+    #: names of nice-to-have terms: not searched, used by the narrower variant
+    nice: tuple[str, ...] = ()
 
-    def by_role(self, role: Role) -> list[Group]:
-        return [group for group in self.groups if group.role == role]
+
+def search_words(text: str) -> tuple[str, ...]:
+    """The words a search engine sees in ``text`` (punctuation splits words; C++ and C#
+    stay whole), case-folded."""
+    return tuple(_WORDS.findall(text.casefold()))
+
+
+def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
+    n = len(shorter)
+    return any(longer[i : i + n] == shorter for i in range(len(longer) - n + 1))
 
 
 class _Collector:
     """Builds one group, skipping duplicates and words too short to search safely."""
 
-    def __init__(self, notes: list[str]) -> None:
+    def __init__(self, notes: list[str], *, subsume: bool = False) -> None:
         self.items: list[Alternative] = []
-        self.seen: set[str] = set()
+        self.keys: list[tuple[str, ...]] = []
+        self.seen: set[tuple[str, ...]] = set()
         self.notes = notes
+        self.subsume = subsume
 
     def add(self, text: str, source: str) -> None:
         cleaned = clean_text(text)
-        if not cleaned or cleaned.casefold() in self.seen:
+        key = search_words(cleaned) or (cleaned.casefold(),)
+        if not cleaned or key in self.seen:
             return
         if sum(ch.isalnum() or ch in "+#" for ch in cleaned) < 2:
             # A bare one-letter word ("R", "C") matches everything; aliases carry the term.
             # C# and C++ are two characters of a name, not one letter.
             self.notes.append(f"left out {cleaned!r} ({source}): one letter matches everything")
             return
-        self.seen.add(cleaned.casefold())
-        self.items.append(Alternative(cleaned, source))
+        alternative = Alternative(cleaned, source)
+        if self.subsume:
+            if any(_contains(key, kept) for kept in self.seen):
+                return  # "Apache Kafka" finds nobody "Kafka" does not
+            wider = [i for i, item in enumerate(self.items) if _contains(self.keys[i], key)]
+            if wider:
+                # "Vue" after "Vue.js": the shorter finds everyone the longer did; it takes
+                # the longer one's place in the ranking.
+                self.items[wider[0]] = alternative
+                self.keys[wider[0]] = key
+                for i in reversed(wider[1:]):
+                    del self.items[i], self.keys[i]
+                self.seen = set(self.keys)
+                return
+        self.seen.add(key)
+        self.keys.append(key)
+        self.items.append(alternative)
 
 
-def build_recipe(terms: Sequence[Term], options: Options) -> Recipe:
-    """The groups of a search for ``terms`` (the first is the primary)."""
-    if not terms:
-        raise QueryError("name at least one term")
-    if options.level is not None and options.level not in levels.LEVEL_MODIFIERS:
+def skill_group(term: Term, options: Options, notes: list[str]) -> Group:
+    """A term's alternatives, ranked, as the mode asks."""
+    skill = _Collector(notes, subsume=True)
+    skill.add(term.name, term.where("name"))
+    for alias in term.aliases:
+        skill.add(alias, term.where("aliases"))
+    if options.exhaustive:
+        for variant in term.rare:
+            skill.add(variant, term.where("rare"))
+    if not skill.items:
+        raise QueryError(
+            f"{term.path}: no searchable name or alias for {term.slug!r}; add an alias of "
+            "two or more letters"
+        )
+    items = skill.items
+    if options.mode != "broad" and not options.exhaustive and len(items) > CORE:
+        items = items[:CORE]
+    return Group("skill", f"skill: {term.name}", tuple(items))
+
+
+def build_recipe(
+    terms: Sequence[Term],
+    options: Options,
+    *,
+    any_terms: Sequence[Term] = (),
+    nice: Sequence[Term] = (),
+) -> Recipe:
+    """The groups of a search for ``terms`` (all required; the first is the primary), at
+    least one of ``any_terms``, and ``options``; ``nice`` terms are only named."""
+    if not terms and not any_terms and not options.keywords:
+        raise QueryError("name at least one term (or --any TERM, or --keyword TEXT)")
+    if options.level is not None and options.level not in levels.LEVELS:
         raise QueryError(f"unknown level {options.level!r}; use junior, mid or senior")
-    if options.mode == "strict" and options.level is None:
-        raise QueryError("--mode strict adds the level's keywords: give --level too")
     notes: list[str] = []
     groups: list[Group] = []
-    primary = terms[0]
+    primary = terms[0] if terms else any_terms[0] if any_terms else None
 
     for term in terms:
-        skill = _Collector(notes)
-        skill.add(term.name, term.where("name"))
-        for alias in term.aliases:
-            skill.add(alias, term.where("aliases"))
-        if not skill.items:
-            raise QueryError(
-                f"{term.path}: no searchable name or alias for {term.slug!r}; add an alias of "
-                "two or more letters"
-            )
-        groups.append(Group("skill", f"skill: {term.name}", tuple(skill.items)))
+        groups.append(skill_group(term, options, notes))
+    if any_terms:
+        either = _Collector(notes, subsume=True)
+        per_term = max(1, CORE // len(any_terms)) if options.mode != "broad" else 0
+        for term in any_terms:
+            for alternative in skill_group(term, options, notes).alternatives[: per_term or None]:
+                either.add(alternative.text, alternative.source)
+        names = ", ".join(term.name for term in any_terms)
+        groups.append(Group("skill", f"any of: {names}", tuple(either.items)))
+    for keyword in options.keywords:
+        words = _Collector(notes)
+        words.add(keyword, "--keyword")
+        if words.items:
+            groups.append(Group("skill", f"keyword: {words.items[0].text}", tuple(words.items)))
 
-    if options.mode != "broad":
-        titles = _Collector(notes)
-        for title in options.extra_titles:
-            titles.add(title, "--title")
-        if options.titles:
-            titles.add(primary.titles.typical, primary.where("titles.typical"))
-            for title in primary.titles.also_try:
-                titles.add(title, primary.where("titles.also_try"))
-        if titles.items:
-            groups.append(Group("title", "job titles", tuple(titles.items)))
-        if options.level is not None:
-            words = _Collector(notes)
-            for modifier in levels.LEVEL_MODIFIERS[options.level]:
-                words.add(modifier, levels.SOURCE)
-            if words.items:
-                groups.append(Group("level", f"{options.level} titles", tuple(words.items)))
+    titles = _Collector(notes)
+    for title in options.extra_titles:
+        titles.add(title, "--title")
+    if options.mode == "strict" and options.titles:
+        for word in levels.ROLE_WORDS:
+            titles.add(word, levels.SOURCE)
+        if primary is not None:
+            role_words = {w.casefold() for w in levels.ROLE_WORDS}
+            for title in (primary.titles.typical, *primary.titles.also_try):
+                if not role_words & set(search_words(title)):
+                    titles.add(title, primary.where("titles"))
+    elif not options.titles and options.mode != "strict":
+        notes.append("--no-titles changes nothing here: only --mode strict adds titles")
+    if titles.items:
+        groups.append(Group("title", "job titles", tuple(titles.items)))
 
-    if options.mode == "strict" and options.level is not None:
-        keywords = _Collector(notes)
-        level = primary.levels.get(options.level)
-        key = f"levels.{options.level}.keywords"
-        for keyword in level.keywords if level else ():
-            keywords.add(keyword, primary.where(key))
-        if keywords.items:
-            groups.append(Group("keywords", f"{options.level} keywords", tuple(keywords.items)))
-        else:
-            notes.append(f"{primary.slug} has no {key}: strict mode adds nothing to balanced")
+    level_words = levels.LEVELS[options.level] if options.level else levels.LevelWords()
+    if level_words.words:
+        words = _Collector(notes)
+        for text in level_words.words:
+            words.add(text, levels.SOURCE)
+        groups.append(Group("level", f"{options.level} titles", tuple(words.items)))
 
     if options.locations:
         places = _Collector(notes)
@@ -140,20 +224,72 @@ def build_recipe(terms: Sequence[Term], options: Options) -> Recipe:
         if places.items:
             groups.append(Group("location", "location", tuple(places.items)))
 
-    exclude = _Collector(notes)
-    for term in terms:
-        for text in term.exclude:
-            exclude.add(text, term.where("exclude"))
+    positives = {
+        search_words(a.text) for g in groups if g.role != "exclude" for a in g.alternatives
+    }
+    for group in _exclusions(terms, any_terms, options, level_words, notes):
+        if group.kind != "user":
+            # A shared exclusion never removes what the search asks for: "Staff" stays out
+            # of the mid-level ladder when "Member of Technical Staff" is a title.
+            kept = tuple(
+                a
+                for a in group.alternatives
+                if not any(_contains(p, search_words(a.text)) for p in positives)
+            )
+            if kept:
+                groups.append(group._replace(alternatives=kept))
+            continue
+        for item in group.alternatives:
+            if any(_contains(p, search_words(item.text)) for p in positives):
+                notes.append(f"{item.text!r} is both searched for and excluded: no result can match")
+        groups.append(group)
+    return Recipe(tuple(groups), tuple(notes), tuple(term.name for term in nice))
+
+
+def _exclusions(
+    terms: Sequence[Term],
+    any_terms: Sequence[Term],
+    options: Options,
+    level_words: levels.LevelWords,
+    notes: list[str],
+) -> list[Group]:
+    groups: list[Group] = []
+    user = _Collector(notes)
     for text in options.excludes:
-        exclude.add(text, "--exclude")
-    if exclude.items:
-        positives = {
-            a.text.casefold() for g in groups for a in g.alternatives if g.role != "exclude"
-        }
-        for item in exclude.items:
-            if item.text.casefold() in positives:
-                notes.append(
-                    f"{item.text!r} is both searched for and excluded: no result can match"
-                )
-        groups.append(Group("exclude", "exclude", tuple(exclude.items)))
-    return Recipe(tuple(groups), tuple(notes))
+        user.add(text, "--exclude")
+    if user.items:
+        groups.append(Group("exclude", "exclude: yours", tuple(user.items), "user"))
+    if level_words.ladder:
+        ladder = _Collector(notes)
+        for text in level_words.ladder:
+            ladder.add(text, levels.SOURCE)
+        groups.append(
+            Group(
+                "exclude", f"exclude: levels around {options.level}", tuple(ladder.items), "level"
+            )
+        )
+    people = _Collector(notes)
+    lists = [
+        () if options.keep_recruiters else levels.RECRUITERS,
+        () if options.keep_managers else levels.MANAGERS,
+    ]
+    for pair in _interleave(*lists):
+        people.add(pair, levels.SOURCE)
+    if people.items:
+        groups.append(
+            Group("exclude", "exclude: people who list a stack", tuple(people.items), "people")
+        )
+    if options.term_exclusions:
+        sense = _Collector(notes)
+        for term in (*terms, *any_terms):
+            for text in term.exclude:
+                sense.add(text, term.where("exclude"))
+        if sense.items:
+            groups.append(Group("exclude", "exclude: other meanings", tuple(sense.items), "sense"))
+    return groups
+
+
+def _interleave(*lists: Sequence[str]) -> list[str]:
+    """a1, b1, a2, b2, ...: the most useful of each list first."""
+    longest = max((len(items) for items in lists), default=0)
+    return [items[i] for i in range(longest) for items in lists if i < len(items)]

@@ -20,7 +20,7 @@ LANGUAGE_CATEGORY = "programming language"
 Placement = Literal["any", "field", "param", "qualifier", "exclude"]
 
 #: when dropping for room, alternatives of lower-ranked roles go first
-ROLE_RANK = {"exclude": 0, "keywords": 1, "level": 2, "title": 3, "location": 4, "skill": 5}
+ROLE_RANK = {"exclude": 0, "level": 2, "title": 3, "location": 4, "skill": 5}
 
 _DOMAIN = r"(?i)^[a-z0-9-]+(\.[a-z0-9-]+)+(/[^\s\"()]*)?$"  # compiled when first used
 
@@ -39,6 +39,8 @@ class Search(NamedTuple):
     warnings: tuple[str, ...]
     dropped: tuple[str, ...]
     location: str | None = None
+    #: "" for the search itself; "narrower" for the variant that also requires a nice term
+    variant: str = ""
 
     @property
     def url(self) -> str | None:
@@ -56,6 +58,8 @@ class Search(NamedTuple):
         label = self.board
         if self.site:
             label += f" ({self.site})"
+        if self.variant:
+            label += f", {self.variant}"
         if self.parts > 1:
             label += f", part {self.part}/{self.parts}"
         return label
@@ -73,6 +77,7 @@ class Search(NamedTuple):
             "operators": self.operators,
             "warnings": list(self.warnings),
             "dropped": list(self.dropped),
+            "variant": self.variant or None,
         }
 
 
@@ -100,7 +105,8 @@ def resolve_site(site: str) -> Site:
         raise QueryError(
             f"--site {site!r} is neither {', '.join(SITES)} nor a domain such as uk.linkedin.com/in"
         )
-    return Site(domain, f"site:{domain}", titles=True)
+    # A LinkedIn profile domain (uk.linkedin.com/in) holds people like the preset does.
+    return Site(domain, f"site:{domain}", titles=True, people="linkedin.com/in" in domain.lower())
 
 
 def language_of(terms: Sequence[Term], lookup: Callable[[str], Term | None]) -> str | None:
@@ -143,15 +149,24 @@ def compile_board(
     after: list[Node] = []
     site_label: str | None = None
     titles_ok = True
+    people, senses = board.people, board.senses
     groups = list(recipe.groups)
     if board.xray:
         target = resolve_site(site)
         site_label, titles_ok = target.slug, target.titles
+        people, senses = target.people, target.senses
         before.append(_fixed(target.restriction))
         if not titles_ok and any(g.role in ("title", "level") for g in groups):
             notes.append(f"job titles left out: {site_label} profiles rarely carry them")
         if target.exclude:
-            groups = _with_site_exclusions(groups, target)
+            groups.append(
+                Group(
+                    "exclude",
+                    "exclude: not profiles",
+                    tuple(Alternative(text, _site_source(target)) for text in target.exclude),
+                    "user",
+                )
+            )
     for qualifier in board.fixed:
         after.append(_fixed(qualifier))
     if board.language_qualifier and language:
@@ -159,7 +174,14 @@ def compile_board(
 
     slots: list[Slot] = []
     left_out: dict[str, list[str]] = {}
+    exclusions: list[Group] = []
     for group in groups:
+        if group.role == "exclude":
+            levels_ok = titles_ok and board.levels and board.titles != "none"
+            applies = {"user": True, "level": levels_ok, "people": people}
+            if applies.get(group.kind, senses):
+                exclusions.append(group)
+            continue
         placement, reason = _placement(group, board, titles_ok)
         if placement is None:
             if reason:
@@ -168,11 +190,57 @@ def compile_board(
         one_each = placement in ("param", "qualifier") or (
             not board.or_op and placement in ("any", "field")
         )
-        slots.append(Slot(group, placement, 1 if one_each else 0))
+        nodes = None
+        if group.role == "level" and board.level_field and placement == "any":
+            nodes = {a.text: _title_scoped(board, a.text) for a in group.alternatives}
+        slots.append(Slot(group, placement, 1 if one_each else 0, nodes))
+    if exclusions:
+        slots.append(_exclusion_slot(exclusions, board))
     notes.extend(f"{' and '.join(labels)} left out: {why}" for why, labels in left_out.items())
     if not any(slot.group.role == "skill" for slot in slots):
         raise QueryError("nothing to search for")
     return assemble(board, slots, before=before, after=after, notes=notes, site=site_label, fit=fit)
+
+
+def _site_source(target: Site) -> str:
+    return f"--site {target.slug} (sites table, sourcer/query/boards.py)"
+
+
+def _title_scoped(board: Board, text: str) -> Node:
+    """A seniority word where the board reads titles: intitle:Senior on X-ray."""
+    node = word(text) or Word(text)
+    return Field(board.level_field, node) if board.level_field else node
+
+
+def _exclusion_slot(groups: Sequence[Group], board: Board) -> Slot:
+    """One exclusion slot from every applicable group, the most useful first: yours, the
+    level ladder, then people and other meanings in turn (the last go first for room)."""
+    by_kind: dict[str, list[Alternative]] = {}
+    kind_of: dict[str, str] = {}
+    for group in groups:
+        for alternative in group.alternatives:
+            if alternative.text.casefold() not in kind_of:
+                kind_of[alternative.text.casefold()] = group.kind
+                by_kind.setdefault(group.kind, []).append(alternative)
+    ordered = [
+        *by_kind.get("user", ()),
+        *by_kind.get("level", ()),
+        *_alternate(by_kind.get("people", []), by_kind.get("sense", [])),
+    ]
+    nodes: dict[str, Node] = {}
+    for alternative in ordered:
+        if kind_of[alternative.text.casefold()] == "level":
+            nodes[alternative.text] = _title_scoped(board, alternative.text)
+        else:
+            nodes[alternative.text] = word(alternative.text) or Word(alternative.text)
+    return Slot(Group("exclude", "exclude", tuple(ordered)), "exclude", 0, nodes)
+
+
+def _alternate(first: Sequence[Alternative], second: Sequence[Alternative]) -> list[Alternative]:
+    """first[0], second[0], first[1], second[1], then the rest of both."""
+    head = [a for pair in zip(first[:2], second[:2], strict=False) for a in pair]
+    taken = set(head)
+    return head + [a for a in (*first, *second) if a not in taken]
 
 
 def assemble(
@@ -184,14 +252,16 @@ def assemble(
     notes: Sequence[str] = (),
     site: str | None = None,
     fit: Literal["split", "drop"] = "split",
+    ranked: bool = True,
 ) -> list[Search]:
-    """Fit the slots into the board's hard limits, then render every part."""
+    """Fit the slots into the board's limits, then render every part. ``ranked`` slots list
+    alternatives best first, and a split may drop the tail of a ranking to stay within the
+    board's parts; unranked ones (a string someone wrote) are all kept where they fit."""
     notes = list(notes)
-    # The fitter tries many plans; each alternative's node and cost is worked out once.
+    # The fitter tries many plans; each alternative's node is worked out once.
     node_of = [
         {a: n for a in slot.group.alternatives if (n := slot.node(a)) is not None} for slot in slots
     ]
-    costs: dict[tuple[int, Alternative], float] = {}
 
     def tree(plan: Plan) -> tuple[Node, str | None]:
         items = list(before)
@@ -201,6 +271,8 @@ def assemble(
             if not chosen:
                 continue
             nodes: list[Node] = [node_of[index][a] for a in chosen if a in node_of[index]]
+            if not nodes:
+                continue
             node: Node = nodes[0] if len(nodes) == 1 else AnyOf(tuple(nodes))
             if slot.placement == "any":
                 items.append(node)
@@ -214,62 +286,40 @@ def assemble(
                 exclusions.append(Not(node))
         return AllOf((*items, *after, *exclusions)), location
 
-    def metrics(plan: Plan) -> Metrics:
-        return measure(render(tree(plan)[0], board))
-
-    hard = board.hard_limits
+    # --fit drop keeps within the soft limits as well (LinkedIn's disputed ones).
+    limits = board.limits if fit == "drop" else board.hard_limits
 
     def fits(plan: Plan) -> bool:
-        if not hard:
+        if not limits:
             return True
-        measured = metrics(plan)
-        return all(measured.get(limit.metric) <= limit.value for limit in hard)
+        measured = measure(render(tree(plan)[0], board))
+        return all(measured.get(limit.metric) <= limit.value for limit in limits)
 
-    def cost(index: int, alternative: Alternative) -> float:
-        if not hard:
-            return 1.0
-        key = (index, alternative)
-        if key not in costs:
-            node = node_of[index].get(alternative) or Word(alternative.text)
-            measured = measure(render(node, board))
-            # +1 word and +4 characters for the OR that joins it to its neighbours
-            extra = {"chars": 4, "words": 1, "terms": 0, "operators": 1}
-            costs[key] = sum(
-                (measured.get(lim.metric) + extra[lim.metric]) / lim.value for lim in hard
-            )
-        return costs[key]
-
-    if not hard and not any(slot.cap for slot in slots):
+    if not limits and not any(slot.cap for slot in slots):
         # Nothing to fit: one part with everything (the common case, kept cheap).
         fitted_plans: list[Plan] = [tuple(slot.group.alternatives for slot in slots)]
         fitted_dropped: list[tuple[int, Alternative]] = []
     else:
-        fitted_plans, fitted_dropped = _fit(slots, fit, fits, cost, hard, board)
+        fitted_plans, fitted_dropped = _fit(slots, fit, fits, limits, board, ranked)
     dropped = tuple(f"{slots[i].group.label}: {a.text}" for i, a in fitted_dropped)
     if dropped:
-        why = f"to keep within {_limits_text(hard)}" if hard else "one of each per search"
-        hint = " (--fit split keeps them, in more parts)" if fit == "drop" else ""
-        notes.append(f"left out {why}{hint}: " + "; ".join(dropped))
+        why = f"to keep within {_limits_text(limits)}" if limits else "one of each per search"
+        if board.max_parts and len(fitted_plans) >= board.max_parts and fit == "split":
+            why += f" in at most {board.max_parts} parts"
+        notes.append(f"left out {why}: " + "; ".join(dropped))
 
-    plans = sorted(
-        fitted_plans,
-        key=lambda plan: [
-            min((slot.group.alternatives.index(a) for a in chosen), default=0)
-            for slot, chosen in zip(slots, plan, strict=True)
-        ],
-    )
     searches: list[Search] = []
-    for number, plan in enumerate(plans, start=1):
+    for number, plan in enumerate(fitted_plans, start=1):
         node, location = tree(plan)
         query = render(node, board)
         measured = measure(query)
-        warnings = [*notes, *_soft_warnings(board, measured), *_caveats(board, node)]
+        warnings = [*notes, *_soft_warnings(board, measured, fit), *_caveats(board, node)]
         searches.append(
             Search(
                 board=board.slug,
                 site=site,
                 part=number,
-                parts=len(plans),
+                parts=len(fitted_plans),
                 query=query,
                 length=measured.chars,
                 words=measured.words,
@@ -282,26 +332,13 @@ def assemble(
     return searches
 
 
-def _with_site_exclusions(groups: list[Group], target: Site) -> list[Group]:
-    """Add a site's own exclusions after the terms' ones (so they are dropped first)."""
-    source = f"--site {target.slug} (sites table, sourcer/query/boards.py)"
-    extra = tuple(Alternative(text, source) for text in target.exclude)
-    for index, group in enumerate(groups):
-        if group.role == "exclude":
-            known = {a.text.casefold() for a in group.alternatives}
-            fresh = tuple(a for a in extra if a.text.casefold() not in known)
-            groups[index] = group._replace(alternatives=group.alternatives + fresh)
-            return groups
-    return [*groups, Group("exclude", "exclude", extra)]
-
-
 def _fit(
     slots: Sequence[Slot],
     fit: Literal["split", "drop"],
     fits: Callable[[Plan], bool],
-    cost: Callable[[int, Alternative], float],
-    hard: Sequence[Limit],
+    limits: Sequence[Limit],
     board: Board,
+    ranked: bool,
 ) -> tuple[list[Plan], list[tuple[int, Alternative]]]:
     from sourcer.query import fit as fitting
 
@@ -311,17 +348,20 @@ def _fit(
             cap=slot.cap,
             droppable=slot.placement == "exclude",
             rank=ROLE_RANK[slot.group.role],
+            ranked=ranked,
         )
         for slot in slots
     ]
     try:
         fitted = (
-            fitting.split(specs, fits, cost) if fit == "split" else fitting.drop(specs, fits, cost)
+            fitting.split(specs, fits, board.max_parts if ranked else 0)
+            if fit == "split"
+            else fitting.drop(specs, fits)
         )
     except fitting.Unfittable:
         raise QueryError(
             f"{board.slug}: even the shortest search breaks its limits "
-            f"({_limits_text(hard)}); shorten the terms, or search fewer at once"
+            f"({_limits_text(limits)}); shorten the terms, or search fewer at once"
         ) from None
     return fitted.plans, fitted.dropped
 
@@ -355,16 +395,20 @@ def _limits_text(limits: Sequence[Limit]) -> str:
     return " and ".join(f"{lim.value} {METRIC_NAMES[lim.metric]}" for lim in limits)
 
 
-def _soft_warnings(board: Board, measured: Metrics) -> list[str]:
-    warnings = []
-    for limit in board.soft_limits:
-        value = measured.get(limit.metric)
-        if value > limit.value:
-            warnings.append(
-                f"{value} {METRIC_NAMES[limit.metric]} is over the {limit.value} reported for "
-                f"{board.name} ({limit.confidence}: {limit.source}); {limit.effect}"
-            )
-    return warnings
+def _soft_warnings(board: Board, measured: Metrics, fit: str) -> list[str]:
+    """One warning for every soft limit the search is over, saying how to shorten it."""
+    over = [limit for limit in board.soft_limits if measured.get(limit.metric) > limit.value]
+    if not over or fit == "drop":
+        return []
+    what = " and ".join(
+        f"{measured.get(limit.metric)} {METRIC_NAMES[limit.metric]} (over the {limit.value} "
+        f"reported, {limit.confidence}: {limit.source})"
+        for limit in over
+    )
+    return [
+        f"{what}: {over[0].effect}; to shorten it, use --fit drop (keeps within the limit, "
+        "listing what it leaves out), fewer terms, or --any instead of several required terms"
+    ]
 
 
 def _caveats(board: Board, node: Node) -> list[str]:
@@ -399,13 +443,27 @@ def compile_searches(
     site: str = DEFAULT_SITE,
     fit: Literal["split", "drop"] = "split",
     lookup: Callable[[str], Term | None] = lambda slug: None,
+    any_terms: Sequence[Term] = (),
+    nice: Sequence[Term] = (),
 ) -> list[Search]:
-    """Every search for ``terms`` on each of ``boards``, in order."""
-    recipe = build_recipe(terms, options)
+    """Every search for ``terms`` on each of ``boards``, in order. With ``nice`` terms, each
+    board also gets a narrower variant that requires one of them."""
+    recipe = build_recipe(terms, options, any_terms=any_terms, nice=nice)
+    narrower = None
+    if nice:
+        narrower = build_recipe([*terms, *any_terms[:0]], options, any_terms=any_terms)
+        extra = build_recipe([], options._replace(keywords=()), any_terms=nice)
+        nice_group = next(g for g in extra.groups if g.role == "skill")
+        narrower = narrower._replace(
+            groups=(*narrower.groups, nice_group._replace(label=f"narrower, {nice_group.label}"))
+        )
     language = None
     if any(BOARDS[b].language_qualifier for b in boards):
-        language = language_of(terms, lookup)
+        language = language_of([*terms, *any_terms], lookup)
     searches: list[Search] = []
     for slug in boards:
         searches.extend(compile_board(recipe, BOARDS[slug], site=site, language=language, fit=fit))
+        if narrower is not None:
+            variant = compile_board(narrower, BOARDS[slug], site=site, language=language, fit=fit)
+            searches.extend(s._replace(variant="narrower") for s in variant)
     return searches
