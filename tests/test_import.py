@@ -75,7 +75,10 @@ def test_html_page_round_trips(run, http, isolated_home):
 
     query = run("query", "haskell", "--board", "linkedin")
     assert query.exit_code == 0
-    assert query.stdout.startswith('Haskell AND ("Haskell Developer" OR "Functional Programmer"')
+    assert query.stdout.startswith("Haskell NOT (recruiter OR")
+    strict = run("query", "haskell", "--board", "linkedin", "--mode", "strict")
+    # strict mode requires role words; "Functional Programmer" is covered by "programmer"
+    assert "AND (engineer OR developer OR programmer OR" in strict.stdout
 
 
 def test_text_page(run, http, isolated_home):

@@ -336,6 +336,8 @@ def _explain(recipe: Recipe, searches: Sequence[Search]) -> None:
         limits = ", ".join(limit.describe() for limit in board.limits) or "none documented"
         where = f" on {parts[0].site}" if parts[0].site else ""
         note(f"  {slug}{where}: {len(parts)} part(s); limits: {limits}")
+        if parts[0].dropped:
+            note(f"    left out: {'; '.join(parts[0].dropped)}")
 
 
 def _copy(text: str) -> None:

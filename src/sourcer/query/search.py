@@ -202,8 +202,47 @@ def compile_board(
     return assemble(board, slots, before=before, after=after, notes=notes, site=site_label, fit=fit)
 
 
+def _trim_shared(
+    slots: Sequence[Slot],
+    plans: list[Plan],
+    board: Board,
+    tree: Callable[[Plan], tuple[Node, str | None]],
+) -> tuple[list[Plan], list[Alternative]]:
+    """Keep a one-part search within the board's soft limits by leaving out shared
+    exclusions from the end (never the user's, never anything searched for)."""
+    if len(plans) != 1:
+        return plans, []
+    plan = [list(chosen) for chosen in plans[0]]
+    trimmed: list[Alternative] = []
+
+    def within() -> bool:
+        measured = measure(render(tree(tuple(tuple(c) for c in plan))[0], board))
+        return all(measured.get(lim.metric) <= lim.value for lim in board.soft_limits)
+
+    for index, slot in enumerate(slots):
+        if slot.placement != "exclude":
+            continue
+        while not within():
+            shared = [a for a in plan[index] if not _is_user_source(a.source)]
+            if not shared:
+                break
+            plan[index].remove(shared[-1])
+            trimmed.append(shared[-1])
+    if not within():
+        return plans, []  # shortening the exclusions is not enough: keep them, and warn
+    return [tuple(tuple(c) for c in plan)], trimmed
+
+
+#: sources of exclusions the user asked for (never trimmed for a soft limit)
+_USER_SOURCES = frozenset({"--exclude"})
+
+
 def _site_source(target: Site) -> str:
     return f"--site {target.slug} (sites table, sourcer/query/boards.py)"
+
+
+def _is_user_source(source: str) -> bool:
+    return source in _USER_SOURCES or source.startswith("--site ")
 
 
 def _title_scoped(board: Board, text: str) -> Node:
@@ -301,8 +340,16 @@ def assemble(
         fitted_dropped: list[tuple[int, Alternative]] = []
     else:
         fitted_plans, fitted_dropped = _fit(slots, fit, fits, limits, board, ranked)
+    if fit == "split" and board.soft_limits and ranked:
+        fitted_plans, trimmed = _trim_shared(slots, fitted_plans, board, tree)
+    else:
+        trimmed = []
     dropped = tuple(f"{slots[i].group.label}: {a.text}" for i, a in fitted_dropped)
-    if dropped:
+    if trimmed:
+        # Shared exclusions (people, other meanings, the level ladder) give way to the
+        # board's soft limits quietly: they are listed in --json and --explain.
+        dropped += tuple(f"exclude: {a.text}" for a in trimmed)
+    if fitted_dropped:
         why = f"to keep within {_limits_text(limits)}" if limits else "one of each per search"
         if board.max_parts and len(fitted_plans) >= board.max_parts and fit == "split":
             why += f" in at most {board.max_parts} parts"
