@@ -448,3 +448,61 @@ def test_term_names_complete(monkeypatch, capsys):
 def test_shipped_dir_holds_terms_and_templates():
     assert (Path(shipped_dir("terms")) / "flask.yaml").is_file()
     assert Path(shipped_dir("templates")).name == "templates"
+
+
+# -- schema v2: ranked aliases and rare variants ----------------------------------------------
+
+V1_FILE = """\
+name: Widget
+category: Framework
+summary: Widget is a framework used in tests.
+aliases: [WidgetJS, Wdgt, Widget Framework, WGT, W-dget, Widgetry]
+titles:
+  typical: Widget Developer
+  also_try: [Frontend Developer]
+exclude: [widget factory]
+"""
+
+
+def test_a_v1_file_loads_unchanged_and_searches_the_top_of_its_ranking(run, write_terms):
+    folder = write_terms({"widget.yaml": V1_FILE})
+    lint = run("terms", "lint", str(folder))
+    assert lint.exit_code == 0
+    assert lint.stderr.endswith("OK: no errors.\n")
+    shown = json.loads(run("--terms-dir", str(folder), "terms", "show", "widget", "--json").stdout)
+    assert shown["rare"] == []
+    out = run("--terms-dir", str(folder), "query", "widget").stdout
+    # "Widget Framework" adds a word to the name, so it finds nobody new; the top 4 remain
+    assert out.startswith("(Widget OR WidgetJS OR Wdgt OR WGT) NOT (")
+    broad = run("--terms-dir", str(folder), "query", "widget", "--mode", "broad").stdout
+    assert broad.startswith('(Widget OR WidgetJS OR Wdgt OR WGT OR "W-dget" OR Widgetry) NOT (')
+
+
+def test_rare_variants_are_searched_only_when_asked(run, write_terms):
+    folder = write_terms(
+        {"widget.yaml": V1_FILE.replace("exclude:", "rare: [Wigdet, Widjet]\nexclude:")}
+    )
+    assert run("terms", "lint", str(folder)).exit_code == 0
+    plain = run("--terms-dir", str(folder), "query", "widget").stdout
+    assert "Wigdet" not in plain
+    wide = run("--terms-dir", str(folder), "query", "widget", "--exhaustive").stdout
+    assert "Wigdet OR Widjet" in wide and "Widgetry" in wide
+
+
+def test_lint_explains_rare_and_same_word_aliases(run, write_terms):
+    folder = write_terms(
+        {
+            "widget.yaml": minimal_term(
+                "Widget.js", aliases="[Widget JS, Wdgt]", extra="rare: [Wdgt, Wigdet]\n"
+            )
+        }
+    )
+    result = run("terms", "lint", str(folder))
+    assert result.exit_code == 1
+    path = folder / "widget.yaml"
+    assert result.stdout.splitlines()[:2] == [
+        f"{path}:3: warning: aliases[0]: 'Widget JS' is the same words as 'Widget.js' to a "
+        "search engine (and to look-ups); drop it",
+        f"{path}:6: rare[0]: 'Wdgt' is already an alias; rare lists only variants searched "
+        "when asked (--exhaustive)",
+    ]

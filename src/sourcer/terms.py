@@ -130,6 +130,11 @@ class Term(NamedTuple):
         }
 
 
+def _search_words(text: str) -> tuple[str, ...]:
+    """Words as search engines split them: punctuation separates them; C++ and C# stay."""
+    return tuple(re.findall(r"[^\W_]+[+#]*", text.casefold()))
+
+
 def slug_of(path: str | os.PathLike[str]) -> str:
     """The slug a term file claims: its file name without ``.yaml``."""
     name = os.path.basename(os.fspath(path))
@@ -307,6 +312,7 @@ class _Checker:
         for alias_index, alias in enumerate(aliases):
             if name and alias.casefold() == name.casefold():
                 self.error(lines["aliases"], f"aliases[{alias_index}]: {alias!r} repeats the name")
+        self.same_words(name, aliases, lines.get("aliases", data.line))
         rare = get("rare", self.texts, ())
         known = {name.casefold(): "the name", **{a.casefold(): "an alias" for a in aliases}}
         for rare_index, variant in enumerate(rare):
@@ -341,6 +347,21 @@ class _Checker:
             path=self.path,
             lines=self.lines,
         )
+
+    def same_words(self, name: str, aliases: tuple[str, ...], line: int) -> None:
+        """Warn about an alias a search engine reads as the same words as the name or an
+        alias ranked above it ('Node JS' after 'Node.js'): it takes a place in the ranking
+        and finds nobody new."""
+        seen = {_search_words(name): name} if name else {}
+        for index, alias in enumerate(aliases):
+            words = _search_words(alias)
+            if words and words in seen:
+                self.warning(
+                    line,
+                    f"aliases[{index}]: {alias!r} is the same words as {seen[words]!r} to a "
+                    "search engine (and to look-ups); drop it",
+                )
+            seen.setdefault(words, alias)
 
     def slugs(self, value: object, where: str, line: int) -> tuple[str, ...]:
         items = self.texts(value, where, line)

@@ -119,6 +119,7 @@ def render_term(term: Term) -> str:
     para(term.summary)
     facts = [
         ("Also written", ", ".join(term.aliases)),
+        ("Rarely", ", ".join(term.rare)),
         ("Similar", ", ".join(term.similar)),
         ("Related", ", ".join(term.related)),
         ("Typical title", term.titles.typical),

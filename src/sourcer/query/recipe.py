@@ -241,7 +241,9 @@ def build_recipe(
             continue
         for item in group.alternatives:
             if any(_contains(p, search_words(item.text)) for p in positives):
-                notes.append(f"{item.text!r} is both searched for and excluded: no result can match")
+                notes.append(
+                    f"{item.text!r} is both searched for and excluded: no result can match"
+                )
         groups.append(group)
     return Recipe(tuple(groups), tuple(notes), tuple(term.name for term in nice))
 
