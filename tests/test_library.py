@@ -172,3 +172,21 @@ def test_list_filters_by_category(run):
     data = json.loads(run("terms", "list", "--category", "Programming language", "--json").stdout)
     assert {"python", "java", "go", "rust", "csharp", "cpp"} <= {e["slug"] for e in data}
     assert all(e["category"] == "Programming language" for e in data)
+
+
+def test_every_term_keeps_the_parts_limits_and_linkedin_soft_limits():
+    from sourcer.query.boards import BOARDS
+    from sourcer.query.recipe import build_recipe
+    from sourcer.query.search import compile_board
+
+    for slug in LIBRARY.entries():
+        term = LIBRARY.get(slug)
+        (linkedin,) = compile_board(build_recipe([term], Options()), BOARDS["linkedin"])
+        assert linkedin.warnings == (), (slug, linkedin.query, linkedin.warnings)
+        assert linkedin.operators <= 15 and linkedin.length <= 500, slug
+        for level in (None, "junior", "mid", "senior"):
+            for mode in ("broad", "balanced", "strict"):
+                recipe = build_recipe([term], Options(level=level, mode=mode))  # type: ignore[arg-type]
+                for board in ("google", "bing", "brave", "duckduckgo"):
+                    parts = compile_board(recipe, BOARDS[board])
+                    assert len(parts) <= BOARDS[board].max_parts, (slug, board, level, mode)

@@ -220,6 +220,11 @@ def test_no_option_is_dropped_silently(run):
     assert "(Senior OR Sr" in broad.stdout, "a level applies in every mode"
     no_titles = run("query", "flask", "--no-titles")
     assert "--no-titles changes nothing here: only --mode strict adds titles" in no_titles.stderr
+    github = run("query", "go", "-b", "github", "--keep-recruiters")
+    assert (
+        "warning: --keep-recruiters changes nothing here: only people searches keep them out"
+        in (github.stderr)
+    )
 
 
 def test_recruiters_and_managers_are_kept_out_unless_asked(run):
@@ -533,7 +538,12 @@ def test_one_letter_words_are_never_searched():
     recipe = build_recipe([term("R", aliases=("R programming", "RStudio"))], Options())
     skill = recipe.groups[0]
     assert [a.text for a in skill.alternatives] == ["R programming", "RStudio"]
-    assert any("one letter matches everything" in note for note in recipe.notes)
+    assert recipe.notes == (), "a term's one-letter name is left out by design, quietly"
+    recipe = build_recipe([term("Thing")], Options(keywords=("X",), excludes=("Y",)))
+    assert [n for n in recipe.notes if "one letter matches everything" in n] == [
+        "left out 'X' (--keyword): one letter matches everything",
+        "left out 'Y' (--exclude): one letter matches everything",
+    ]
 
 
 @pytest.mark.parametrize("name", ["C#", "C++", "Go"])

@@ -199,6 +199,18 @@ def query(
         warn(
             f"--site applies to google, bing, duckduckgo and brave only; ignored for {', '.join(board_slugs)}"
         )
+    if keep_recruiters or keep_managers:
+        target = resolve_site(site)
+        if not any(BOARDS[b].people or (BOARDS[b].xray and target.people) for b in board_slugs):
+            flags = " and ".join(
+                f
+                for f, on in (
+                    ("--keep-recruiters", keep_recruiters),
+                    ("--keep-managers", keep_managers),
+                )
+                if on
+            )
+            warn(f"{flags} changes nothing here: only people searches keep them out")
     options = Options(
         level=level,
         mode=mode,  # type: ignore[arg-type]

@@ -112,7 +112,7 @@ class _Collector:
         self.notes = notes
         self.subsume = subsume
 
-    def add(self, text: str, source: str) -> None:
+    def add(self, text: str, source: str, *, quiet: bool = False) -> None:
         cleaned = clean_text(text)
         key = search_words(cleaned) or (cleaned.casefold(),)
         if not cleaned or key in self.seen:
@@ -120,7 +120,8 @@ class _Collector:
         if sum(ch.isalnum() or ch in "+#" for ch in cleaned) < 2:
             # A bare one-letter word ("R", "C") matches everything; aliases carry the term.
             # C# and C++ are two characters of a name, not one letter.
-            self.notes.append(f"left out {cleaned!r} ({source}): one letter matches everything")
+            if not quiet:
+                self.notes.append(f"left out {cleaned!r} ({source}): one letter matches everything")
             return
         alternative = Alternative(cleaned, source)
         if self.subsume:
@@ -144,7 +145,9 @@ class _Collector:
 def skill_group(term: Term, options: Options, notes: list[str]) -> Group:
     """A term's alternatives, ranked, as the mode asks."""
     skill = _Collector(notes, subsume=True)
-    skill.add(term.name, term.where("name"))
+    # A one-letter name (R, C) is never searched; the term's aliases carry it, as the
+    # term file says, so this is no news worth a warning on every search.
+    skill.add(term.name, term.where("name"), quiet=True)
     for alias in term.aliases:
         skill.add(alias, term.where("aliases"))
     if options.exhaustive:
