@@ -164,6 +164,20 @@ def skill_group(term: Term, options: Options, notes: list[str]) -> Group:
     return Group("skill", f"skill: {term.name}", tuple(items))
 
 
+def any_group(
+    terms: Sequence[Term], options: Options, notes: list[str], label: str = "any of"
+) -> Group:
+    """One group that needs one of ``terms``: the top of each term's ranking, sharing the
+    room one term would have (every alias in broad mode)."""
+    either = _Collector(notes, subsume=True)
+    per_term = max(1, CORE // len(terms)) if options.mode != "broad" else 0
+    for term in terms:
+        for alternative in skill_group(term, options, notes).alternatives[: per_term or None]:
+            either.add(alternative.text, alternative.source)
+    names = ", ".join(term.name for term in terms)
+    return Group("skill", f"{label}: {names}", tuple(either.items))
+
+
 def build_recipe(
     terms: Sequence[Term],
     options: Options,
@@ -184,13 +198,7 @@ def build_recipe(
     for term in terms:
         groups.append(skill_group(term, options, notes))
     if any_terms:
-        either = _Collector(notes, subsume=True)
-        per_term = max(1, CORE // len(any_terms)) if options.mode != "broad" else 0
-        for term in any_terms:
-            for alternative in skill_group(term, options, notes).alternatives[: per_term or None]:
-                either.add(alternative.text, alternative.source)
-        names = ", ".join(term.name for term in any_terms)
-        groups.append(Group("skill", f"any of: {names}", tuple(either.items)))
+        groups.append(any_group(any_terms, options, notes))
     for keyword in options.keywords:
         words = _Collector(notes)
         words.add(keyword, "--keyword")

@@ -10,7 +10,15 @@ from typing import Any, Literal, NamedTuple
 from sourcer.errors import QueryError
 from sourcer.query.boards import BOARDS, DEFAULT_SITE, METRIC_NAMES, SITES, Board, Limit, Site
 from sourcer.query.model import AllOf, AnyOf, Field, Node, Not, Word
-from sourcer.query.recipe import Alternative, Group, Options, Plan, Recipe, build_recipe
+from sourcer.query.recipe import (
+    Alternative,
+    Group,
+    Options,
+    Plan,
+    Recipe,
+    any_group,
+    build_recipe,
+)
 from sourcer.query.render import Metrics, measure, render, word
 from sourcer.terms import Term
 
@@ -498,12 +506,8 @@ def compile_searches(
     recipe = build_recipe(terms, options, any_terms=any_terms, nice=nice)
     narrower = None
     if nice:
-        narrower = build_recipe([*terms, *any_terms[:0]], options, any_terms=any_terms)
-        extra = build_recipe([], options._replace(keywords=()), any_terms=nice)
-        nice_group = next(g for g in extra.groups if g.role == "skill")
-        narrower = narrower._replace(
-            groups=(*narrower.groups, nice_group._replace(label=f"narrower, {nice_group.label}"))
-        )
+        wanted = any_group(nice, options, [], label="nice to have, one of")
+        narrower = recipe._replace(groups=(*recipe.groups, wanted))
     language = None
     if any(BOARDS[b].language_qualifier for b in boards):
         language = language_of([*terms, *any_terms], lookup)
