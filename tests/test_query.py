@@ -643,3 +643,16 @@ def test_terms_dir_term_queries(run, write_terms):
     folder = write_terms({"widget.yaml": minimal_term("Widget", aliases="[Widgets]")})
     result = run("--terms-dir", str(folder), "query", "widget")
     assert result.stdout.startswith("(Widget OR Widgets) NOT (recruiter OR")
+
+
+def test_fit_drop_keeps_within_linkedins_soft_limits(run):
+    args = ("query", "go", "kubernetes", "python", "--level", "senior")
+    over = run(*args, "--json")
+    (entry,) = json.loads(over.stdout)
+    assert entry["operators"] > 15
+    assert over.stderr.count("to shorten it, use --fit drop") == 1
+    dropped = run(*args, "--fit", "drop", "--json")
+    (entry,) = json.loads(dropped.stdout)
+    assert entry["operators"] <= 15 and entry["length"] <= 500
+    assert entry["dropped"], "what --fit drop leaves out is listed"
+    assert "Golang" in entry["query"] and "(Senior" in entry["query"], "the top of each group stays"

@@ -217,7 +217,8 @@ def _trim_shared(
     tree: Callable[[Plan], tuple[Node, str | None]],
 ) -> tuple[list[Plan], list[Alternative]]:
     """Keep a one-part search within the board's soft limits by leaving out shared
-    exclusions from the end (never the user's, never anything searched for)."""
+    exclusions from the end (never the user's, never the first two, never anything searched
+    for); a search still too long keeps them all and warns."""
     if len(plans) != 1:
         return plans, []
     plan = [list(chosen) for chosen in plans[0]]
@@ -232,7 +233,7 @@ def _trim_shared(
             continue
         while not within():
             shared = [a for a in plan[index] if not _is_user_source(a.source)]
-            if not shared:
+            if len(shared) <= _SHARED_FLOOR:
                 break
             plan[index].remove(shared[-1])
             trimmed.append(shared[-1])
@@ -241,6 +242,8 @@ def _trim_shared(
     return [tuple(tuple(c) for c in plan)], trimmed
 
 
+#: shared exclusions a search keeps whatever its length (recruiters and managers come first)
+_SHARED_FLOOR = 2
 #: sources of exclusions the user asked for (never trimmed for a soft limit)
 _USER_SOURCES = frozenset({"--exclude"})
 
