@@ -822,8 +822,8 @@ def run(
     profiles: Sequence[Profile], slugs: Sequence[str] | None, boards: Sequence[str]
 ) -> dict[Row, list[TermResult]]:
     """Every row's results, one per term that has relevant profiles there."""
-    from sourcer.library import Layer, Library
-    from sourcer.paths import shipped_dir
+    from sourcer.home import shipped_dir
+    from sourcer.library.store import Layer, Library
     from sourcer.query.boards import BOARDS as BOARD_TABLE
     from sourcer.query.recipe import Options, build_recipe
     from sourcer.query.search import compile_board
@@ -847,8 +847,8 @@ def run(
 def pair_coverage(slugs: Sequence[str], boards: Sequence[str]) -> dict[str, dict[str, float]]:
     """Combination coverage per board for two-skill searches: each term with each of the
     first two of its related terms, balanced, at no level and at senior."""
-    from sourcer.library import Layer, Library
-    from sourcer.paths import shipped_dir
+    from sourcer.home import shipped_dir
+    from sourcer.library.store import Layer, Library
     from sourcer.query.boards import BOARDS as BOARD_TABLE
     from sourcer.query.recipe import Options, build_recipe
     from sourcer.query.search import compile_board

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import sourcer
-from sourcer.paths import shipped_dir
+from sourcer.home import shipped_dir
 
 LIBRARY_SIZE = 2_000
 CSV_ROWS = 10_000
@@ -104,7 +104,7 @@ def make_csv(path: Path) -> None:
 
 def in_process_all_terms(runs: int) -> list[float]:
     """`sourcer query TERM --board all --json` for every shipped term, in one process."""
-    from sourcer.library import Layer, Library
+    from sourcer.library.store import Layer, Library
     from sourcer.query.boards import BOARDS
     from sourcer.query.recipe import Options
     from sourcer.query.search import compile_searches

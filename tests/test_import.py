@@ -9,8 +9,8 @@ import requests
 import responses
 
 from sourcer import __version__
-from sourcer.glossary import parse_page, slugify, text_lines
-from sourcer.http import RETRY_STATUSES, make_session
+from sourcer.glossary.http import RETRY_STATUSES, make_session
+from sourcer.glossary.page import parse_page, slugify, text_lines
 from tests.conftest import REPO
 
 FIXTURES = REPO / "tests" / "fixtures" / "glossary"

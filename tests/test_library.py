@@ -7,15 +7,15 @@ from collections import Counter
 
 import pytest
 
-from sourcer.library import Layer, Library
-from sourcer.paths import shipped_dir
+from sourcer.home import shipped_dir
+from sourcer.library.schema import LEVELS, Term
+from sourcer.library.store import Layer, Library
 from sourcer.query.boards import BOARDS
 from sourcer.query.model import AllOf, Field, Node, words
 from sourcer.query.parse import parse
 from sourcer.query.recipe import Options
 from sourcer.query.render import measure
 from sourcer.query.search import compile_searches
-from sourcer.terms import LEVELS, Term
 
 LIBRARY = Library([Layer("builtin", shipped_dir("terms"))])
 TERMS: list[Term] = LIBRARY.load_all()

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from sourcer.outreach import column_key, parse_assignments
+from sourcer.outreach.merge import column_key, parse_assignments
 from tests.conftest import REPO, check_golden
 
 TEMPLATES = ["connection-note", "inmail", "email", "follow-up"]

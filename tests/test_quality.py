@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from sourcer.library import Layer, Library
-from sourcer.paths import shipped_dir
+from sourcer.home import shipped_dir
+from sourcer.library.store import Layer, Library
 from sourcer.query.boards import BOARDS
 from sourcer.query.recipe import Options, build_recipe
 from sourcer.query.search import compile_board

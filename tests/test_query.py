@@ -12,15 +12,15 @@ import click
 import pytest
 
 from sourcer.errors import QueryError
-from sourcer.library import Layer, Library
-from sourcer.paths import shipped_dir
+from sourcer.home import shipped_dir
+from sourcer.library.schema import Term, Titles
+from sourcer.library.store import Layer, Library
 from sourcer.query.boards import BOARDS
 from sourcer.query.model import AllOf, AnyOf, Field, Not, Word
 from sourcer.query.recipe import Options, build_recipe
 from sourcer.query.render import measure, render, word
 from sourcer.query.search import compile_board, compile_searches
 from sourcer.query.urls import build_url, parse_url
-from sourcer.terms import Term, Titles
 from tests.conftest import check_golden, minimal_term
 
 

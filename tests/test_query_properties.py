@@ -10,6 +10,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sourcer.library.schema import Term, Titles
 from sourcer.query.boards import BOARDS, SITES
 from sourcer.query.model import clean_text, words
 from sourcer.query.parse import parse
@@ -17,7 +18,6 @@ from sourcer.query.recipe import Options, build_recipe
 from sourcer.query.render import measure
 from sourcer.query.search import compile_board, resolve_site
 from sourcer.query.urls import parse_url
-from sourcer.terms import Term, Titles
 from sourcer.typography import find_typography
 
 SPECIAL = [

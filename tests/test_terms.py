@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from sourcer.errors import TermFileError, UnknownTermError
-from sourcer.library import Layer, Library
-from sourcer.paths import shipped_dir
-from sourcer.terms import SCHEMA_KEYS, read_term
+from sourcer.home import shipped_dir
+from sourcer.library.check import read_term
+from sourcer.library.schema import SCHEMA_KEYS
+from sourcer.library.store import Layer, Library
 from tests.conftest import minimal_term
 
 FLASK_ALSO_TRY = [  # ranked: the most common first

@@ -9,11 +9,11 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
-from sourcer.jinja import make_environment, render_parts
+from sourcer.library.schema import LEVELS, Term
 from sourcer.query.boards import BOARDS
 from sourcer.query.recipe import Options
 from sourcer.query.search import compile_searches
-from sourcer.terms import LEVELS, Term
+from sourcer.templating import make_environment, render_parts
 
 Format = Literal["md", "html"]
 TEMPLATES = {"md": "brief.md.j2", "html": "brief.html.j2"}

@@ -8,8 +8,8 @@ import click
 
 from sourcer.cli.common import app_from, complete_term, note
 from sourcer.cli.query_cmd import board_list, check_site
+from sourcer.library.schema import LEVELS
 from sourcer.query.boards import BOARDS, DEFAULT_SITE
-from sourcer.terms import LEVELS
 
 
 @click.command("brief")
@@ -104,6 +104,6 @@ def brief(
 
 
 def _templates_dir() -> str:
-    from sourcer.paths import shipped_dir
+    from sourcer.home import shipped_dir
 
     return os.path.join(shipped_dir("templates"), "brief")

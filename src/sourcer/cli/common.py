@@ -7,8 +7,8 @@ from typing import Any
 
 import click
 
-from sourcer.library import Layer, Library
-from sourcer.paths import shipped_dir
+from sourcer.home import shipped_dir
+from sourcer.library.store import Layer, Library
 
 
 def sourcer_home() -> str:

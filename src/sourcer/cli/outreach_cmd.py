@@ -20,7 +20,7 @@ import click
 
 from sourcer.cli.common import app_from, complete_term, echo_json, json_option, note, warn
 from sourcer.errors import FileExists, MergeError
-from sourcer.terms import LEVELS
+from sourcer.library.schema import LEVELS
 
 _DIRS_KEY = "sourcer.templates_dirs"
 #: show a progress bar (on a terminal) from this many rows
@@ -28,8 +28,8 @@ PROGRESS_FROM = 200
 
 
 def _templates(ctx: click.Context) -> Any:
-    from sourcer.outreach import Templates
-    from sourcer.paths import shipped_dir
+    from sourcer.home import shipped_dir
+    from sourcer.outreach.merge import Templates
 
     extra: tuple[str, ...] = ctx.meta.get(_DIRS_KEY, ())
     return Templates(
@@ -182,8 +182,14 @@ def render_cmd(
       sourcer outreach render inmail --term flask --level senior --csv people.csv --out msgs/
       sourcer outreach render email --term django --csv people.csv --format json > out.json
     """
-    from sourcer.config import load_config
-    from sourcer.outreach import RowFailure, build_context, merge, parse_assignments, read_rows
+    from sourcer.outreach.config import load_config
+    from sourcer.outreach.merge import (
+        RowFailure,
+        build_context,
+        merge,
+        parse_assignments,
+        read_rows,
+    )
 
     app = app_from(ctx)
     config = load_config(os.path.join(app.home, "config.yaml"))
@@ -298,7 +304,7 @@ def _count_rows(path: str) -> int:
 
 def _csv_columns(path: str) -> list[str]:
     """The candidate fields of a CSV, in the file's order (already validated by read_rows)."""
-    from sourcer.outreach import column_key
+    from sourcer.outreach.merge import column_key
 
     with open(path, encoding="utf-8-sig", newline="") as handle:
         header = next(csv.reader(handle), [])
@@ -356,7 +362,7 @@ def _message_text(record: dict[str, Any]) -> str:
 def _write_files(spool: IO[str], out_dir: str, force: bool) -> None:
     """One file per message; every name is checked before any file is written."""
     from sourcer.fsutil import write_atomic
-    from sourcer.outreach import safe_file_name
+    from sourcer.outreach.merge import safe_file_name
 
     count = sum(1 for _ in _records(spool))
     width = max(len(str(count + 1)), 3)

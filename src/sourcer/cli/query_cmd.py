@@ -13,11 +13,11 @@ import click
 
 from sourcer.cli.common import app_from, complete_term, echo_json, json_option, note, warn
 from sourcer.errors import ClipboardError, QueryError, UnknownTermError
-from sourcer.library import Library
+from sourcer.library.schema import LEVELS, Term
+from sourcer.library.store import Library
 from sourcer.query.boards import BOARDS, DEFAULT_SITE, SITES, Board
 from sourcer.query.recipe import MODES, Options, Recipe, build_recipe
 from sourcer.query.search import Search, compile_searches, resolve_site
-from sourcer.terms import LEVELS, Term
 
 BOARD_CHOICES = [*BOARDS, "all"]
 

@@ -12,7 +12,7 @@ import click
 
 from sourcer.cli.common import App, app_from, complete_term, echo_json, json_option, note, style
 from sourcer.errors import SourcerError
-from sourcer.terms import LEVELS, SLUG_RE, Term
+from sourcer.library.schema import LEVELS, SKELETON, SLUG_RE, Term
 
 
 @click.group()
@@ -191,62 +191,6 @@ def lint_cmd(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None
     note(f"OK: no errors{f', {warnings} warning(s)' if warnings else ''}.")
 
 
-SKELETON = """\
-# A sourcer term file (schema v2). Delete the comments once you have filled it in.
-# Check it with: sourcer terms lint {path}
-
-# What recruiters and candidates call it.
-name: {name}
-# A heading to group terms, e.g. Programming language, Web framework, Database, Cloud.
-category: TODO category
-# One or two sentences a non-technical recruiter understands.
-summary: TODO what {name} is, in plain words.
-
-# Other ways candidates write the same skill (spellings, abbreviations, old names), the
-# most common first: searches use the top of this list first.
-aliases: []
-# Rare variants and misspellings, searched only with 'sourcer query --exhaustive'.
-rare: []
-# Slugs (file names) of other terms: close alternatives, and things used together.
-similar: []
-related: []
-
-titles:
-  typical: TODO {name} Developer
-  # At least five other titles such people hold, the most common first.
-  also_try: []
-
-# Phrases as they appear on resumes.
-resume_examples: []
-
-levels:
-  junior:
-    years: 0-2
-    indicators: []   # what to look for, in words
-    keywords: []     # searchable words that signal this level
-  mid:
-    years: 2-4
-    indicators: []
-    keywords: []
-  senior:
-    years: 4+
-    indicators: []
-    keywords: []
-
-# - level: junior|mid|senior
-#   question: ...
-#   expected: what a good answer covers
-interview: []
-
-red_flags: []
-# Words that mark another meaning of the name (Go the board game: baduk, weiqi), kept out
-# of people searches. Never employers, other skills, or words engineers use.
-exclude: []
-# Where the facts came from.
-sources: []
-"""
-
-
 @terms.command("new")
 @click.argument("slug")
 @click.option(
@@ -325,8 +269,8 @@ def import_cmd(
       sourcer terms import --from-file pages.txt
       sourcer terms import page.html --dry-run
     """
-    from sourcer.http import make_session
-    from sourcer.importer import build, write
+    from sourcer.glossary.http import make_session
+    from sourcer.glossary.importer import build, write
 
     todo = list(sources)
     if list_file is not None:

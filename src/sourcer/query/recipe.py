@@ -24,14 +24,13 @@ How a search is built (each choice measured with ``benchmarks/quality.py``):
   profile, not for searching: required, they lost three in four seniors.
 """
 
-import re
 from collections.abc import Sequence
 from typing import Literal, NamedTuple
 
 from sourcer.errors import QueryError
+from sourcer.library.schema import Term, search_words
 from sourcer.query import levels
 from sourcer.query.model import clean_text
-from sourcer.terms import Term
 
 Mode = Literal["broad", "balanced", "strict"]
 Role = Literal["skill", "title", "level", "location", "exclude"]
@@ -40,8 +39,6 @@ ExcludeKind = Literal["user", "level", "people", "sense"]
 MODES: tuple[str, ...] = ("broad", "balanced", "strict")
 #: alternatives of a skill searched by default (the top of its ranking)
 CORE = 4
-
-_WORDS = re.compile(r"[^\W_]+[+#]*")
 
 
 class Alternative(NamedTuple):
@@ -89,12 +86,6 @@ class Recipe(NamedTuple):
     notes: tuple[str, ...] = ()
     #: names of nice-to-have terms: not searched, used by the narrower variant
     nice: tuple[str, ...] = ()
-
-
-def search_words(text: str) -> tuple[str, ...]:
-    """The words a search engine sees in ``text`` (punctuation splits words; C++ and C#
-    stay whole), case-folded."""
-    return tuple(_WORDS.findall(text.casefold()))
 
 
 def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:

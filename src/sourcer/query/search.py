@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, NamedTuple
 
 from sourcer.errors import QueryError
+from sourcer.library.schema import Term
 from sourcer.query.boards import BOARDS, DEFAULT_SITE, METRIC_NAMES, SITES, Board, Limit, Site
 from sourcer.query.model import AllOf, AnyOf, Field, Node, Not, Word
 from sourcer.query.recipe import (
@@ -20,7 +21,6 @@ from sourcer.query.recipe import (
     build_recipe,
 )
 from sourcer.query.render import Metrics, measure, render, word
-from sourcer.terms import Term
 
 #: the category whose terms are programming languages (GitHub's language: qualifier)
 LANGUAGE_CATEGORY = "programming language"

@@ -1,144 +1,34 @@
-"""Term schema v2: the model of one technology term and the validation of one term file.
+"""Checking term files: every problem of a file at once, as ``path:line: message``.
 
-A term file is ``<slug>.yaml``. Its keys are listed in :data:`SCHEMA_KEYS`; ``name``,
-``summary`` and ``titles.typical`` are required.
-
-Schema v2 adds meaning, not required keys, so every v1 file loads unchanged: ``aliases`` and
-``titles.also_try`` are ranked (the way candidates write the skill most often comes first;
-searches take the top of each list first), and ``rare`` holds rare variants and misspellings,
-searched only when asked (``sourcer query --exhaustive``). Checks that need the whole library
-(cross-references, aliases claimed twice) live in :mod:`sourcer.library`.
+:func:`read_term` loads a file or raises :class:`TermFileError`; :func:`check_term_text`
+validates text (the importer checks a page's term in memory before writing it). Checks
+that need the whole library (links between terms, aliases claimed twice) live in
+:mod:`sourcer.library.store`.
 """
 
 import os
 import re
-from collections.abc import Callable, Mapping
-from typing import Any, NamedTuple
+from collections.abc import Callable
+from typing import Any
 
 from sourcer.errors import Problem, TermFileError
+from sourcer.library.schema import (
+    LEVEL_KEYS,
+    LEVELS,
+    QUESTION_KEYS,
+    SCHEMA_KEYS,
+    SLUG_RE,
+    TITLE_KEYS,
+    YEARS_RE,
+    Level,
+    Question,
+    Term,
+    Titles,
+    search_words,
+    slug_of,
+)
 from sourcer.typography import find_typography
 from sourcer.yamlload import LineDict, LineList, YAMLSyntaxError, load
-
-LEVELS: tuple[str, ...] = ("junior", "mid", "senior")
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-YEARS_RE = re.compile(r"^\d+(?:\s*-\s*\d+|\+)?$")
-
-#: Top-level keys of schema v1, in the order files and ``--json`` output use.
-SCHEMA_KEYS: tuple[str, ...] = (
-    "name",
-    "category",
-    "summary",
-    "aliases",
-    "rare",
-    "similar",
-    "related",
-    "titles",
-    "resume_examples",
-    "levels",
-    "interview",
-    "red_flags",
-    "exclude",
-    "sources",
-)
-TITLE_KEYS = ("typical", "also_try")
-LEVEL_KEYS = ("years", "indicators", "keywords")
-QUESTION_KEYS = ("level", "question", "expected")
-
-
-class Titles(NamedTuple):
-    """The job title people with this skill usually hold, and others worth searching."""
-
-    typical: str
-    also_try: tuple[str, ...] = ()
-
-
-class Level(NamedTuple):
-    """What marks one seniority level: years, what to look for, and searchable keywords."""
-
-    years: str = ""
-    indicators: tuple[str, ...] = ()
-    keywords: tuple[str, ...] = ()
-
-
-class Question(NamedTuple):
-    """An interview question for one level, with what a good answer sounds like."""
-
-    level: str
-    question: str
-    expected: str
-
-
-class Term(NamedTuple):
-    """One technology term, as loaded from ``<slug>.yaml`` in one layer of the library."""
-
-    slug: str
-    name: str
-    summary: str
-    titles: Titles
-    category: str = ""
-    #: ranked: the spelling candidates write most often first
-    aliases: tuple[str, ...] = ()
-    #: rare variants and misspellings: searched only when asked (--exhaustive)
-    rare: tuple[str, ...] = ()
-    similar: tuple[str, ...] = ()
-    related: tuple[str, ...] = ()
-    resume_examples: tuple[str, ...] = ()
-    levels: Mapping[str, Level] = {}
-    interview: tuple[Question, ...] = ()
-    red_flags: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-    sources: tuple[str, ...] = ()
-    origin: str = "builtin"
-    path: str = ""
-    #: line of each key, dotted ("aliases", "titles.also_try", "levels.senior.keywords")
-    lines: Mapping[str, int] = {}
-
-    def where(self, key: str) -> str:
-        """``path:line (key)`` for explaining where a part of a search came from."""
-        line = self.lines.get(key) or self.lines.get(key.split(".")[0]) or 1
-        return f"{self.path}:{line} ({key})"
-
-    def to_dict(self) -> dict[str, Any]:
-        """Every schema key (empty where the file has none), plus ``slug`` and ``origin``."""
-        return {
-            "slug": self.slug,
-            "name": self.name,
-            "category": self.category,
-            "summary": self.summary,
-            "aliases": list(self.aliases),
-            "rare": list(self.rare),
-            "similar": list(self.similar),
-            "related": list(self.related),
-            "titles": {"typical": self.titles.typical, "also_try": list(self.titles.also_try)},
-            "resume_examples": list(self.resume_examples),
-            "levels": {
-                name: {
-                    "years": level.years,
-                    "indicators": list(level.indicators),
-                    "keywords": list(level.keywords),
-                }
-                for name, level in self.levels.items()
-            },
-            "interview": [
-                {"level": q.level, "question": q.question, "expected": q.expected}
-                for q in self.interview
-            ],
-            "red_flags": list(self.red_flags),
-            "exclude": list(self.exclude),
-            "sources": list(self.sources),
-            "origin": self.origin,
-        }
-
-
-def _search_words(text: str) -> tuple[str, ...]:
-    """Words as search engines split them: punctuation separates them; C++ and C# stay."""
-    return tuple(re.findall(r"[^\W_]+[+#]*", text.casefold()))
-
-
-def slug_of(path: str | os.PathLike[str]) -> str:
-    """The slug a term file claims: its file name without ``.yaml``."""
-    name = os.path.basename(os.fspath(path))
-    return name[: -len(".yaml")] if name.endswith(".yaml") else os.path.splitext(name)[0]
 
 
 def read_term(path: str | os.PathLike[str], origin: str = "builtin") -> Term:
@@ -352,9 +242,9 @@ class _Checker:
         """Warn about an alias a search engine reads as the same words as the name or an
         alias ranked above it ('Node JS' after 'Node.js'): it takes a place in the ranking
         and finds nobody new."""
-        seen = {_search_words(name): name} if name else {}
+        seen = {search_words(name): name} if name else {}
         for index, alias in enumerate(aliases):
-            words = _search_words(alias)
+            words = search_words(alias)
             if words and words in seen:
                 self.warning(
                     line,

@@ -5,10 +5,10 @@ import tempfile
 from typing import Any, NamedTuple
 
 from sourcer.errors import GlossaryError, UnknownTermError
-from sourcer.glossary import html_lines, parse_page, slugify, term_yaml, text_lines
-from sourcer.http import check_scheme, fetch
-from sourcer.library import Library
-from sourcer.terms import SLUG_RE
+from sourcer.glossary.http import check_scheme, fetch
+from sourcer.glossary.page import html_lines, parse_page, slugify, term_yaml, text_lines
+from sourcer.library.schema import SLUG_RE
+from sourcer.library.store import Library
 
 
 class Imported(NamedTuple):

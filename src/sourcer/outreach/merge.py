@@ -14,10 +14,10 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from sourcer.channels import CHANNELS, Channel
 from sourcer.errors import MergeError, MessageTooLong, TemplateError
-from sourcer.jinja import FRONT_MATTER, Fields, make_environment, render_parts
-from sourcer.terms import Term
+from sourcer.library.schema import Term
+from sourcer.outreach.channels import CHANNELS, Channel
+from sourcer.templating import FRONT_MATTER, Fields, make_environment, render_parts
 from sourcer.yamlload import LineDict, YAMLSyntaxError, load
 
 SUFFIX = ".j2"

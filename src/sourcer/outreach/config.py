@@ -14,8 +14,8 @@ role: Backend Engineer # the role, unless --set role=...
 import os
 from typing import Any, NamedTuple
 
-from sourcer.channels import SIGNATURE_LIMIT, TIERS
 from sourcer.errors import ConfigError
+from sourcer.outreach.channels import SIGNATURE_LIMIT, TIERS
 from sourcer.yamlload import LineDict, YAMLSyntaxError, load
 
 KEYS = ("sender", "tier", "company", "role")

@@ -11,7 +11,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from sourcer.errors import Problem, SourcerError, UnknownTermError, WriteError
-from sourcer.terms import SLUG_RE, Term, check_term_file, read_term, slug_of
+from sourcer.library.check import check_term_file, read_term
+from sourcer.library.schema import SLUG_RE, Term, slug_of
 
 _INDEX_VERSION = 1
 

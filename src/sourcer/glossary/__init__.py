@@ -1,0 +1,2 @@
+"""Importing recruiter glossary pages: HTTP fetching, page parsing, term-file writing, and the
+batch import."""
