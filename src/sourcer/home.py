@@ -1,4 +1,8 @@
-"""Where shipped data lives. User paths are resolved by the CLI and passed in as values.
+"""Every location sourcer reads or writes: shipped data, and the user's home folder.
+
+The home folder is ``$SOURCER_HOME`` when set, else the platform's per-user folder; the CLI
+decides it (it knows the platform default) and hands a :class:`Home` to the core, which
+never looks at the environment itself.
 
 Paths on the start-up path of ``sourcer query`` are plain strings handled with ``os.path``:
 importing ``pathlib`` costs about 2.5 ms and ``importlib.resources`` about 7 ms, a large share
@@ -9,6 +13,7 @@ module, which is where ``importlib.resources`` finds them for every install pip 
 from __future__ import annotations
 
 import os
+from typing import NamedTuple
 
 _PACKAGE_DIR = os.path.dirname(os.path.realpath(__file__))
 
@@ -23,3 +28,44 @@ def shipped_dir(name: str) -> str:
     if os.path.isdir(inside):
         return inside
     return os.path.join(os.path.dirname(os.path.dirname(_PACKAGE_DIR)), name)
+
+
+class Home(NamedTuple):
+    """The user's sourcer folder and what lives in it."""
+
+    root: str
+
+    @property
+    def terms(self) -> str:
+        """The user's layer of term files (over the shipped ones)."""
+        return os.path.join(self.root, "terms")
+
+    @property
+    def templates(self) -> str:
+        """The user's outreach templates (over the shipped ones)."""
+        return os.path.join(self.root, "templates")
+
+    @property
+    def config(self) -> str:
+        """Settings: the sender, the LinkedIn tier."""
+        return os.path.join(self.root, "config.yaml")
+
+    @property
+    def cache(self) -> str:
+        """The term index cache (safe to delete)."""
+        return os.path.join(self.root, "cache")
+
+    @property
+    def briefs(self) -> str:
+        """Where ``sourcer brief --format html`` writes when no file is named."""
+        return os.path.join(self.root, "briefs")
+
+    @property
+    def roles(self) -> str:
+        """Saved role files, found by name."""
+        return os.path.join(self.root, "roles")
+
+
+def builtin_templates(kind: str) -> str:
+    """The shipped templates of one kind ("outreach" or "brief")."""
+    return os.path.join(shipped_dir("templates"), kind)

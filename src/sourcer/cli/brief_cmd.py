@@ -8,6 +8,7 @@ import click
 
 from sourcer.cli.common import app_from, complete_term, note
 from sourcer.cli.query_cmd import board_list, check_site
+from sourcer.home import builtin_templates
 from sourcer.library.schema import LEVELS
 from sourcer.query.boards import BOARDS, DEFAULT_SITE
 
@@ -86,11 +87,13 @@ def brief(
         names=library.name_of,
         lookup=library.find,
     )
-    text = render_brief(data, "html" if chosen_format == "html" else "md", _templates_dir())
+    text = render_brief(
+        data, "html" if chosen_format == "html" else "md", builtin_templates("brief")
+    )
 
     if output is None and open_page:
         slug = "-".join(t.slug for t in loaded) + (f"-{level}" if level else "")
-        output = os.path.join(app.home, "briefs", f"{slug}.html")
+        output = os.path.join(app.home.briefs, f"{slug}.html")
         force = True  # sourcer's own copy, rewritten each time
     if output is None:
         click.echo(text, nl=False)
@@ -101,9 +104,3 @@ def brief(
     note(f"wrote {output} ({len(text.encode('utf-8')):,} bytes)")
     if open_page:
         click.launch(os.path.abspath(output))
-
-
-def _templates_dir() -> str:
-    from sourcer.home import shipped_dir
-
-    return os.path.join(shipped_dir("templates"), "brief")

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from sourcer.home import shipped_dir
+from sourcer.home import Home, shipped_dir
 from sourcer.library.store import Layer, Library
 
 
@@ -27,24 +27,20 @@ class App:
         self._library: Library | None = None
 
     @property
-    def home(self) -> str:
-        return sourcer_home()
-
-    @property
-    def user_terms_dir(self) -> str:
-        return os.path.join(self.home, "terms")
+    def home(self) -> Home:
+        return Home(sourcer_home())
 
     def layers(self) -> list[Layer]:
         return [
             Layer("builtin", shipped_dir("terms")),
-            Layer("user", self.user_terms_dir),
+            Layer("user", self.home.terms),
             *(Layer(path, path) for path in self.terms_dirs),
         ]
 
     @property
     def library(self) -> Library:
         if self._library is None:
-            self._library = Library(self.layers(), cache_dir=os.path.join(self.home, "cache"))
+            self._library = Library(self.layers(), cache_dir=self.home.cache)
         return self._library
 
 

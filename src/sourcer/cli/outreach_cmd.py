@@ -28,14 +28,14 @@ PROGRESS_FROM = 200
 
 
 def _templates(ctx: click.Context) -> Any:
-    from sourcer.home import shipped_dir
+    from sourcer.home import builtin_templates
     from sourcer.outreach.merge import Templates
 
     extra: tuple[str, ...] = ctx.meta.get(_DIRS_KEY, ())
     return Templates(
         [
-            ("builtin", os.path.join(shipped_dir("templates"), "outreach")),
-            ("user", os.path.join(app_from(ctx).home, "templates")),
+            ("builtin", builtin_templates("outreach")),
+            ("user", app_from(ctx).home.templates),
             *((folder, folder) for folder in extra),
         ]
     )
@@ -192,7 +192,7 @@ def render_cmd(
     )
 
     app = app_from(ctx)
-    config = load_config(os.path.join(app.home, "config.yaml"))
+    config = load_config(app.home.config)
     try:
         values = parse_assignments(assignments)
     except ValueError as err:

@@ -35,7 +35,7 @@ def path_cmd(ctx: click.Context) -> None:
     It is $SOURCER_HOME/terms when SOURCER_HOME is set, else a 'terms' folder in your
     platform's config folder for sourcer. It need not exist yet.
     """
-    click.echo(str(app_from(ctx).user_terms_dir))
+    click.echo(str(app_from(ctx).home.terms))
 
 
 @terms.command("list")
@@ -215,7 +215,7 @@ def new_cmd(ctx: click.Context, slug: str, folder: Path | None, force: bool) -> 
             param_hint="SLUG",
         )
     app: App = app_from(ctx)
-    target = Path(folder or app.user_terms_dir) / f"{slug}.yaml"
+    target = Path(folder or app.home.terms) / f"{slug}.yaml"
     name = slug.replace("-", " ").title()
     shadowed = app.library.entries().get(slug)
     write_atomic(target, SKELETON.format(name=name, path=target), force=force)
@@ -283,7 +283,7 @@ def import_cmd(
     if slug is not None and len(todo) > 1:
         raise click.UsageError("--slug names one term: give one source with it")
     app = app_from(ctx)
-    target = folder or app.user_terms_dir
+    target = folder or app.home.terms
     session = make_session()
     failures: list[str] = []
     written: list[str] = []
