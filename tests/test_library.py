@@ -122,7 +122,9 @@ MODES = [
 def test_every_board_and_mode_within_hard_limits(term: Term):
     for options in MODES:
         for fit in ("split", "drop"):
-            searches = compile_searches([term], options, list(BOARDS), fit=fit, lookup=lookup)
+            searches = compile_searches(
+                [term], options._replace(fit=fit), list(BOARDS), lookup=lookup
+            )
             assert {s.board for s in searches} == set(BOARDS)
             for search in searches:
                 measured = measure(search.query)

@@ -29,7 +29,7 @@ def brief_data(
     lookup: Callable[[str], Term | None],
 ) -> dict[str, Any]:
     """Everything the templates show, as plain data."""
-    searches = compile_searches(terms, Options(level=level), boards, site=site, lookup=lookup)
+    searches = compile_searches(terms, Options(level=level, site=site), boards, lookup=lookup)
     return {
         "title": " + ".join(t.name for t in terms),
         "level": level,

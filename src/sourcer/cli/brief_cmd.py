@@ -7,29 +7,17 @@ import os
 import click
 
 from sourcer.cli.common import app_from, complete_term, note
-from sourcer.cli.query_cmd import board_list, check_site
+from sourcer.cli.options import board_list, boards_option, force_option, level_option, site_option
 from sourcer.home import builtin_templates
-from sourcer.library.schema import LEVELS
-from sourcer.query.boards import BOARDS, DEFAULT_SITE
+from sourcer.query.boards import BOARDS
 
 
 @click.command("brief")
 @click.argument("terms", nargs=-1, required=True, shell_complete=complete_term)
-@click.option("--level", type=click.Choice(LEVELS), help="Show this level only (default: all).")
-@click.option(
-    "--board",
-    "-b",
-    "boards",
-    multiple=True,
-    type=click.Choice([*BOARDS, "all"]),
-    help="Boards to include (repeatable). Default: all.",
-)
-@click.option(
-    "--site",
-    default=DEFAULT_SITE,
-    show_default=True,
-    callback=check_site,
-    help="What the search engines X-ray (linkedin, github, stackoverflow, resumes or a domain).",
+@level_option("Show this level only (default: all).")
+@boards_option("Boards to include (repeatable). Default: all.")
+@site_option(
+    "What the search engines X-ray (linkedin, github, stackoverflow, resumes or a domain)."
 )
 @click.option(
     "--format",
@@ -43,7 +31,7 @@ from sourcer.query.boards import BOARDS, DEFAULT_SITE
     type=click.Path(dir_okay=False),
     help="Write to this file instead of stdout (never over an existing one without --force).",
 )
-@click.option("--force", is_flag=True, help="Overwrite the output file.")
+@force_option("Overwrite the output file.")
 @click.option("--open", "open_page", is_flag=True, help="Open the HTML page in your browser.")
 @click.pass_context
 def brief(

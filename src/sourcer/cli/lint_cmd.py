@@ -8,21 +8,22 @@ from typing import Literal, TextIO
 
 import click
 
-from sourcer.cli.common import echo_json, json_option, note, style
-from sourcer.cli.query_cmd import BOARD_CHOICES, report_warnings, searches_text
+from sourcer.cli.options import board_option, fit_option, json_option
+from sourcer.cli.output import (
+    Report,
+    echo_json,
+    note,
+    plural,
+    report_warnings,
+    searches_text,
+    style,
+)
 from sourcer.errors import SourcerError
 from sourcer.query.boards import BOARDS
 from sourcer.query.lint import Linted, convert, lint
 from sourcer.query.parse import Diagnostic
 
-BOARD_NAMES = [b for b in BOARD_CHOICES if b != "all"]
-fit_option = click.option(
-    "--fit",
-    type=click.Choice(["split", "drop"]),
-    default="split",
-    show_default=True,
-    help="Over a hard limit: split into parts, or drop the lowest-priority alternatives.",
-)
+FIT_HELP = "Over a hard limit: split into parts, or drop the lowest-priority alternatives."
 
 
 def _strings(string: str | None, file: TextIO | None) -> Iterator[tuple[int | None, str]]:
@@ -43,11 +44,10 @@ def _strings(string: str | None, file: TextIO | None) -> Iterator[tuple[int | No
 
 @click.command("lint")
 @click.argument("string", required=False)
-@click.option(
+@board_option(
     "--board",
-    "-b",
-    type=click.Choice(BOARD_NAMES),
-    required=True,
+    dest="board",
+    short=True,
     help="The board whose dialect and limits the string must meet.",
 )
 @click.option(
@@ -58,7 +58,7 @@ def _strings(string: str | None, file: TextIO | None) -> Iterator[tuple[int | No
 )
 @click.option("--fix", is_flag=True, help="Print the repaired string instead of the report.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
-@fit_option
+@fit_option(FIT_HELP)
 @json_option
 def lint_cmd(
     string: str | None,
@@ -116,13 +116,12 @@ def lint_cmd(
                     note(f"{where or 'the string'} is split into {len(result.fixed)} parts")
                 for part in result.fixed:
                     click.echo(part.query)
-    errors = sum(len(r.errors) for _, r in results)
-    warnings = sum(len(r.warnings) for _, r in results)
-    if errors or (strict and warnings):
-        raise SourcerError(f"{_count(errors, 'error')}, {_count(warnings, 'warning')}")
-    if not as_json:
-        tail = f", {_count(warnings, 'warning')}" if warnings else ""
-        note(f"OK: no errors{tail}.")
+    report = Report(strict=strict)
+    report.count(d.severity for _, result in results for d in result.diagnostics)
+    report.finish(
+        f"{plural(report.errors, 'error')}, {plural(report.warnings, 'warning')}",
+        ok=None if as_json else "OK: no errors",
+    )
 
 
 def _format(where: str, d: Diagnostic) -> str:
@@ -132,17 +131,11 @@ def _format(where: str, d: Diagnostic) -> str:
     return f"{column} {head} {d.message}; fix: {d.fix}" if d.fix else f"{column} {head} {d.message}"
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'s' * (n != 1)}"
-
-
 @click.command("convert")
 @click.argument("string")
-@click.option(
-    "--from", "source", type=click.Choice(BOARD_NAMES), required=True, help="Written for."
-)
-@click.option("--to", "target", type=click.Choice(BOARD_NAMES), required=True, help="Wanted for.")
-@fit_option
+@board_option("--from", dest="source", help="Written for.")
+@board_option("--to", dest="target", help="Wanted for.")
+@fit_option(FIT_HELP)
 @json_option
 @click.option("--url", "urls_only", is_flag=True, help="Print the links only.")
 def convert_cmd(

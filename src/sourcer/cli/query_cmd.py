@@ -11,24 +11,22 @@ from typing import Any
 
 import click
 
-from sourcer.cli.common import app_from, complete_term, echo_json, json_option, note, warn
+from sourcer.cli.common import app_from, complete_term
+from sourcer.cli.options import (
+    board_list,
+    boards_option,
+    fit_option,
+    json_option,
+    level_option,
+    site_option,
+)
+from sourcer.cli.output import echo_json, note, report_warnings, searches_text, warn
 from sourcer.errors import ClipboardError, QueryError, UnknownTermError
-from sourcer.library.schema import LEVELS, Term
+from sourcer.library.schema import Term
 from sourcer.library.store import Library
 from sourcer.query.boards import BOARDS, DEFAULT_SITE, SITES, Board
 from sourcer.query.recipe import MODES, Options, Recipe, build_recipe
 from sourcer.query.search import Search, compile_searches, resolve_site
-
-BOARD_CHOICES = [*BOARDS, "all"]
-
-
-def check_site(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    """Option callback: --site must be a preset or a domain (a usage error otherwise)."""
-    try:
-        resolve_site(value)
-    except QueryError as err:
-        raise click.BadParameter(str(err).removeprefix("--site "), ctx, param) from None
-    return value
 
 
 @click.command()
@@ -57,18 +55,9 @@ def check_site(ctx: click.Context, param: click.Parameter, value: str) -> str:
     metavar="TEXT",
     help="A required skill that is not in the library, searched as written (repeatable).",
 )
-@click.option(
-    "--board",
-    "-b",
-    "boards",
-    multiple=True,
-    type=click.Choice(BOARD_CHOICES),
-    help="Where the search runs (repeatable; 'all' for every board). Default: linkedin.",
-)
-@click.option(
-    "--level",
-    type=click.Choice(LEVELS),
-    help="junior or senior: title words (intitle: on X-ray); mid: keep out the levels around it.",
+@boards_option("Where the search runs (repeatable; 'all' for every board). Default: linkedin.")
+@level_option(
+    "junior or senior: title words (intitle: on X-ray); mid: keep out the levels around it."
 )
 @click.option(
     "--mode",
@@ -115,21 +104,10 @@ def check_site(ctx: click.Context, param: click.Parameter, value: str) -> str:
     is_flag=True,
     help="Keep managers, directors and sales people in people searches.",
 )
-@click.option(
-    "--site",
-    default=DEFAULT_SITE,
-    callback=check_site,
-    show_default=True,
-    metavar="|".join(SITES) + "|DOMAIN",
-    help="What Google, Bing, DuckDuckGo and Brave search (X-ray).",
-)
-@click.option(
-    "--fit",
-    type=click.Choice(["split", "drop"]),
-    default="split",
-    show_default=True,
-    help="Over a limit: split into parts that keep every combination, or make one search "
-    "within every limit, soft ones too, by dropping the lowest-ranked alternatives (listed).",
+@site_option("What Google, Bing, DuckDuckGo and Brave search (X-ray).")
+@fit_option(
+    "Over a limit: split into parts that keep every combination, or make one search "
+    "within every limit, soft ones too, by dropping the lowest-ranked alternatives (listed)."
 )
 @json_option
 @click.option("--url", "urls_only", is_flag=True, help="Print the links only.")
@@ -223,13 +201,13 @@ def query(
         term_exclusions=not no_term_exclusions,
         keep_recruiters=keep_recruiters,
         keep_managers=keep_managers,
+        site=site,
+        fit="drop" if fit == "drop" else "split",
     )
     searches = compile_searches(
         loaded,
         options,
         board_slugs,
-        site=site,
-        fit="drop" if fit == "drop" else "split",
         lookup=library.find,
         any_terms=either,
         nice=nice,
@@ -291,43 +269,11 @@ def _shell_word(text: str) -> str:
     return shlex.quote(text)
 
 
-def board_list(boards: Sequence[str], default: Sequence[str]) -> list[str]:
-    """Board slugs from repeated --board options: 'all' means every board."""
-    if not boards:
-        return list(default)
-    if "all" in boards:
-        return list(BOARDS)
-    return list(dict.fromkeys(boards))  # keep order, drop repeats
-
-
-def searches_text(searches: Sequence[Search]) -> str:
-    if len(searches) == 1:
-        return searches[0].query
-    blocks = []
-    for search in searches:
-        header = f"# {search.label}"
-        if search.location:
-            header += f" (location: {search.location})"
-        blocks.append(f"{header}\n{search.query}")
-    return "\n\n".join(blocks)
-
-
 def _urls_text(searches: Sequence[Search]) -> str:
     missing = sorted({s.board for s in searches if not s.url})
     for board in missing:
         warn(f"{board}: no link ({BOARDS[board].name} needs your session); paste the string")
     return "\n".join(s.url for s in searches if s.url)
-
-
-def report_warnings(searches: Sequence[Search]) -> None:
-    """Each warning once per board, on stderr."""
-    seen: set[tuple[str, str]] = set()
-    for search in searches:
-        for text in search.warnings:
-            key = (search.board, text)
-            if key not in seen:
-                seen.add(key)
-                warn(f"{search.board}: {text}")
 
 
 def _explain(recipe: Recipe, searches: Sequence[Search]) -> None:

@@ -11,6 +11,7 @@ from typing import Any, TextIO
 import click
 
 from sourcer.cli.common import App, app_from, complete_term, echo_json, json_option, note, style
+from sourcer.cli.output import Report, plural
 from sourcer.errors import SourcerError
 from sourcer.library.schema import LEVELS, SKELETON, SLUG_RE, Term
 
@@ -171,7 +172,8 @@ def lint_cmd(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None
     Nothing is written.
     """
     problems = app_from(ctx).library.lint(paths)
-    errors = [p for p in problems if p.severity == "error"]
+    report = Report()
+    report.count(p.severity for p in problems)
     if as_json:
         echo_json(
             [
@@ -182,13 +184,8 @@ def lint_cmd(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None
     else:
         for problem in problems:
             click.echo(str(problem))
-    if errors:
-        files = len({p.path for p in errors})
-        raise SourcerError(
-            f"{len(errors)} error{'s' * (len(errors) != 1)} in {files} file{'s' * (files != 1)}"
-        )
-    warnings = len(problems) - len(errors)
-    note(f"OK: no errors{f', {warnings} warning(s)' if warnings else ''}.")
+    files = len({p.path for p in problems if p.severity == "error"})
+    report.finish(f"{plural(report.errors, 'error')} in {plural(files, 'file')}")
 
 
 @terms.command("new")

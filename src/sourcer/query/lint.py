@@ -14,7 +14,7 @@ from sourcer.errors import QueryError
 from sourcer.query.boards import METRIC_NAMES, Board
 from sourcer.query.model import AllOf, AnyOf, Field, Node, Not, Word, normalise
 from sourcer.query.parse import Diagnostic, Parsed, Token, parse
-from sourcer.query.recipe import Alternative, Group
+from sourcer.query.recipe import Alternative, Fit, Group
 from sourcer.query.render import measure, render
 from sourcer.query.search import Search, Slot, assemble
 
@@ -54,7 +54,7 @@ class Converted(NamedTuple):
     searches: list[Search]
 
 
-def lint(text: str, board: Board, fit: Literal["split", "drop"] = "split") -> Linted:
+def lint(text: str, board: Board, fit: Fit = "split") -> Linted:
     """Every problem of ``text`` on ``board``, and its repaired form."""
     parsed = parse(text, lowercase_operators=True)
     diagnostics = list(parsed.diagnostics)
@@ -79,9 +79,7 @@ def lint(text: str, board: Board, fit: Literal["split", "drop"] = "split") -> Li
     return Linted(text, list(dict.fromkeys(diagnostics)), fixed)
 
 
-def convert(
-    text: str, source: Board, target: Board, fit: Literal["split", "drop"] = "split"
-) -> Converted:
+def convert(text: str, source: Board, target: Board, fit: Fit = "split") -> Converted:
     """``text`` written for ``source``, rewritten (and split) for ``target``."""
     parsed = parse(text, lowercase_operators=True)
     diagnostics = [*parsed.diagnostics, *dialect_problems(parsed.tokens, source)]
@@ -298,9 +296,7 @@ def render_value(node: Node) -> str:
     return "(...)"
 
 
-def _render_for(
-    parsed: Parsed, board: Board, fit: Literal["split", "drop"]
-) -> tuple[list[str], list[Search]]:
+def _render_for(parsed: Parsed, board: Board, fit: Fit) -> tuple[list[str], list[Search]]:
     """Adapt the parsed tree to ``board`` and render it, split as the board's limits need."""
     assert parsed.node is not None
     tree, notes = adapt(parsed.node, board)
@@ -309,9 +305,7 @@ def _render_for(
     return notes, assemble_tree(tree, board, notes, fit)
 
 
-def assemble_tree(
-    tree: Node, board: Board, notes: list[str], fit: Literal["split", "drop"] = "split"
-) -> list[Search]:
+def assemble_tree(tree: Node, board: Board, notes: list[str], fit: Fit = "split") -> list[Search]:
     """Split a parsed search into slots (its OR groups and exclusions) and let the compiler
     fit and render them, exactly as it does for searches built from terms."""
     top = tree.items if isinstance(tree, AllOf) else (tree,)

@@ -30,6 +30,7 @@ from typing import Literal, NamedTuple
 from sourcer.errors import QueryError
 from sourcer.library.schema import Term, search_words
 from sourcer.query import levels
+from sourcer.query.boards import DEFAULT_SITE
 from sourcer.query.model import clean_text
 
 Mode = Literal["broad", "balanced", "strict"]
@@ -37,6 +38,9 @@ Role = Literal["skill", "title", "level", "location", "exclude"]
 #: whose an exclusion is, which decides the boards it applies to
 ExcludeKind = Literal["user", "level", "people", "sense"]
 MODES: tuple[str, ...] = ("broad", "balanced", "strict")
+#: over a board's limit: split into parts, or one search that drops what does not fit
+Fit = Literal["split", "drop"]
+FITS: tuple[str, ...] = ("split", "drop")
 #: alternatives of a skill searched by default (the top of its ranking)
 CORE = 4
 
@@ -79,6 +83,9 @@ class Options(NamedTuple):
     term_exclusions: bool = True
     keep_recruiters: bool = False
     keep_managers: bool = False
+    #: what the search engines X-ray: a preset of the sites table, or a domain
+    site: str = DEFAULT_SITE
+    fit: Fit = "split"
 
 
 class Recipe(NamedTuple):

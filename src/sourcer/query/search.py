@@ -13,6 +13,7 @@ from sourcer.query.boards import BOARDS, DEFAULT_SITE, METRIC_NAMES, SITES, Boar
 from sourcer.query.model import AllOf, AnyOf, Field, Node, Not, Word
 from sourcer.query.recipe import (
     Alternative,
+    Fit,
     Group,
     Options,
     Plan,
@@ -149,7 +150,7 @@ def compile_board(
     *,
     site: str = DEFAULT_SITE,
     language: str | None = None,
-    fit: Literal["split", "drop"] = "split",
+    fit: Fit = "split",
 ) -> list[Search]:
     """Every part of the search for one board."""
     notes = list(recipe.notes)
@@ -301,7 +302,7 @@ def assemble(
     after: Sequence[Node] = (),
     notes: Sequence[str] = (),
     site: str | None = None,
-    fit: Literal["split", "drop"] = "split",
+    fit: Fit = "split",
     ranked: bool = True,
 ) -> list[Search]:
     """Fit the slots into the board's limits, then render every part. ``ranked`` slots list
@@ -392,7 +393,7 @@ def assemble(
 
 def _fit(
     slots: Sequence[Slot],
-    fit: Literal["split", "drop"],
+    fit: Fit,
     fits: Callable[[Plan], bool],
     limits: Sequence[Limit],
     board: Board,
@@ -498,8 +499,6 @@ def compile_searches(
     options: Options,
     boards: Sequence[str],
     *,
-    site: str = DEFAULT_SITE,
-    fit: Literal["split", "drop"] = "split",
     lookup: Callable[[str], Term | None] = lambda slug: None,
     any_terms: Sequence[Term] = (),
     nice: Sequence[Term] = (),
@@ -514,6 +513,7 @@ def compile_searches(
     language = None
     if any(BOARDS[b].language_qualifier for b in boards):
         language = language_of([*terms, *any_terms], lookup)
+    site, fit = options.site, options.fit
     searches: list[Search] = []
     for slug in boards:
         searches.extend(compile_board(recipe, BOARDS[slug], site=site, language=language, fit=fit))

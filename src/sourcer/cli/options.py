@@ -1,0 +1,86 @@
+"""Options several commands share, each defined once (as pip's cmdoptions does); their
+choices come from the core's own tables, so adding a board or a level needs no change here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import click
+
+from sourcer.errors import QueryError
+from sourcer.library.schema import LEVELS
+from sourcer.query.boards import BOARDS, DEFAULT_SITE, SITES
+from sourcer.query.recipe import FITS
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+BOARD_NAMES: list[str] = list(BOARDS)
+BOARD_CHOICES: list[str] = [*BOARDS, "all"]
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+
+
+def force_option(help: str) -> Callable[[F], F]:
+    return click.option("--force", is_flag=True, help=help)
+
+
+def level_option(help: str) -> Callable[[F], F]:
+    return click.option("--level", type=click.Choice(LEVELS), help=help)
+
+
+def boards_option(help: str) -> Callable[[F], F]:
+    """--board, repeatable, with 'all' for every board (see :func:`board_list`)."""
+    return click.option(
+        "--board", "-b", "boards", multiple=True, type=click.Choice(BOARD_CHOICES), help=help
+    )
+
+
+def board_option(*names: str, dest: str, help: str, short: bool = False) -> Callable[[F], F]:
+    """One required board (lint --board, convert --from and --to)."""
+    return click.option(
+        *names,
+        *(["-b"] if short else []),
+        dest,
+        type=click.Choice(BOARD_NAMES),
+        required=True,
+        help=help,
+    )
+
+
+def board_list(boards: Sequence[str], default: Sequence[str]) -> list[str]:
+    """Board slugs from repeated --board options: 'all' means every board."""
+    if not boards:
+        return list(default)
+    if "all" in boards:
+        return list(BOARDS)
+    return list(dict.fromkeys(boards))  # keep order, drop repeats
+
+
+def check_site(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """Option callback: --site must be a preset or a domain (a usage error otherwise)."""
+    from sourcer.query.search import resolve_site
+
+    try:
+        resolve_site(value)
+    except QueryError as err:
+        raise click.BadParameter(str(err).removeprefix("--site "), ctx, param) from None
+    return value
+
+
+def site_option(help: str) -> Callable[[F], F]:
+    return click.option(
+        "--site",
+        default=DEFAULT_SITE,
+        callback=check_site,
+        show_default=True,
+        metavar="|".join(SITES) + "|DOMAIN",
+        help=help,
+    )
+
+
+def fit_option(help: str) -> Callable[[F], F]:
+    return click.option(
+        "--fit", type=click.Choice(FITS), default="split", show_default=True, help=help
+    )
