@@ -4,20 +4,55 @@ Core modules raise these; the CLI turns them into a one-line ``Error: ...`` on s
 """
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Literal, NamedTuple
+
+Severity = Literal["error", "warning"]
 
 
-class Problem(NamedTuple):
-    """One finding about a file: where it is, what is wrong, and whether it is fatal."""
+class Finding(NamedTuple):
+    """One finding of any check (a term file, a search string, an import, a merge): how bad
+    it is, where (a file and line, or a column of a string), what, and how to fix it."""
 
-    path: str
-    line: int
-    message: str
-    severity: str = "error"  # "error" or "warning"
+    path: str = ""
+    line: int = 0
+    message: str = ""
+    severity: Severity = "error"
+    #: a stable code for findings in search strings ("curly-quote", "unclosed-paren")
+    code: str = ""
+    #: 1-based column in a search string
+    column: int = 0
+    fix: str = ""
 
     def __str__(self) -> str:
         prefix = "" if self.severity == "error" else "warning: "
         return f"{self.path}:{self.line}: {prefix}{self.message}"
+
+    def to_dict(self) -> dict[str, object]:
+        if self.code:  # a finding in a search string
+            return {
+                "code": self.code,
+                "column": self.column,
+                "severity": self.severity,
+                "message": self.message,
+                "fix": self.fix,
+            }
+        return {
+            "path": self.path,
+            "line": self.line,
+            "severity": self.severity,
+            "message": self.message,
+        }
+
+
+#: a finding in a file, at a line (term files, imports, config)
+Problem = Finding
+
+
+def diagnostic(
+    code: str, column: int, message: str, fix: str, severity: Severity = "error"
+) -> Finding:
+    """A finding in a search string, at a column."""
+    return Finding(message=message, severity=severity, code=code, column=column, fix=fix)
 
 
 class SourcerError(Exception):

@@ -18,10 +18,9 @@ from sourcer.cli.output import (
     searches_text,
     style,
 )
-from sourcer.errors import SourcerError
+from sourcer.errors import Finding, SourcerError
 from sourcer.query.boards import BOARDS
 from sourcer.query.lint import Linted, convert, lint
-from sourcer.query.parse import Diagnostic
 
 FIT_HELP = "Over a hard limit: split into parts, or drop the lowest-priority alternatives."
 
@@ -124,7 +123,7 @@ def lint_cmd(
     )
 
 
-def _format(where: str, d: Diagnostic) -> str:
+def _format(where: str, d: Finding) -> str:
     colour = "red" if d.severity == "error" else "yellow"
     head = style(f"{d.severity} [{d.code}]", fg=colour)
     column = f"{where}{d.column}:" if where else f"col {d.column}:"

@@ -10,10 +10,10 @@ express is reported, never dropped silently.
 from collections.abc import Iterator
 from typing import Literal, NamedTuple
 
-from sourcer.errors import QueryError
+from sourcer.errors import Finding, QueryError, diagnostic
 from sourcer.query.boards import METRIC_NAMES, Board
 from sourcer.query.model import AllOf, AnyOf, Field, Node, Not, Word, normalise
-from sourcer.query.parse import Diagnostic, Parsed, Token, parse
+from sourcer.query.parse import Parsed, Token, parse
 from sourcer.query.recipe import Alternative, Fit, Group
 from sourcer.query.render import measure, render
 from sourcer.query.search import Search, Slot, assemble
@@ -35,22 +35,22 @@ class Linted(NamedTuple):
     """What lint found in one string, and the repaired string (several parts if split)."""
 
     text: str
-    diagnostics: list[Diagnostic]
+    diagnostics: list[Finding]
     fixed: list[Search]
 
     @property
-    def errors(self) -> list[Diagnostic]:
+    def errors(self) -> list[Finding]:
         return [d for d in self.diagnostics if d.severity == "error"]
 
     @property
-    def warnings(self) -> list[Diagnostic]:
+    def warnings(self) -> list[Finding]:
         return [d for d in self.diagnostics if d.severity == "warning"]
 
 
 class Converted(NamedTuple):
     """A string parsed in one dialect and rendered, and split, for another board."""
 
-    diagnostics: list[Diagnostic]
+    diagnostics: list[Finding]
     searches: list[Search]
 
 
@@ -68,7 +68,7 @@ def lint(text: str, board: Board, fit: Fit = "split") -> Linted:
             fixed = _render_for(parsed, board, fit)[1]
         except QueryError as err:
             diagnostics.append(
-                Diagnostic(
+                diagnostic(
                     "cannot-fix",
                     1,
                     f"no repair keeps this search's meaning within the limits ({err})",
@@ -90,26 +90,26 @@ def convert(text: str, source: Board, target: Board, fit: Fit = "split") -> Conv
     except QueryError as err:
         raise QueryError(f"cannot convert for {target.slug}: {err}") from err
     if not searches:  # otherwise every note travels with the searches, as their warnings
-        diagnostics.extend(Diagnostic("not-converted", 1, note, "", "warning") for note in notes)
+        diagnostics.extend(diagnostic("not-converted", 1, note, "", "warning") for note in notes)
     return Converted(sorted(list(dict.fromkeys(diagnostics)), key=lambda d: d.column), searches)
 
 
 # -- checks --------------------------------------------------------------------------------
 
 
-def dialect_problems(tokens: list[Token], board: Board) -> Iterator[Diagnostic]:
+def dialect_problems(tokens: list[Token], board: Board) -> Iterator[Finding]:
     """Operators, fields and wildcards ``board`` does not understand, token by token."""
     accepts = board.accepts
     for token in tokens:
         if token.kind == "minus" and "-" not in accepts:
-            yield Diagnostic(
+            yield diagnostic(
                 "unsupported-minus",
                 token.column,
                 f"{board.name} has no minus operator: the - is read as part of the word",
                 "write NOT before the word",
             )
         elif token.kind == "not" and not token.lowercase and "NOT" not in accepts:
-            yield Diagnostic(
+            yield diagnostic(
                 "unsupported-not",
                 token.column,
                 f"{board.name} does not understand NOT: it is searched as a word",
@@ -118,7 +118,7 @@ def dialect_problems(tokens: list[Token], board: Board) -> Iterator[Diagnostic]:
         elif token.kind == "and" and not token.lowercase:
             spelling = "&" if token.text == "&" else "AND"
             if spelling not in accepts:
-                yield Diagnostic(
+                yield diagnostic(
                     "unsupported-and",
                     token.column,
                     f"{board.name} does not understand {token.text}: a space already means AND",
@@ -127,21 +127,21 @@ def dialect_problems(tokens: list[Token], board: Board) -> Iterator[Diagnostic]:
         elif token.kind == "or" and not token.lowercase:
             spelling = "|" if token.text == "|" else "OR"
             if "OR" not in accepts:
-                yield Diagnostic(
+                yield diagnostic(
                     "unsupported-or",
                     token.column,
                     f"{board.name} has no OR: each alternative needs a search of its own",
                     "split the alternatives into separate searches (sourcer convert does)",
                 )
             elif spelling not in accepts:
-                yield Diagnostic(
+                yield diagnostic(
                     "unsupported-symbol",
                     token.column,
                     f"{board.name} does not understand {token.text!r} as OR",
                     "write OR",
                 )
         elif token.kind == "(" and "(" not in accepts:
-            yield Diagnostic(
+            yield diagnostic(
                 "unsupported-group",
                 token.column,
                 f"parentheses are not documented for {board.name}",
@@ -151,7 +151,7 @@ def dialect_problems(tokens: list[Token], board: Board) -> Iterator[Diagnostic]:
             name = token.text.lower()
             if name not in board.fields:
                 fallback = FIELD_FALLBACK.get(name, "drop")
-                yield Diagnostic(
+                yield diagnostic(
                     "unsupported-field",
                     token.column,
                     f"{board.name} has no {name}: field",
@@ -161,14 +161,14 @@ def dialect_problems(tokens: list[Token], board: Board) -> Iterator[Diagnostic]:
                 )
         elif token.kind == "word":
             if "*" in token.text and "*" not in accepts:
-                yield Diagnostic(
+                yield diagnostic(
                     "unsupported-wildcard",
                     token.column + token.text.index("*"),
                     f"{board.name} has no * wildcard",
                     "remove the * and list the word's forms with OR",
                 )
             if token.text.startswith("+") and len(token.text) > 1 and "+" not in accepts:
-                yield Diagnostic(
+                yield diagnostic(
                     "unsupported-plus",
                     token.column,
                     f"{board.name} ignores a leading + (Google dropped the operator in 2011)",
@@ -176,7 +176,7 @@ def dialect_problems(tokens: list[Token], board: Board) -> Iterator[Diagnostic]:
                     "warning",
                 )
             if token.text in ("|", "&") and token.text not in accepts:
-                yield Diagnostic(
+                yield diagnostic(
                     "unsupported-symbol",
                     token.column,
                     f"{board.name} does not understand {token.text!r}",
@@ -184,14 +184,14 @@ def dialect_problems(tokens: list[Token], board: Board) -> Iterator[Diagnostic]:
                 )
 
 
-def _duplicates(node: Node, tokens: list[Token]) -> Iterator[Diagnostic]:
+def _duplicates(node: Node, tokens: list[Token]) -> Iterator[Finding]:
     """An alternative listed twice in the same OR group (case-insensitive)."""
     if isinstance(node, AnyOf):
         seen: set[str] = set()
         for item in node.items:
             key = render_key(item)
             if key in seen:
-                yield Diagnostic(
+                yield diagnostic(
                     "duplicate-alternative",
                     _column_of(item, tokens, occurrence=2),
                     f"{key!r} is listed twice in the same OR group",
@@ -229,13 +229,13 @@ def _column_of(node: Node, tokens: list[Token], occurrence: int) -> int:
     return 1
 
 
-def _limits(text: str, board: Board) -> Iterator[Diagnostic]:
+def _limits(text: str, board: Board) -> Iterator[Finding]:
     measured = measure(text)
     for limit in board.limits:
         value = measured.get(limit.metric)
         if value > limit.value:
             unit = METRIC_NAMES[limit.metric]
-            yield Diagnostic(
+            yield diagnostic(
                 "limit-exceeded",
                 1,
                 f"{value} {unit}: over {board.name}'s {'hard' if limit.hard else 'reported'} "

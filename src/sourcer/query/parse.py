@@ -9,7 +9,7 @@ NOT and a leading minus, then AND or a space, then OR):
     unary   := ("NOT" | "-") unary | primary
     primary := "(" or_expr ")" | '"' phrase '"' | field ":" primary | word
 
-The parser never stops at the first problem: it records a :class:`Diagnostic` and recovers
+The parser never stops at the first problem: it records a :class:`Finding` and recovers
 (closing a parenthesis or quote, skipping a stray operator), so a linter can report every
 problem in one run and a fixer can repair them all.
 """
@@ -17,30 +17,10 @@ problem in one run and a fixer can repair them all.
 import re
 from typing import Literal, NamedTuple
 
+from sourcer.errors import Finding, Severity, diagnostic
 from sourcer.query.boards import BOARDS
 from sourcer.query.model import AllOf, AnyOf, Field, Node, Not, Word
 from sourcer.typography import find_typography, straighten
-
-Severity = Literal["error", "warning"]
-
-
-class Diagnostic(NamedTuple):
-    """One problem in a search string: a stable code, a 1-based column, what and how to fix."""
-
-    code: str
-    column: int
-    message: str
-    fix: str
-    severity: Severity = "error"
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "code": self.code,
-            "column": self.column,
-            "severity": self.severity,
-            "message": self.message,
-            "fix": self.fix,
-        }
 
 
 class Token(NamedTuple):
@@ -73,10 +53,10 @@ _WORD_END = re.compile(r'[\s()"]')
 _OPERATORS = {"AND": "and", "OR": "or", "NOT": "not", "|": "or", "&": "and"}
 
 
-def tokenize(text: str, lowercase_operators: bool = False) -> tuple[list[Token], list[Diagnostic]]:
+def tokenize(text: str, lowercase_operators: bool = False) -> tuple[list[Token], list[Finding]]:
     """Split straightened ``text`` into tokens; report unclosed quotes and stray minus signs."""
     tokens: list[Token] = []
-    problems: list[Diagnostic] = []
+    problems: list[Finding] = []
     i = 0
     n = len(text)
     while i < n:
@@ -90,7 +70,7 @@ def tokenize(text: str, lowercase_operators: bool = False) -> tuple[list[Token],
             end = text.find('"', i + 1)
             if end == -1:
                 problems.append(
-                    Diagnostic(
+                    diagnostic(
                         "unclosed-quote",
                         i + 1,
                         "quote opened here is never closed",
@@ -108,7 +88,7 @@ def tokenize(text: str, lowercase_operators: bool = False) -> tuple[list[Token],
             and (end := _single_quote_end(text, i))
         ):
             problems.append(
-                Diagnostic(
+                diagnostic(
                     "single-quote",
                     i + 1,
                     "single quotes do not make a phrase on any board",
@@ -122,7 +102,7 @@ def tokenize(text: str, lowercase_operators: bool = False) -> tuple[list[Token],
                 tokens.append(Token("minus", "-", i + 1))
             else:
                 problems.append(
-                    Diagnostic(
+                    diagnostic(
                         "dangling-operator",
                         i + 1,
                         "a minus must touch the word it excludes",
@@ -140,7 +120,7 @@ def tokenize(text: str, lowercase_operators: bool = False) -> tuple[list[Token],
                 continue
             if match and match.end() == end and match.group(1).lower() in KNOWN_FIELDS:
                 problems.append(
-                    Diagnostic(
+                    diagnostic(
                         "empty-field",
                         i + 1,
                         f"{match.group(1)}: has no value (a space after the colon ends it)",
@@ -165,7 +145,7 @@ class Parsed(NamedTuple):
     """The result of parsing: the tree (None if nothing searchable) and every diagnostic."""
 
     node: Node | None
-    diagnostics: list[Diagnostic]
+    diagnostics: list[Finding]
     tokens: list[Token]
 
 
@@ -175,11 +155,11 @@ def parse(text: str, *, lowercase_operators: bool = False) -> Parsed:
     With ``lowercase_operators`` a lowercase and/or/not between terms is read as the operator
     (what the author most likely meant); otherwise it is a plain word, as the sites read it.
     """
-    diagnostics: list[Diagnostic] = []
+    diagnostics: list[Finding] = []
     for typo in find_typography(text):
         code = {"curly quote": "curly-quote", "dash": "dash"}.get(typo.kind, "odd-space")
         diagnostics.append(
-            Diagnostic(
+            diagnostic(
                 code,
                 typo.position + 1,
                 f"{typo.kind} {typo.char!r} (U+{ord(typo.char):04X}) is not understood",
@@ -199,7 +179,7 @@ class _Parser:
     def __init__(self, tokens: list[Token]) -> None:
         self.tokens = tokens
         self.pos = 0
-        self.diagnostics: list[Diagnostic] = []
+        self.diagnostics: list[Finding] = []
 
     # -- helpers -----------------------------------------------------------------------
 
@@ -214,7 +194,7 @@ class _Parser:
     def report(
         self, code: str, column: int, message: str, fix: str, severity: Severity = "error"
     ) -> None:
-        self.diagnostics.append(Diagnostic(code, column, message, fix, severity))
+        self.diagnostics.append(diagnostic(code, column, message, fix, severity))
 
     @staticmethod
     def starts_operand(token: Token | None) -> bool:
