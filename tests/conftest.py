@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import pytest
 from click.testing import CliRunner, Result
 
 from sourcer.cli import cli
+from sourcer.query.boards import UrlSpec
+from sourcer.query.urls import RESTLI_PREFIX
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = REPO / "tests" / "golden"
@@ -75,3 +78,13 @@ def minimal_term(name: str, *, aliases: str = "[]", extra: str = "") -> str:
         f"titles:\n  typical: {name} Developer\n"
         f"{extra}"
     )
+
+
+def parse_url(spec: UrlSpec, url: str) -> tuple[str, str | None]:
+    """The query and location a link carries: the inverse of build_url, for checking links."""
+    params = dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
+    value = params.get(spec.query_param, "")
+    if spec.restli and value.startswith(RESTLI_PREFIX) and value.endswith(")"):
+        value = unquote(value[len(RESTLI_PREFIX) : -1])
+    location = params.get(spec.location_param) if spec.location_param else None
+    return value, location

@@ -18,7 +18,7 @@ from sourcer.query.render import measure
 from sourcer.query.search import compile_searches
 
 LIBRARY = Library([Layer("builtin", shipped_dir("terms"))])
-TERMS: list[Term] = LIBRARY.load_all()
+TERMS: list[Term] = [LIBRARY.get(slug) for slug in LIBRARY.entries()]
 SLUGS = [t.slug for t in TERMS]
 
 

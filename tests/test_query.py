@@ -20,8 +20,8 @@ from sourcer.query.model import AllOf, AnyOf, Field, Not, Word
 from sourcer.query.recipe import Options, build_recipe
 from sourcer.query.render import measure, render, word
 from sourcer.query.search import compile_board, compile_searches
-from sourcer.query.urls import build_url, parse_url
-from tests.conftest import check_golden, minimal_term
+from sourcer.query.urls import build_url
+from tests.conftest import check_golden, minimal_term, parse_url
 
 
 def library() -> Library:

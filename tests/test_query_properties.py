@@ -17,8 +17,8 @@ from sourcer.query.parse import parse
 from sourcer.query.recipe import Options, build_recipe
 from sourcer.query.render import measure
 from sourcer.query.search import compile_board, resolve_site
-from sourcer.query.urls import parse_url
 from sourcer.typography import find_typography
+from tests.conftest import parse_url
 
 SPECIAL = [
     "AND",

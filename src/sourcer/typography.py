@@ -1,7 +1,8 @@
 """Word-processor typography that breaks search strings: curly quotes, dashes, odd spaces.
 
-Every search target treats these as characters of their own (BOARDS.md, "Rules that hold
-everywhere"), so term files may not contain them and pasted search strings are normalised.
+Every search target treats these as characters of their own (SocialTalent; SourceCon,
+"questionable quotation marks"), so term files may not contain them and pasted search
+strings are normalised.
 """
 
 from typing import NamedTuple

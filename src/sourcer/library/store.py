@@ -265,10 +265,6 @@ class Library:
                 effective[slug_of(path)] = (layer.name, path)
         return effective
 
-    def load_all(self) -> list[Term]:
-        """Load every effective term, raising TermFileError on the first invalid file."""
-        return [read_term(entry.path, entry.origin) for entry in self.entries().values()]
-
 
 def _cross_check(
     effective: dict[str, tuple[str, str]],

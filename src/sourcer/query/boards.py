@@ -1,9 +1,9 @@
 """The board table: each search target's dialect, limits (with sources) and URL.
 
 This is data. Adding a board means adding an entry here; the compiler, the splitter, the
-linter and the converter read only these fields. Facts and confidence come from the project's
-research notes (BOARDS.md in the shared docs): S = an official page, C = commonly reported by
-practitioners, U = one informal source or disputed. Only S and C limits the issues name as
+linter and the converter read only these fields. Each fact carries its source and a
+confidence: S = an official page, C = commonly reported by practitioners, U = one informal
+source or disputed. Only S and C limits the issues name as
 hard are enforced; the rest warn.
 """
 

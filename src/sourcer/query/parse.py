@@ -27,8 +27,6 @@ class Token(NamedTuple):
     kind: Literal["(", ")", "phrase", "word", "field", "and", "or", "not", "minus"]
     text: str
     column: int  # 1-based
-    #: for phrases: whether the closing quote was found
-    closed: bool = True
     #: for and/or/not written in lowercase (only with lowercase_operators=True)
     lowercase: bool = False
 
@@ -77,7 +75,7 @@ def tokenize(text: str, lowercase_operators: bool = False) -> tuple[list[Token],
                         "add the closing quote",
                     )
                 )
-                tokens.append(Token("phrase", text[i + 1 :], i + 1, closed=False))
+                tokens.append(Token("phrase", text[i + 1 :], i + 1))
                 i = n
             else:
                 tokens.append(Token("phrase", text[i + 1 : end], i + 1))

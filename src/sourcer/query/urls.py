@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
 
 from sourcer.query.boards import UrlSpec
 
-_RESTLI_PREFIX = "(keywords:"
+#: Sales Navigator wraps the keywords in Rest.li syntax
+RESTLI_PREFIX = "(keywords:"
 
 
 def build_url(spec: UrlSpec, query: str, location: str | None = None) -> str:
@@ -15,18 +16,8 @@ def build_url(spec: UrlSpec, query: str, location: str | None = None) -> str:
     if spec.restli:
         # Rest.li: the keywords are percent-encoded inside (keywords:...), and the whole value
         # is then encoded once more as a query-string parameter.
-        value = f"{_RESTLI_PREFIX}{quote(query, safe='')})"
+        value = f"{RESTLI_PREFIX}{quote(query, safe='')})"
     params = [(spec.query_param, value), *spec.extra]
     if location and spec.location_param:
         params.append((spec.location_param, location))
     return f"{spec.base}?{urlencode(params)}"
-
-
-def parse_url(spec: UrlSpec, url: str) -> tuple[str, str | None]:
-    """The query and location a link carries: the inverse of :func:`build_url`."""
-    params = dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
-    value = params.get(spec.query_param, "")
-    if spec.restli and value.startswith(_RESTLI_PREFIX) and value.endswith(")"):
-        value = unquote(value[len(_RESTLI_PREFIX) : -1])
-    location = params.get(spec.location_param) if spec.location_param else None
-    return value, location
