@@ -6,8 +6,8 @@ without escaping (it is text) and HTML with autoescaping on, so a term whose nam
 """
 
 import os
-from collections.abc import Callable, Sequence
-from typing import Any, Literal
+from collections.abc import Callable, Mapping, Sequence
+from typing import Literal
 
 from sourcer.library.schema import LEVELS, Term
 from sourcer.query.boards import BOARDS
@@ -27,7 +27,7 @@ def brief_data(
     site: str,
     names: Callable[[str], str],
     lookup: Callable[[str], Term | None],
-) -> dict[str, Any]:
+) -> dict[str, object]:
     """Everything the templates show, as plain data."""
     searches = compile_searches(terms, Options(level=level, site=site), boards, lookup=lookup)
     return {
@@ -46,21 +46,31 @@ def brief_data(
     }
 
 
-def _term(term: Term, level: str | None, names: Callable[[str], str]) -> dict[str, Any]:
+def _term(term: Term, level: str | None, names: Callable[[str], str]) -> dict[str, object]:
     data = term.to_dict()
     chosen = [level] if level else list(LEVELS)
     data["similar_names"] = [names(slug) for slug in term.similar]
     data["related_names"] = [names(slug) for slug in term.related]
     data["shown_levels"] = [
-        {"name": name, **data["levels"][name]} for name in chosen if name in data["levels"]
+        {
+            "name": name,
+            "years": term.levels[name].years,
+            "indicators": list(term.levels[name].indicators),
+            "keywords": list(term.levels[name].keywords),
+        }
+        for name in chosen
+        if name in term.levels
     ]
     data["shown_questions"] = [
-        q for name in chosen for q in data["interview"] if q["level"] == name
+        {"level": q.level, "question": q.question, "expected": q.expected}
+        for name in chosen
+        for q in term.interview
+        if q.level == name
     ]
     return data
 
 
-def render_brief(data: dict[str, Any], fmt: Format, templates_dir: str) -> str:
+def render_brief(data: Mapping[str, object], fmt: Format, templates_dir: str) -> str:
     """The brief as Markdown or as one self-contained HTML page."""
     environment = make_environment([os.path.abspath(templates_dir)], html=fmt == "html")
     environment.filters["fence"] = fence

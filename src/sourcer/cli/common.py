@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:  # imported when completing, not on every start-up
+    from click.shell_completion import CompletionItem
 
 from sourcer.home import Home, shipped_dir
 from sourcer.library.store import Layer, Library
@@ -52,7 +55,9 @@ def app_from(ctx: click.Context) -> App:
     return App(terms_dirs=tuple(root.params.get("terms_dirs") or ()))
 
 
-def complete_term(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+def complete_term(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
     """Shell completion for term names: slugs and one-word aliases."""
     from click.shell_completion import CompletionItem
 

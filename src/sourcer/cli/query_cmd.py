@@ -7,7 +7,6 @@ requests (a test checks).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import click
 
@@ -342,7 +341,7 @@ def boards(names: tuple[str, ...], as_json: bool) -> None:
     click.echo("\n\n".join(blocks))
 
 
-def board_dict(board: Board) -> dict[str, Any]:
+def board_dict(board: Board) -> dict[str, object]:
     """A board's table entry as plain data."""
     from sourcer.query.urls import build_url
 

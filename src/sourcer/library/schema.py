@@ -14,7 +14,7 @@ searched only when asked (``sourcer query --exhaustive``). Checks that need the 
 import os
 import re
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 LEVELS: tuple[str, ...] = ("junior", "mid", "senior")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -95,7 +95,7 @@ class Term(NamedTuple):
         line = self.lines.get(key) or self.lines.get(key.split(".")[0]) or 1
         return f"{self.path}:{line} ({key})"
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         """Every schema key (empty where the file has none), plus ``slug`` and ``origin``."""
         return {
             "slug": self.slug,

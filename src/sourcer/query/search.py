@@ -5,7 +5,7 @@ This is where the board table's fields are read; nothing here names a particular
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Literal, NamedTuple
+from typing import Literal, NamedTuple
 
 from sourcer.errors import QueryError
 from sourcer.library.schema import Term
@@ -73,7 +73,7 @@ class Search(NamedTuple):
             label += f", part {self.part}/{self.parts}"
         return label
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         return {
             "board": self.board,
             "site": self.site,
