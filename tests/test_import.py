@@ -1,4 +1,5 @@
-"""Importing recruiter glossary pages over HTTP (all through `responses`) and from files."""
+"""Importing recruiter glossary pages over HTTP (all through `responses`) and from files:
+`import_many` called directly, and `sourcer terms import` for output and exit status."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ import requests
 import responses
 
 from sourcer import __version__
+from sourcer.errors import FetchError, FileExists, GlossaryError
 from sourcer.glossary.http import RETRY_STATUSES, make_session
-from sourcer.glossary.page import parse_page, slugify, text_lines
+from sourcer.glossary.importer import Imported, ImportFailure, ImportResult, import_many
+from sourcer.home import shipped_dir
+from sourcer.library.store import Layer, Library
 from tests.conftest import REPO
 
 FIXTURES = REPO / "tests" / "fixtures" / "glossary"
@@ -30,10 +34,297 @@ def user_terms(home):
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
 
+def library_of(home):
+    """The library `sourcer` itself sees with SOURCER_HOME=home: shipped terms, then the user's."""
+    layers = [Layer("builtin", shipped_dir("terms")), Layer("user", str(home / "terms"))]
+    return Library(layers, cache_dir=home / "cache")
+
+
+@pytest.fixture
+def import_into(isolated_home):
+    """import_many into the user's terms folder, as `sourcer terms import` does."""
+
+    def run_import(*sources: str, **options) -> ImportResult:
+        options.setdefault("target_dir", isolated_home / "terms")
+        return import_many(list(sources), library=library_of(isolated_home), **options)
+
+    return run_import
+
+
+def failed(result: ImportResult, home) -> ImportFailure:
+    """The one failure of a one-source import, after checking nothing was written."""
+    assert result.imported == ()
+    assert user_terms(home) == [], "nothing is written on failure"
+    (failure,) = result.failures
+    return failure
+
+
+# -- import_many ------------------------------------------------------------------------------
+
+
+def test_html_page(import_into, http, isolated_home):
+    http.get(URL, body=HASKELL_HTML, content_type="text/html; charset=utf-8")
+    result = import_into(URL)
+    path = isolated_home / "terms" / "haskell.yaml"
+    (imported,) = result.outcomes
+    assert isinstance(imported, Imported)
+    assert (imported.source, imported.slug, imported.name) == (URL, "haskell", "Haskell")
+    assert (imported.path, imported.written, imported.overrides) == (str(path), True, None)
+    assert result.written == result.imported == (imported,) and result.failures == ()
+    assert path.read_text(encoding="utf-8") == imported.yaml
+    assert imported.yaml.startswith(f"# Imported by sourcer {__version__} from {URL} on ")
+
+
+def test_text_page(import_into, http, isolated_home):
+    http.get("https://glossary.example.com/deno.txt", body=DENO_TEXT, content_type="text/plain")
+    result = import_into("https://glossary.example.com/deno.txt")
+    assert result.failures == ()
+    library = library_of(isolated_home)
+    shown = library.get("deno").to_dict()
+    assert shown["titles"]["also_try"] == [
+        "TypeScript Developer",
+        "Backend Developer",
+        "JavaScript Developer",
+        "Full Stack Engineer",
+        "Node.js Developer",
+        "Platform Engineer",
+    ]
+    assert shown["similar"] == ["nodejs"]
+    assert shown["related"] == ["typescript", "javascript", "nodejs"]
+    assert [p for p in library.lint() if p.severity == "error"] == []
+
+
+def test_dry_run_says_where_it_would_write(import_into, isolated_home):
+    result = import_into(str(FIXTURES / "deno.txt"), dry_run=True)
+    (imported,) = result.imported
+    assert imported.path == str(isolated_home / "terms" / "deno.yaml")
+    assert imported.written is False and result.written == () and result.dry_run
+    assert 'name: "Deno"' in imported.yaml
+    assert user_terms(isolated_home) == []
+
+
+def test_user_agent_and_timeouts(http, import_into):
+    http.get(URL, body=HASKELL_HTML, content_type="text/html")
+    import_into(URL, dry_run=True)
+    request = http.calls[0].request
+    assert request.headers["User-Agent"].startswith(f"sourcer/{__version__} ")
+
+
+def test_retries_500_500_200(import_into, http, isolated_home):
+    http.get(URL, status=500)
+    http.get(URL, status=500)
+    http.get(URL, body=HASKELL_HTML, content_type="text/html")
+    result = import_into(URL)
+    assert result.failures == ()
+    assert len(http.calls) == 3
+    assert user_terms(isolated_home) == ["haskell.yaml"]
+
+
+def test_retries_429_with_retry_after(import_into, http):
+    http.get(URL, status=429, headers={"Retry-After": "0"})
+    http.get(URL, body=HASKELL_HTML, content_type="text/html")
+    assert import_into(URL, dry_run=True).failures == ()
+    assert len(http.calls) == 2
+
+
+def test_retry_policy():
+    retry = make_session().get_adapter("https://x").max_retries
+    assert set(retry.status_forcelist) == {429, 500, 502, 503, 504} == set(RETRY_STATUSES)
+    assert retry.respect_retry_after_header is True
+    assert retry.backoff_factor > 0
+    assert "GET" in retry.allowed_methods
+
+
+def test_404(import_into, http, isolated_home):
+    http.get(URL, status=404)
+    failure = failed(import_into(URL), isolated_home)
+    assert failure.source == URL
+    assert failure.message == f"{URL}: HTTP 404 Not Found"
+    assert isinstance(failure.error, FetchError)
+
+
+def test_server_error_after_retries(import_into, http, isolated_home):
+    for _ in range(4):
+        http.get(URL, status=503)
+    failure = failed(import_into(URL), isolated_home)
+    assert failure.message == f"{URL}: HTTP 503 Service Unavailable"
+    assert len(http.calls) == 4  # the first try and three retries
+
+
+def test_timeout(import_into, http, isolated_home):
+    http.get(URL, body=requests.exceptions.ReadTimeout("read timed out"))
+    failure = failed(import_into(URL), isolated_home)
+    assert failure.message == f"{URL}: timed out (read timed out)"
+
+
+def test_connection_error(import_into, http, isolated_home):
+    http.get(URL, body=requests.exceptions.ConnectionError("Name or service not known"))
+    failure = failed(import_into(URL), isolated_home)
+    assert failure.message == f"{URL}: cannot connect (Name or service not known)"
+
+
+def test_oversized_body(import_into, http, isolated_home):
+    http.get(URL, body=b"<p>" + b"x" * 2_100_000, content_type="text/html")
+    failure = failed(import_into(URL), isolated_home)
+    assert "over the 2,000,000" in failure.message
+
+
+def test_oversized_body_without_content_length(import_into, http, isolated_home):
+    http.get(
+        URL,
+        body=b"<p>" + b"x" * 2_100_000,
+        content_type="text/html",
+        auto_calculate_content_length=False,
+    )
+    failure = failed(import_into(URL), isolated_home)
+    assert failure.message == f"{URL}: page is over the 2,000,000-byte limit"
+
+
+def test_wrong_content_type(import_into, http, isolated_home):
+    http.get(URL, body=b"%PDF-1.7", content_type="application/pdf")
+    failure = failed(import_into(URL), isolated_home)
+    assert failure.message.startswith(f"{URL}: content type 'application/pdf' is not a web page")
+
+
+def test_redirect_to_another_scheme(import_into, http, isolated_home):
+    http.get(URL, status=302, headers={"Location": "ftp://files.example.com/haskell.html"})
+    failure = failed(import_into(URL), isolated_home)
+    assert failure.message == (
+        f"{URL}: redirected to ftp://files.example.com/haskell.html; only http and https are followed"
+    )
+
+
+def test_redirect_to_https_is_followed(import_into, http):
+    http.get("http://glossary.example.com/haskell", status=301, headers={"Location": URL})
+    http.get(URL, body=HASKELL_HTML, content_type="text/html")
+    (imported,) = import_into("http://glossary.example.com/haskell", dry_run=True).imported
+    assert f'  - "{URL}"' in imported.yaml, "the final address is cited"
+
+
+def test_only_http_and_https(import_into, isolated_home):
+    failure = failed(import_into("file:///etc/passwd"), isolated_home)
+    assert failure.message == "file:///etc/passwd: only http and https are fetched (this is file:)"
+
+
+def test_not_a_glossary_page(import_into, http, isolated_home):
+    http.get(
+        URL,
+        body="<html><body><h1>Welcome</h1><p>Our pricing.</p></body></html>",
+        content_type="text/html",
+    )
+    failure = failed(import_into(URL), isolated_home)
+    assert isinstance(failure.error, GlossaryError)
+    assert failure.message == (
+        f"{URL}: not a recruiter glossary page: no 'Term from ... industry explained for "
+        "recruiters', 'Typical job title', 'Examples in Resumes', 'Also try searching "
+        "for', 'Example Interview Questions', 'Experience Level Indicators', 'Red Flags to Watch "
+        "For' sections"
+    )
+
+
+def test_declared_non_utf8_page_is_decoded(import_into, http, isolated_home):
+    page = HASKELL_HTML.replace("banks", "banques, caf\u00e9s").replace("&rsquo;", "'")
+    page = page.replace('<meta charset="utf-8">', "")
+    http.get(URL, body=page.encode("windows-1252"), content_type="text/html; charset=windows-1252")
+    assert import_into(URL).failures == ()
+    assert "caf\u00e9s" in (isolated_home / "terms" / "haskell.yaml").read_text(encoding="utf-8")
+
+
+def test_undeclared_non_utf8_page_is_refused(import_into, http, isolated_home):
+    page = HASKELL_HTML.replace("banks", "caf\u00e9s").replace('<meta charset="utf-8">', "")
+    http.get(URL, body=page.encode("latin-1"), content_type="text/html")
+    failure = failed(import_into(URL), isolated_home)
+    assert failure.message.startswith(f"{URL}: the page is not UTF-8, and it declares no charset")
+
+
+def test_unreadable_and_non_utf8_files(import_into, isolated_home, tmp_path):
+    latin = tmp_path / "page.txt"
+    latin.write_bytes("Deno\ncaf\u00e9\n".encode("latin-1"))
+    result = import_into(str(tmp_path / "missing.html"), str(latin))
+    assert [f.message for f in result.failures] == [
+        f"{tmp_path / 'missing.html'}: cannot read: No such file or directory",
+        f"{latin}: not UTF-8 text (byte 8); save it as UTF-8",
+    ]
+    assert user_terms(isolated_home) == []
+
+
+def test_one_failure_does_not_stop_the_others(import_into, http, isolated_home):
+    http.get(URL, body=HASKELL_HTML, content_type="text/html")
+    http.get("https://glossary.example.com/missing", status=404)
+    seen: list[str] = []
+    sources = [URL, "https://glossary.example.com/missing", str(FIXTURES / "deno.txt")]
+    result = import_into(*sources, progress=seen.append)
+    assert seen == sources, "progress is told of every source, in order"
+    assert [type(o).__name__ for o in result.outcomes] == ["Imported", "ImportFailure", "Imported"]
+    assert [o.source for o in result.outcomes] == sources
+    assert [i.slug for i in result.written] == ["haskell", "deno"]
+    assert result.failures[0].message == "https://glossary.example.com/missing: HTTP 404 Not Found"
+    assert user_terms(isolated_home) == ["deno.yaml", "haskell.yaml"]
+
+
+def test_never_overwrites_without_force(import_into, isolated_home):
+    source = str(FIXTURES / "deno.txt")
+    path = isolated_home / "terms" / "deno.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text("curated by hand")
+    result = import_into(source)
+    (failure,) = result.failures
+    assert result.written == ()
+    assert isinstance(failure.error, FileExists)
+    assert failure.message == f"{path} already exists; use --force to overwrite it"
+    assert path.read_text() == "curated by hand"
+    (imported,) = import_into(source, force=True).written
+    assert path.read_text() == imported.yaml
+
+
+def test_the_same_slug_twice_in_one_run(import_into, isolated_home, tmp_path):
+    copy = tmp_path / "deno-again.txt"
+    copy.write_text(DENO_TEXT)
+    result = import_into(str(FIXTURES / "deno.txt"), str(copy))
+    assert [i.source for i in result.written] == [str(FIXTURES / "deno.txt")]
+    assert result.failures[0].source == str(copy)
+    assert isinstance(result.failures[0].error, FileExists)
+
+
+def test_overriding_a_shipped_term(import_into, isolated_home, tmp_path):
+    page = tmp_path / "django.txt"
+    page.write_text(DENO_TEXT.replace("Deno", "Django"))
+    (imported,) = import_into(str(page)).written
+    assert imported.slug == "django"
+    assert imported.overrides is not None
+    assert (imported.overrides.origin, imported.overrides.slug) == ("builtin", "django")
+
+
+def test_name_claimed_by_another_term(import_into, isolated_home, tmp_path):
+    page = tmp_path / "django.txt"
+    page.write_text(DENO_TEXT.replace("Deno", "Django"))
+    failure = failed(import_into(str(page), slug="django-web"), isolated_home)
+    assert failure.message == (
+        f"{page}: the imported term would not lint: name: 'Django' is also claimed by "
+        f"{shipped_dir('terms')}/django.yaml (django); a name or alias may belong to one term "
+        "only; pass --slug to import it under another name"
+    )
+
+
+def test_invalid_slug(import_into, isolated_home):
+    failure = failed(import_into(str(FIXTURES / "deno.txt"), slug="Deno!"), isolated_home)
+    assert failure.message == f"{FIXTURES / 'deno.txt'}: 'Deno!' is not a valid slug; pass --slug"
+
+
+def test_a_slug_names_one_source(import_into):
+    with pytest.raises(GlossaryError, match="a slug names one term"):
+        import_into("a.txt", "b.txt", slug="x")
+    assert import_into().outcomes == ()
+
+
+# -- sourcer terms import: output and exit status ---------------------------------------------
+
+
 def test_html_page_round_trips(run, http, isolated_home):
     http.get(URL, body=HASKELL_HTML, content_type="text/html; charset=utf-8")
     result = run("terms", "import", URL)
     assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
     path = isolated_home / "terms" / "haskell.yaml"
     assert result.stdout == f"{path}\n"
     text = path.read_text(encoding="utf-8")
@@ -81,24 +372,6 @@ def test_html_page_round_trips(run, http, isolated_home):
     assert "AND (engineer OR developer OR programmer OR" in strict.stdout
 
 
-def test_text_page(run, http, isolated_home):
-    http.get("https://glossary.example.com/deno.txt", body=DENO_TEXT, content_type="text/plain")
-    result = run("terms", "import", "https://glossary.example.com/deno.txt")
-    assert result.exit_code == 0, result.stderr
-    shown = json.loads(run("terms", "show", "deno", "--json").stdout)
-    assert shown["titles"]["also_try"] == [
-        "TypeScript Developer",
-        "Backend Developer",
-        "JavaScript Developer",
-        "Full Stack Engineer",
-        "Node.js Developer",
-        "Platform Engineer",
-    ]
-    assert shown["similar"] == ["nodejs"]
-    assert shown["related"] == ["typescript", "javascript", "nodejs"]
-    assert run("terms", "lint").exit_code == 0
-
-
 def test_local_files(run, isolated_home, tmp_path):
     out = tmp_path / "team"
     result = run(
@@ -110,15 +383,9 @@ def test_local_files(run, isolated_home, tmp_path):
         str(out),
     )
     assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"{out / 'haskell.yaml'}\n{out / 'deno.yaml'}\n"
     assert sorted(p.name for p in out.iterdir()) == ["deno.yaml", "haskell.yaml"]
     assert run("--terms-dir", str(out), "terms", "lint", str(out)).exit_code == 0
-
-
-def test_user_agent_and_timeouts(http, run):
-    http.get(URL, body=HASKELL_HTML, content_type="text/html")
-    run("terms", "import", URL, "--dry-run")
-    request = http.calls[0].request
-    assert request.headers["User-Agent"].startswith(f"sourcer/{__version__} ")
 
 
 def test_dry_run_writes_nothing(run, http, isolated_home):
@@ -130,146 +397,44 @@ def test_dry_run_writes_nothing(run, http, isolated_home):
     assert user_terms(isolated_home) == []
 
 
-def test_retries_500_500_200(run, http, isolated_home):
-    http.get(URL, status=500)
-    http.get(URL, status=500)
-    http.get(URL, body=HASKELL_HTML, content_type="text/html")
-    result = run("terms", "import", URL)
+def test_dry_run_of_several_separates_the_files(run, isolated_home):
+    sources = [str(FIXTURES / "deno.txt"), str(FIXTURES / "haskell.html")]
+    result = run("terms", "import", *sources, "--dry-run")
     assert result.exit_code == 0, result.stderr
-    assert len(http.calls) == 3
-    assert user_terms(isolated_home) == ["haskell.yaml"]
+    assert result.stdout.startswith("---\n# Imported by sourcer")
+    assert result.stdout.count("---\n# Imported by sourcer") == 2
+    assert result.stderr == ""
+    assert user_terms(isolated_home) == []
 
 
-def test_retries_429_with_retry_after(run, http):
-    http.get(URL, status=429, headers={"Retry-After": "0"})
-    http.get(URL, body=HASKELL_HTML, content_type="text/html")
-    assert run("terms", "import", URL, "--dry-run").exit_code == 0
-    assert len(http.calls) == 2
-
-
-def test_retry_policy():
-    retry = make_session().get_adapter("https://x").max_retries
-    assert set(retry.status_forcelist) == {429, 500, 502, 503, 504} == set(RETRY_STATUSES)
-    assert retry.respect_retry_after_header is True
-    assert retry.backoff_factor > 0
-    assert "GET" in retry.allowed_methods
-
-
-def failure(run, isolated_home, *args):
+def cli_failure(run, isolated_home, *args):
     result = run("terms", "import", *args)
     assert result.exit_code == 1
     assert user_terms(isolated_home) == [], "nothing is written on failure"
     return result
 
 
-def test_404(run, http, isolated_home):
+def test_404_exit_status_and_stderr(run, http, isolated_home):
     http.get(URL, status=404)
-    result = failure(run, isolated_home, URL)
+    result = cli_failure(run, isolated_home, URL)
+    assert result.stdout == ""
     assert (
         result.stderr
         == f"failed: {URL}: HTTP 404 Not Found\nError: 1 of 1 source failed; nothing was written\n"
     )
 
 
-def test_server_error_after_retries(run, http, isolated_home):
-    for _ in range(4):
-        http.get(URL, status=503)
-    result = failure(run, isolated_home, URL)
-    assert f"failed: {URL}: HTTP 503 Service Unavailable" in result.stderr
-    assert len(http.calls) == 4  # the first try and three retries
-
-
-def test_timeout(run, http, isolated_home):
-    http.get(URL, body=requests.exceptions.ReadTimeout("read timed out"))
-    result = failure(run, isolated_home, URL)
-    assert f"failed: {URL}: timed out (read timed out)" in result.stderr
-
-
-def test_connection_error(run, http, isolated_home):
-    http.get(URL, body=requests.exceptions.ConnectionError("Name or service not known"))
-    result = failure(run, isolated_home, URL)
-    assert f"failed: {URL}: cannot connect (Name or service not known)" in result.stderr
-
-
-def test_oversized_body(run, http, isolated_home):
-    http.get(URL, body=b"<p>" + b"x" * 2_100_000, content_type="text/html")
-    result = failure(run, isolated_home, URL)
-    assert "over the 2,000,000" in result.stderr
-
-
-def test_oversized_body_without_content_length(run, http, isolated_home):
-    http.get(
-        URL,
-        body=b"<p>" + b"x" * 2_100_000,
-        content_type="text/html",
-        auto_calculate_content_length=False,
-    )
-    result = failure(run, isolated_home, URL)
-    assert f"failed: {URL}: page is over the 2,000,000-byte limit" in result.stderr
-
-
-def test_wrong_content_type(run, http, isolated_home):
-    http.get(URL, body=b"%PDF-1.7", content_type="application/pdf")
-    result = failure(run, isolated_home, URL)
-    assert f"failed: {URL}: content type 'application/pdf' is not a web page" in result.stderr
-
-
-def test_redirect_to_another_scheme(run, http, isolated_home):
-    http.get(URL, status=302, headers={"Location": "ftp://files.example.com/haskell.html"})
-    result = failure(run, isolated_home, URL)
-    assert (
-        f"failed: {URL}: redirected to ftp://files.example.com/haskell.html; only http and https are followed"
-        in result.stderr
+def test_only_http_and_https_on_the_command_line(run, isolated_home):
+    result = cli_failure(run, isolated_home, "file:///etc/passwd")
+    assert result.stderr == (
+        "failed: file:///etc/passwd: only http and https are fetched (this is file:)\n"
+        "Error: 1 of 1 source failed; nothing was written\n"
     )
 
 
-def test_redirect_to_https_is_followed(run, http):
-    http.get("http://glossary.example.com/haskell", status=301, headers={"Location": URL})
-    http.get(URL, body=HASKELL_HTML, content_type="text/html")
-    result = run("terms", "import", "http://glossary.example.com/haskell", "--dry-run")
-    assert result.exit_code == 0
-    assert f'  - "{URL}"' in result.stdout, "the final address is cited"
-
-
-def test_only_http_and_https(run, isolated_home):
-    result = failure(run, isolated_home, "file:///etc/passwd")
-    assert (
-        "failed: file:///etc/passwd: only http and https are fetched (this is file:)"
-        in result.stderr
-    )
-
-
-def test_not_a_glossary_page(run, http, isolated_home):
-    http.get(
-        URL,
-        body="<html><body><h1>Welcome</h1><p>Our pricing.</p></body></html>",
-        content_type="text/html",
-    )
-    result = failure(run, isolated_home, URL)
-    assert result.stderr.startswith(
-        f"failed: {URL}: not a recruiter glossary page: no 'Term from ... industry explained for "
-        "recruiters', 'Typical job title', 'Examples in Resumes', 'Also try searching "
-        "for', 'Example Interview Questions', 'Experience Level Indicators', 'Red Flags to Watch "
-        "For' sections\n"
-    )
-
-
-def test_declared_non_utf8_page_is_decoded(run, http, isolated_home):
-    page = HASKELL_HTML.replace("banks", "banques, caf\u00e9s").replace("&rsquo;", "'")
-    page = page.replace('<meta charset="utf-8">', "")
-    http.get(URL, body=page.encode("windows-1252"), content_type="text/html; charset=windows-1252")
-    assert run("terms", "import", URL).exit_code == 0
-    assert "caf\u00e9s" in (isolated_home / "terms" / "haskell.yaml").read_text(encoding="utf-8")
-
-
-def test_undeclared_non_utf8_page_is_refused(run, http, isolated_home):
-    page = HASKELL_HTML.replace("banks", "caf\u00e9s").replace('<meta charset="utf-8">', "")
-    http.get(URL, body=page.encode("latin-1"), content_type="text/html")
-    result = failure(run, isolated_home, URL)
-    assert f"failed: {URL}: the page is not UTF-8, and it declares no charset" in result.stderr
-
-
-def test_one_failure_does_not_stop_the_others(run, http, isolated_home, tmp_path):
+def test_one_failure_does_not_stop_the_others_on_the_command_line(
+    run, http, isolated_home, tmp_path
+):
     http.get(URL, body=HASKELL_HTML, content_type="text/html")
     http.get("https://glossary.example.com/missing", status=404)
     listing = tmp_path / "pages.txt"
@@ -279,13 +444,15 @@ def test_one_failure_does_not_stop_the_others(run, http, isolated_home, tmp_path
     result = run("terms", "import", "--from-file", str(listing))
     assert result.exit_code == 1
     assert user_terms(isolated_home) == ["deno.yaml", "haskell.yaml"]
+    terms = isolated_home / "terms"
+    assert result.stdout == f"{terms / 'haskell.yaml'}\n{terms / 'deno.yaml'}\n"
     assert result.stderr.endswith(
         "failed: https://glossary.example.com/missing: HTTP 404 Not Found\n"
         "Error: 1 of 3 sources failed; 2 imported\n"
     )
 
 
-def test_never_overwrites_without_force(run, isolated_home):
+def test_never_overwrites_without_force_on_the_command_line(run, isolated_home):
     source = str(FIXTURES / "deno.txt")
     assert run("terms", "import", source).exit_code == 0
     path = isolated_home / "terms" / "deno.yaml"
@@ -298,35 +465,24 @@ def test_never_overwrites_without_force(run, isolated_home):
     assert path.read_text().startswith("# Imported by sourcer")
 
 
-def test_name_claimed_by_another_term(run, isolated_home, tmp_path):
+def test_name_claimed_by_another_term_on_the_command_line(run, isolated_home, tmp_path):
     page = tmp_path / "django.txt"
     page.write_text(DENO_TEXT.replace("Deno", "Django"))
-    result = failure(run, isolated_home, str(page), "--slug", "django-web")
+    result = cli_failure(run, isolated_home, str(page), "--slug", "django-web")
     assert "is also claimed by" in result.stderr
     assert "pass --slug to import it under another name" in result.stderr
+
+
+def test_overriding_a_shipped_term_is_noted(run, isolated_home, tmp_path):
+    page = tmp_path / "django.txt"
+    page.write_text(DENO_TEXT.replace("Deno", "Django"))
+    result = run("terms", "import", str(page))
+    assert result.exit_code == 0
+    path = isolated_home / "terms" / "django.yaml"
+    assert result.stdout == f"{path}\n"
+    assert result.stderr == f"note: {path} overrides builtin term 'django'\n"
 
 
 def test_usage_errors(run):
     assert run("terms", "import").exit_code == 2
     assert run("terms", "import", "a.txt", "b.txt", "--slug", "x").exit_code == 2
-
-
-@pytest.mark.parametrize(
-    ("name", "slug"),
-    [
-        ("Flask", "flask"),
-        ("C#", "csharp"),
-        ("C++", "cpp"),
-        ("Node.js", "nodejs"),
-        (".NET", "dotnet"),
-        ("Ruby on Rails", "ruby-on-rails"),
-    ],
-)
-def test_slugify(name, slug):
-    assert slugify(name) == slug
-
-
-def test_titles_run_together_on_one_line_are_split():
-    page = parse_page(text_lines(DENO_TEXT), "deno.txt")
-    assert page.typical_title == "Deno Developer"
-    assert page.levels["senior"].years == "4+"

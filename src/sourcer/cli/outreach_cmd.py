@@ -1,35 +1,37 @@
 """``sourcer outreach``: list, show and render message templates, one or a CSV at a time.
 
-A mail-merge renders every row once into a spool file (JSON lines) and checks it; only when
-every row passed (or with --skip-bad) is the spool copied to stdout or to files. So nothing
-is half-written, and memory stays flat however long the CSV is.
+``render`` parses its options into a :class:`~sourcer.outreach.merge.MergeRequest`, lets
+:func:`~sourcer.outreach.merge.render_all` render and check every message, then prints the
+result (or writes it with :func:`~sourcer.outreach.merge.write_files`) and reports on stderr.
 """
 
 from __future__ import annotations
 
-import csv
-import json
-import os
 import sys
-import tempfile
-from collections.abc import Iterable, Iterator
-from contextlib import nullcontext
-from typing import IO, Any
+from contextlib import ExitStack
+from types import TracebackType
+from typing import TYPE_CHECKING
 
 import click
 
-from sourcer.cli.common import app_from, complete_term, echo_json, json_option, note, warn
-from sourcer.errors import FileExists, MergeError
+from sourcer.cli.common import app_from, complete_term, json_option
+from sourcer.cli.output import echo_json, note, plural, warn
 from sourcer.library.schema import LEVELS
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
+
+    from sourcer.outreach.merge import Format, MergeResult
+    from sourcer.outreach.templates import Templates
 
 _DIRS_KEY = "sourcer.templates_dirs"
 #: show a progress bar (on a terminal) from this many rows
 PROGRESS_FROM = 200
 
 
-def _templates(ctx: click.Context) -> Any:
+def _templates(ctx: click.Context) -> Templates:
     from sourcer.home import builtin_templates
-    from sourcer.outreach.merge import Templates
+    from sourcer.outreach.templates import Templates
 
     extra: tuple[str, ...] = ctx.meta.get(_DIRS_KEY, ())
     return Templates(
@@ -158,7 +160,7 @@ def render_cmd(
     assignments: tuple[str, ...],
     csv_path: str | None,
     out_dir: str | None,
-    fmt: str,
+    fmt: Format,
     tier: str | None,
     allow_long: bool,
     skip_bad: bool,
@@ -183,13 +185,8 @@ def render_cmd(
       sourcer outreach render email --term django --csv people.csv --format json > out.json
     """
     from sourcer.outreach.config import load_config
-    from sourcer.outreach.merge import (
-        RowFailure,
-        build_context,
-        merge,
-        parse_assignments,
-        read_rows,
-    )
+    from sourcer.outreach.context import parse_assignments
+    from sourcer.outreach.merge import MergeRequest, render_all, write_files
 
     app = app_from(ctx)
     config = load_config(app.home.config)
@@ -197,187 +194,78 @@ def render_cmd(
         values = parse_assignments(assignments)
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="'--set'") from None
-    level = level or values.pop("level", None)
-    values.pop("level", None)
-    for key, default in (("role", config.role), ("company", config.company)):
-        if default is not None:
-            values.setdefault(key, default)
-    defaults: dict[str, Any] = values.pop("candidate", {})
     term = app.library.get(term_name) if term_name else None
     names = (
         {slug: app.library.name_of(slug) for slug in (*term.similar, *term.related)} if term else {}
     )
-    templates = _templates(ctx)
-    template = templates.get(name)
-    chosen_tier = tier or config.tier or "free"
-
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
-        if csv_path is None:
-            context = build_context(
-                candidate=defaults,
-                term=term,
-                level=level,
-                sender=config.sender,
-                extra=values,
-                names=names,
-            )
-            message = templates.render(template, context, tier=chosen_tier, allow_long=allow_long)
-            for text in message.warnings:
-                warn(text)
-            spool.write(json.dumps(message.to_dict(), ensure_ascii=False) + "\n")
-            columns = list(defaults)
-        else:
-            rows = _CountBlank(read_rows(csv_path))
-            failures: list[tuple[int, str]] = []
-            # Counting rows reads the file once more: only worth it for a bar someone sees.
-            total = _count_rows(csv_path) if sys.stderr.isatty() else 0
-            bar_context: Any = (
-                click.progressbar(length=total, label="Rendering", file=sys.stderr)
-                if total >= PROGRESS_FROM
-                else nullcontext()
-            )
-            with bar_context as bar:
-                for item in merge(
-                    templates,
-                    template,
-                    rows,
-                    defaults=defaults,
-                    term=term,
-                    level=level,
-                    sender=config.sender,
-                    extra=values,
-                    tier=chosen_tier,
-                    allow_long=allow_long,
-                    names=names,
-                ):
-                    if bar is not None:
-                        bar.update(1)
-                    if isinstance(item, RowFailure):
-                        failures.append((item.row, item.message))
-                        continue
-                    for text in item.warnings:
-                        warn(f"row {item.row}: {text}")
-                    spool.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
-            if rows.blank:
-                note(f"skipped {rows.blank} blank row{'s' * (rows.blank != 1)}")
-            _report_failures(failures, csv_path, skip_bad)
-            columns = _csv_columns(csv_path)
-        spool.seek(0)
+    request = MergeRequest(
+        templates=_templates(ctx),
+        template=name,
+        term=term,
+        term_names=names,
+        level=level,
+        assignments=values,
+        config=config,
+        tier=tier,
+        allow_long=allow_long,
+        csv_path=csv_path,
+        skip_bad=skip_bad,
+        # --out writes each message's text, whatever --format says
+        format="text" if out_dir is not None else fmt,
+    )
+    with _ProgressBar() as bar:
+        result = render_all(request, progress=bar.update)
+    with result:
+        _report(result)
         if out_dir is not None:
-            _write_files(spool, out_dir, force)
+            count = len(write_files(result, out_dir, force))
+            note(f"wrote {plural(count, 'file')} to {out_dir}")
+        elif result.format == "text":
+            # as ever through click.echo, which drops terminal escapes when not on a terminal
+            for chunk in result.output():
+                click.echo(chunk, nl=False)
         else:
-            _print(spool, fmt, columns)
+            sys.stdout.writelines(result.output())
 
 
-class _CountBlank:
-    """Passes rows through, counting the blank ones."""
-
-    def __init__(self, rows: Iterator[tuple[int, dict[str, str] | None]]) -> None:
-        self.rows = rows
-        self.blank = 0
-
-    def __iter__(self) -> Iterator[tuple[int, dict[str, str] | None]]:
-        for number, row in self.rows:
-            if row is None:
-                self.blank += 1
-            yield number, row
-
-
-def _report_failures(failures: list[tuple[int, str]], csv_path: str, skip_bad: bool) -> None:
-    if not failures:
-        return
-    for row, text in failures:
-        click.echo(f"row {row}: {text}", err=True)
-    count = f"{len(failures)} row{'s' * (len(failures) != 1)}"
-    if not skip_bad:
-        raise MergeError(
-            f"{count} of {csv_path} failed; nothing was written "
-            "(fix them, or pass --skip-bad to write the rest)"
-        )
-    warn(f"skipped {count} that failed (listed above)")
+def _report(result: MergeResult) -> None:
+    """Warnings, blank rows and failed rows on stderr; MergeError if rows failed, unless
+    --skip-bad."""
+    for warning in result.warnings:
+        warn(str(warning))
+    if result.blank_rows:
+        note(f"skipped {plural(result.blank_rows, 'blank row')}")
+    for failure in result.failures:
+        click.echo(str(failure), err=True)
+    result.check()
+    if result.failures:
+        warn(f"skipped {plural(len(result.failures), 'row')} that failed (listed above)")
 
 
-def _count_rows(path: str) -> int:
-    with open(path, "rb") as handle:
-        return max(sum(1 for _ in handle) - 1, 0)
+class _ProgressBar:
+    """A progress bar on stderr for a long merge: only on a terminal, and only once
+    PROGRESS_FROM rows are done (counting the rows first would read the file twice)."""
 
+    def __init__(self) -> None:
+        self.on_terminal = sys.stderr.isatty()
+        self._bar: ProgressBar[int] | None = None
+        self._stack = ExitStack()
 
-def _csv_columns(path: str) -> list[str]:
-    """The candidate fields of a CSV, in the file's order (already validated by read_rows)."""
-    from sourcer.outreach.merge import column_key
+    def update(self, rows: int, done: int, total: int) -> None:
+        if self._bar is None:
+            if not self.on_terminal or rows < PROGRESS_FROM or not total:
+                return
+            bar = click.progressbar(length=total, label="Rendering", file=sys.stderr)
+            self._bar = self._stack.enter_context(bar)
+        self._bar.update(done - self._bar.pos)
 
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        header = next(csv.reader(handle), [])
-    return [column_key(cell) for cell in header]
+    def __enter__(self) -> _ProgressBar:
+        return self
 
-
-def _records(spool: IO[str]) -> Iterator[dict[str, Any]]:
-    for line in spool:
-        if line.strip():
-            yield json.loads(line)
-
-
-def _print(spool: IO[str], fmt: str, columns: list[str]) -> None:
-    records = _records(spool)
-    if fmt == "json":
-        _print_json(records)
-    elif fmt == "csv":
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(["row", *columns, "template", "channel", "subject", "body", "length"])
-        for record in records:
-            candidate = record["candidate"]
-            writer.writerow(
-                [
-                    "" if record["row"] is None else record["row"],
-                    *(candidate.get(column, "") for column in columns),
-                    record["template"],
-                    record["channel"],
-                    record["subject"] or "",
-                    record["body"],
-                    record["length"]["body"],
-                ]
-            )
-    else:
-        for index, record in enumerate(records):
-            if record["row"] is not None:
-                click.echo(("\n" if index else "") + f"=== row {record['row']} ===")
-            click.echo(_message_text(record))
-
-
-def _print_json(records: Iterable[dict[str, Any]]) -> None:
-    """A JSON array, streamed one message at a time."""
-    out = sys.stdout
-    out.write("[")
-    for index, record in enumerate(records):
-        out.write(("," if index else "") + "\n  " + json.dumps(record, ensure_ascii=False))
-    out.write("\n]\n")
-
-
-def _message_text(record: dict[str, Any]) -> str:
-    if record["subject"] is None:
-        return str(record["body"])
-    return f"Subject: {record['subject']}\n\n{record['body']}"
-
-
-def _write_files(spool: IO[str], out_dir: str, force: bool) -> None:
-    """One file per message; every name is checked before any file is written."""
-    from sourcer.fsutil import write_atomic
-    from sourcer.outreach.merge import safe_file_name
-
-    count = sum(1 for _ in _records(spool))
-    width = max(len(str(count + 1)), 3)
-    spool.seek(0)
-    existing = [
-        path
-        for record in _records(spool)
-        if os.path.exists(path := os.path.join(out_dir, safe_file_name(record, width)))
-    ]
-    if existing and not force:
-        more = f" and {len(existing) - 1} more" if len(existing) > 1 else ""
-        raise FileExists(f"{existing[0]}{more}")
-    spool.seek(0)
-    for record in _records(spool):
-        path = os.path.join(out_dir, safe_file_name(record, width))
-        text = _message_text(record)
-        write_atomic(path, text if text.endswith("\n") else text + "\n", force=force)
-    note(f"wrote {count} file{'s' * (count != 1)} to {out_dir}")
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._stack.close()

@@ -266,8 +266,7 @@ def import_cmd(
       sourcer terms import --from-file pages.txt
       sourcer terms import page.html --dry-run
     """
-    from sourcer.glossary.http import make_session
-    from sourcer.glossary.importer import build, write
+    from sourcer.glossary.importer import import_many
 
     todo = list(sources)
     if list_file is not None:
@@ -280,36 +279,35 @@ def import_cmd(
     if slug is not None and len(todo) > 1:
         raise click.UsageError("--slug names one term: give one source with it")
     app = app_from(ctx)
-    target = folder or app.home.terms
-    session = make_session()
-    failures: list[str] = []
-    written: list[str] = []
-    show_bar = len(todo) > 1 and sys.stderr.isatty()
     bar: Any = (
-        click.progressbar(todo, label="Importing", file=sys.stderr)
-        if show_bar
-        else nullcontext(todo)
+        click.progressbar(length=len(todo), label="Importing", file=sys.stderr)
+        if len(todo) > 1 and sys.stderr.isatty()
+        else nullcontext()
     )
-    with bar as items:
-        for source in items:
-            try:
-                imported = build(source, app.library, slug=slug, session=session)
-                if dry_run:
-                    click.echo(("---\n" if len(todo) > 1 else "") + imported.yaml, nl=False)
-                    continue
-                shadowed = app.library.entries().get(imported.slug)
-                path = write(imported, target, force=force)
-                written.append(path)
-                if shadowed is not None and shadowed.path != path:
-                    note(f"note: {path} overrides {shadowed.origin} term {imported.slug!r}")
-            except SourcerError as err:
-                failures.append(str(err))
-    for path in written:
-        click.echo(path)
-    if failures:
-        for text in failures:
-            click.echo(f"failed: {text}", err=True)
+    with bar as shown:
+        result = import_many(
+            todo,
+            library=app.library,
+            target_dir=folder or app.home.terms,
+            slug=slug,
+            force=force,
+            dry_run=dry_run,
+            progress=None if shown is None else lambda _source: shown.update(1),
+        )
+    if dry_run:
+        for imported in result.imported:
+            click.echo(("---\n" if len(todo) > 1 else "") + imported.yaml, nl=False)
+    for imported in result.written:
+        if imported.overrides is not None:
+            origin = imported.overrides.origin
+            note(f"note: {imported.path} overrides {origin} term {imported.slug!r}")
+    for imported in result.written:
+        click.echo(imported.path)
+    if result.failures:
+        for failure in result.failures:
+            click.echo(f"failed: {failure.message}", err=True)
+        written = len(result.written)
         raise SourcerError(
-            f"{len(failures)} of {len(todo)} source{'s' * (len(todo) != 1)} failed"
-            + (f"; {len(written)} imported" if written else "; nothing was written")
+            f"{len(result.failures)} of {len(todo)} source{'s' * (len(todo) != 1)} failed"
+            + (f"; {written} imported" if written else "; nothing was written")
         )

@@ -1,34 +1,151 @@
-"""``sourcer terms import``: a glossary page (URL or file) to a term file that lints clean."""
+"""Importing glossary pages (URLs or saved files) as term files: :func:`import_many`.
+
+Each source is fetched or read, parsed (:mod:`sourcer.glossary.page`), written as a term
+file's text (:mod:`sourcer.glossary.termfile`) and checked in memory as it would sit in the
+library (:mod:`sourcer.glossary.index`). Only when every source has been through that are
+the files that passed written, each atomically, so a failure never leaves a file half
+written. One failing source does not stop the others, and nothing is written for it; the
+result lists every source's outcome, in order.
+"""
 
 import os
-import tempfile
-from typing import Any, NamedTuple
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import NamedTuple
 
-from sourcer.errors import GlossaryError, UnknownTermError
-from sourcer.glossary.http import check_scheme, fetch
-from sourcer.glossary.page import html_lines, parse_page, slugify, term_yaml, text_lines
+import requests
+
+from sourcer.errors import GlossaryError, SourcerError
+from sourcer.glossary.http import fetch, make_session
+from sourcer.glossary.index import LibraryIndex
+from sourcer.glossary.page import GlossaryPage, looks_like_html, parse
+from sourcer.glossary.termfile import slugify, term_yaml
 from sourcer.library.schema import SLUG_RE
-from sourcer.library.store import Library
+from sourcer.library.store import Entry, Library
 
 
 class Imported(NamedTuple):
-    """A glossary page turned into a term file (not yet written)."""
+    """A source turned into a term file that checks clean."""
 
     source: str
     slug: str
     name: str
+    #: where the file was written (or, on a dry run or before writing, would be)
+    path: str
     yaml: str
+    written: bool = False
+    #: the library's term of the same slug in another file, which this file now overrides
+    overrides: Entry | None = None
 
 
-def read_source(source: str, session: Any = None) -> tuple[list[str], str]:
-    """The page's lines, and the address to cite under ``sources``."""
+class ImportFailure(NamedTuple):
+    """A source that could not be imported, and why; nothing was written for it."""
+
+    source: str
+    error: SourcerError
+
+    @property
+    def message(self) -> str:
+        """The reason, naming the source (or the file that was in the way)."""
+        return str(self.error)
+
+
+class ImportResult(NamedTuple):
+    """What became of each source of an import, in the order they were given."""
+
+    outcomes: tuple[Imported | ImportFailure, ...]
+    dry_run: bool = False
+
+    @property
+    def imported(self) -> tuple[Imported, ...]:
+        """The sources that check clean (written, unless this was a dry run)."""
+        return tuple(o for o in self.outcomes if isinstance(o, Imported))
+
+    @property
+    def written(self) -> tuple[Imported, ...]:
+        """The term files written."""
+        return tuple(o for o in self.imported if o.written)
+
+    @property
+    def failures(self) -> tuple[ImportFailure, ...]:
+        """The sources that failed; nothing was written for them."""
+        return tuple(o for o in self.outcomes if isinstance(o, ImportFailure))
+
+
+def import_many(
+    sources: Sequence[str],
+    *,
+    library: Library,
+    target_dir: str | os.PathLike[str],
+    slug: str | None = None,
+    force: bool = False,
+    dry_run: bool = False,
+    session: requests.Session | None = None,
+    progress: Callable[[str], None] | None = None,
+    today: date | None = None,
+) -> ImportResult:
+    """Import each of ``sources`` (http(s) URLs or files) into ``target_dir`` as a term file
+    over ``library``.
+
+    ``slug`` names the file of a single source (default: from the term's name). An existing
+    file is replaced only with ``force``; ``dry_run`` writes nothing. ``progress`` is called
+    with each source once it has been read and checked. Failures are in the result, never
+    raised; GlossaryError only if ``slug`` is given with several sources.
+    """
+    if slug is not None and len(sources) > 1:
+        raise GlossaryError("a slug names one term: give one source with it")
+    if session is None and any("://" in source for source in sources):
+        session = make_session()
+    index = LibraryIndex(library)
+    folder = os.fspath(target_dir)
+    outcomes: list[Imported | ImportFailure] = []
+    for source in sources:
+        try:
+            outcomes.append(prepare(source, index, folder, slug=slug, session=session, today=today))
+        except SourcerError as err:
+            outcomes.append(ImportFailure(source, err))
+        if progress is not None:
+            progress(source)
+    if not dry_run:
+        outcomes = [_write(o, force) if isinstance(o, Imported) else o for o in outcomes]
+    return ImportResult(tuple(outcomes), dry_run)
+
+
+def prepare(
+    source: str,
+    index: LibraryIndex,
+    folder: str,
+    *,
+    slug: str | None = None,
+    session: requests.Session | None = None,
+    today: date | None = None,
+) -> Imported:
+    """Read, parse and write ``source``'s term file in memory, and check it against the
+    library; GlossaryError (or FetchError) naming the source if it is not importable."""
+    page, cited = read_page(source, session)
+    chosen = slug or slugify(page.name)
+    if not SLUG_RE.match(chosen):
+        raise GlossaryError(f"{source}: {chosen!r} is not a valid slug; pass --slug")
+    text = term_yaml(page, cited, index.resolve, today)
+    path = os.path.join(folder, f"{chosen}.yaml")
+    _, problems = index.check(text, path, chosen)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        first = errors[0].message
+        hint = "; pass --slug to import it under another name" if "claimed" in first else ""
+        raise GlossaryError(f"{source}: the imported term would not lint: {first}{hint}")
+    shadowed = index.entries.get(chosen)
+    overrides = shadowed if shadowed is not None and shadowed.path != path else None
+    return Imported(source, chosen, page.name, path, text, overrides=overrides)
+
+
+def read_page(source: str, session: requests.Session | None = None) -> tuple[GlossaryPage, str]:
+    """The glossary page at ``source`` (a URL, or a saved .html or .txt file), and the
+    address to cite under ``sources``: the URL after redirects, or the file's full path."""
     if "://" in source:
-        check_scheme(source)
-        page = fetch(source, session=session)
-        lines = (
-            html_lines(page.text) if page.content_type != "text/plain" else text_lines(page.text)
-        )
-        return lines, page.url
+        fetched = fetch(source, session=session)
+        html = fetched.content_type != "text/plain"
+        return parse(fetched.text, source, html=html), fetched.url
     try:
         with open(source, "rb") as handle:
             data = handle.read()
@@ -40,49 +157,16 @@ def read_source(source: str, session: Any = None) -> tuple[list[str], str]:
         raise GlossaryError(
             f"{source}: not UTF-8 text (byte {err.start}); save it as UTF-8"
         ) from err
-    is_html = source.lower().endswith((".html", ".htm")) or text.lstrip().startswith("<")
-    return (html_lines(text) if is_html else text_lines(text)), os.path.abspath(source)
+    return parse(text, source, html=looks_like_html(source, text)), os.path.abspath(source)
 
 
-def build(
-    source: str, library: Library, *, slug: str | None = None, session: Any = None
-) -> Imported:
-    """Fetch or read ``source``, parse it, and write the term file's text; it must lint clean
-    as a layer over ``library`` (GlossaryError otherwise, naming the problem)."""
-    lines, cited = read_source(source, session)
-    page = parse_page(lines, source)
-    chosen = slug or slugify(page.name)
-    if not SLUG_RE.match(chosen):
-        raise GlossaryError(f"{source}: {chosen!r} is not a valid slug; pass --slug")
-
-    def resolve(name: str) -> str | None:
-        try:
-            return library.resolve(name).slug
-        except UnknownTermError:
-            return None
-
-    text = term_yaml(page, cited, resolve)
-    _check(text, chosen, library, source)
-    return Imported(source, chosen, page.name, text)
-
-
-def _check(text: str, slug: str, library: Library, source: str) -> None:
-    """Lint the new file as it would sit in the library; refuse it if it has errors."""
-    with tempfile.TemporaryDirectory(prefix="sourcer-import-") as folder:
-        path = os.path.join(folder, f"{slug}.yaml")
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        errors = [p for p in library.lint([path]) if p.severity == "error"]
-    if errors:
-        first = errors[0].message
-        hint = "; pass --slug to import it under another name" if "claimed" in first else ""
-        raise GlossaryError(f"{source}: the imported term would not lint: {first}{hint}")
-
-
-def write(imported: Imported, folder: str, *, force: bool) -> str:
-    """Write the term file atomically; never over an existing file without ``force``."""
+def _write(imported: Imported, force: bool) -> Imported | ImportFailure:
+    """Write one checked term file atomically, never over an existing file without
+    ``force``; its failure (another file appeared, the disk is full) is the source's."""
     from sourcer.fsutil import write_atomic
 
-    path = os.path.join(folder, f"{imported.slug}.yaml")
-    write_atomic(path, imported.yaml, force=force)
-    return path
+    try:
+        write_atomic(imported.path, imported.yaml, force=force)
+    except SourcerError as err:
+        return ImportFailure(imported.source, err)
+    return imported._replace(written=True)

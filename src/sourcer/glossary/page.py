@@ -1,4 +1,4 @@
-"""Recruiter glossary pages: parse their sections and write a term file for curation.
+"""Recruiter glossary pages: read their sections into a :class:`GlossaryPage` record.
 
 A glossary page explains one technology for recruiters in fixed sections: the name, "Term
 from ... industry explained for recruiters", a summary (often with "Similar systems include
@@ -6,17 +6,16 @@ from ... industry explained for recruiters", a summary (often with "Similar syst
 questions by level with expected answers, experience level indicators with years, red flags
 and related terms. HTML goes through BeautifulSoup (never regular expressions over HTML) down
 to lines of text; text pages are already lines; one section parser reads both.
+
+Writing the term file from the record is :mod:`sourcer.glossary.termfile`.
 """
 
-import json
 import re
-import textwrap
-from collections.abc import Callable
-from datetime import date
+from collections.abc import Mapping
 from typing import NamedTuple
 
-from sourcer import __version__
 from sourcer.errors import GlossaryError
+from sourcer.library.schema import LEVELS, Level, Question
 from sourcer.typography import straighten
 
 LEVEL_NAMES = {
@@ -106,31 +105,34 @@ SECTIONS = {
 }
 
 
-class Question(NamedTuple):
-    level: str
-    question: str
-    expected: str
-
-
-class Level(NamedTuple):
-    years: str
-    indicators: list[str]
-
-
 class GlossaryPage(NamedTuple):
-    """Everything a glossary page says, as plain text (straight quotes, single spaces)."""
+    """Everything a glossary page says, as plain text (straight quotes, single spaces).
+
+    Questions and levels are the term schema's own records; a page gives no level keywords.
+    """
 
     name: str
     industry: str
     summary: str
-    similar: list[str]
-    resume_examples: list[str]
+    similar: tuple[str, ...]
+    resume_examples: tuple[str, ...]
     typical_title: str
-    also_try: list[str]
-    interview: list[Question]
-    levels: dict[str, Level]
-    red_flags: list[str]
-    related: list[str]
+    also_try: tuple[str, ...]
+    interview: tuple[Question, ...]
+    levels: Mapping[str, Level]
+    red_flags: tuple[str, ...]
+    related: tuple[str, ...]
+
+
+def parse(text: str, source: str, *, html: bool) -> GlossaryPage:
+    """Read a glossary page given as HTML or as plain text; GlossaryError names what is
+    missing if it is not one. ``source`` is only used in messages."""
+    return parse_page(html_lines(text) if html else text_lines(text), source)
+
+
+def looks_like_html(name: str, text: str) -> bool:
+    """Whether a saved page is HTML: by its file name, else by its first character."""
+    return name.lower().endswith((".html", ".htm")) or text.lstrip().startswith("<")
 
 
 def html_lines(html: str) -> list[str]:
@@ -164,7 +166,13 @@ def text_lines(text: str) -> list[str]:
 
 def parse_page(lines: list[str], source: str) -> GlossaryPage:
     """Read the sections of a glossary page; GlossaryError names what is missing."""
-    start = next((i for i, line in enumerate(lines) if _CATEGORY.match(line)), None)
+    start: int | None = None
+    category: re.Match[str] | None = None
+    for index, line in enumerate(lines):
+        category = _CATEGORY.match(line)
+        if category:
+            start = index
+            break
     missing: list[str] = []
     if start is None:
         missing.append(REQUIRED[1])
@@ -185,17 +193,16 @@ def parse_page(lines: list[str], source: str) -> GlossaryPage:
             f"{source}: not a recruiter glossary page: no {', '.join(repr(m) for m in missing)} "
             "section" + ("s" if len(missing) > 1 else "")
         )
-    assert start is not None
-    industry = _CATEGORY.match(lines[start]).group("industry")  # type: ignore[union-attr]
+    assert category is not None
     summary = " ".join(sections.get("summary", []))
-    similar = []
+    similar: tuple[str, ...] = ()
     match = _SIMILAR.search(summary)
     if match:
         similar = _split_names(match.group("names"))
     typical = _singular_title(" ".join(sections["typical"]).strip().strip('"'))
     return GlossaryPage(
         name=name.strip(),
-        industry=industry.strip(),
+        industry=category.group("industry").strip(),
         summary=summary,
         similar=similar,
         resume_examples=_items(sections.get("resume", [])),
@@ -204,7 +211,7 @@ def parse_page(lines: list[str], source: str) -> GlossaryPage:
         interview=_questions(sections.get("interview", [])),
         levels=_levels(sections.get("levels", [])),
         red_flags=_items(sections.get("red_flags", [])),
-        related=[n for line in sections.get("related", []) for n in _split_names(line)],
+        related=tuple(n for line in sections.get("related", []) for n in _split_names(line)),
     )
 
 
@@ -230,16 +237,16 @@ def _split_sections(lines: list[str]) -> dict[str, list[str]]:
     return sections
 
 
-def _items(lines: list[str]) -> list[str]:
+def _items(lines: list[str]) -> tuple[str, ...]:
     items: list[str] = []
     for line in lines:
         text = _BULLET.sub("", line).strip()
         if text and text not in items:
             items.append(text)
-    return items
+    return tuple(items)
 
 
-def _titles(lines: list[str]) -> list[str]:
+def _titles(lines: list[str]) -> tuple[str, ...]:
     """Titles from one line each (HTML lists) or run together on one line (text pages)."""
     titles: list[str] = []
     for line in _items(lines):
@@ -256,7 +263,7 @@ def _titles(lines: list[str]) -> list[str]:
     for title in titles:
         if title and title.casefold() not in {t.casefold() for t in unique}:
             unique.append(title)
-    return unique
+    return tuple(unique)
 
 
 def _singular_title(title: str) -> str:
@@ -267,12 +274,12 @@ def _singular_title(title: str) -> str:
     return " ".join(words)
 
 
-def _split_names(text: str) -> list[str]:
+def _split_names(text: str) -> tuple[str, ...]:
     parts = re.split(r",\s*|\s+and\s+|\s+or\s+", text.strip().rstrip("."))
-    return [p.strip() for p in parts if p.strip()]
+    return tuple(p.strip() for p in parts if p.strip())
 
 
-def _questions(lines: list[str]) -> list[Question]:
+def _questions(lines: list[str]) -> tuple[Question, ...]:
     questions: list[Question] = []
     level: str | None = None
     question: str | None = None
@@ -301,23 +308,25 @@ def _questions(lines: list[str]) -> list[Question]:
         elif question:
             question = f"{question} {line}"
     close()
-    return questions
+    return tuple(questions)
 
 
 def _levels(lines: list[str]) -> dict[str, Level]:
-    levels: dict[str, Level] = {}
+    years: dict[str, str] = {}
+    indicators: dict[str, list[str]] = {}
     current: str | None = None
     for line in lines:
         match = _LEVEL.match(line)
         if match:
             current = LEVEL_NAMES[match.group("level").casefold()]
-            levels[current] = Level(_years(match.group("years")), [])
+            years[current] = _years(match.group("years"))
+            indicators[current] = []
         elif current is not None:
             text = _BULLET.sub("", line).strip()
             if text:
-                levels[current].indicators.append(text)
-    order = ("junior", "mid", "senior")
-    return {name: levels[name] for name in order if name in levels}
+                indicators[current].append(text)
+    # junior, mid, senior, whatever the page's order
+    return {name: Level(years[name], tuple(indicators[name])) for name in LEVELS if name in years}
 
 
 def _years(text: str) -> str:
@@ -327,92 +336,3 @@ def _years(text: str) -> str:
     if match.group(3):
         return f"{match.group(3)}+"
     return f"{match.group(1)}-{match.group(2)}"
-
-
-# -- the term file -------------------------------------------------------------------------
-
-
-def slugify(name: str) -> str:
-    """A file name for a term name: 'C#' -> csharp, 'C++' -> cpp, 'Node.js' -> nodejs."""
-    text = name.casefold().replace("c#", "csharp").replace("f#", "fsharp").replace("++", "pp")
-    text = text.replace(".js", "js").replace(".net", "dotnet")
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "term"
-
-
-def term_yaml(
-    page: GlossaryPage, source: str, resolve: Callable[[str], str | None], today: date | None = None
-) -> str:
-    """The term file for ``page``. Links resolve to slugs of existing terms; others, and the
-    fields a glossary page cannot give (aliases, level keywords, exclusions), are marked
-    for curation in comments."""
-
-    day = (today or date.today()).isoformat()
-    out: list[str] = [
-        f"# Imported by sourcer {__version__} from {source} on {day}.",
-        "# Curate before relying on it: the page gives no aliases, level keywords or exclusions.",
-        f"name: {_q(page.name)}",
-        f"category: {_q(page.industry)}",
-        *_folded("summary", page.summary),
-        "# TODO curate: how candidates write this skill (spellings, abbreviations, old names)",
-        "aliases: []",
-        *_links("similar", page.similar, resolve),
-        *_links("related", page.related, resolve),
-        "titles:",
-        f"  typical: {_q(page.typical_title)}",
-        *_list("also_try", page.also_try, indent="  "),
-        *_list("resume_examples", page.resume_examples),
-    ]
-    if page.levels:
-        out.append("levels:")
-        for name, level in page.levels.items():
-            out.append(f"  {name}:")
-            if level.years:
-                out.append(f"    years: {_q(level.years)}")
-            out.extend(_list("indicators", level.indicators, indent="    "))
-            out.append("    # TODO curate: searchable words that signal this level")
-            out.append("    keywords: []")
-    if page.interview:
-        out.append("interview:")
-        for question in page.interview:
-            out.append(f"  - level: {question.level}")
-            out.append(f"    question: {_q(question.question)}")
-            out.extend(_folded("expected", question.expected, indent="    "))
-    out.extend(_list("red_flags", page.red_flags))
-    out.append(
-        "# TODO curate: words that mark another meaning of the name, to keep out of searches"
-    )
-    out.append("exclude: []")
-    out.extend(_list("sources", [source]))
-    return "\n".join(out) + "\n"
-
-
-def _links(key: str, names: list[str], resolve: Callable[[str], str | None]) -> list[str]:
-    """``key: [slugs]`` for the names that are terms; a curation note for the others."""
-    slugs: list[str] = []
-    unknown: list[str] = []
-    for name in names:
-        slug = resolve(name)
-        if slug is None:
-            unknown.append(name)
-        elif slug not in slugs:
-            slugs.append(slug)
-    note = [f"# TODO curate: not in the library yet: {', '.join(unknown)}"] if unknown else []
-    return [*note, f"{key}: [{', '.join(slugs)}]"]
-
-
-def _q(text: str) -> str:
-    """A YAML scalar: a JSON string is always valid YAML, whatever the text holds."""
-    return json.dumps(text, ensure_ascii=False)
-
-
-def _list(key: str, items: list[str], indent: str = "") -> list[str]:
-    if not items:
-        return [f"{indent}{key}: []"]
-    return [f"{indent}{key}:", *(f"{indent}  - {_q(item)}" for item in items)]
-
-
-def _folded(key: str, text: str, indent: str = "") -> list[str]:
-    if not text:
-        return [f'{indent}{key}: ""']
-    wrapped = textwrap.wrap(text, width=88 - len(indent) - 2, break_on_hyphens=False)
-    return [f"{indent}{key}: >-", *(f"{indent}  {line}" for line in wrapped)]

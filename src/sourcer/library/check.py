@@ -365,3 +365,25 @@ class _Checker:
             if len(values) == len(QUESTION_KEYS):
                 questions.append(Question(**values))
         return tuple(questions)
+
+
+# -- findings that need the library: worded once, for lint and for imports -----------------
+
+
+def missing_link(term: Term, key: str, ref: str) -> Problem:
+    """``similar`` or ``related`` names a slug the library lacks."""
+    return Problem(
+        term.path,
+        term.lines.get(key, 1),
+        f"{key}: no term {ref!r} in the library; add {ref}.yaml or remove it",
+    )
+
+
+def claimed_twice(term: Term, key: str, word: str, other_path: str, other_slug: str) -> Problem:
+    """A name or alias another term has too."""
+    return Problem(
+        term.path,
+        term.lines.get(key, 1),
+        f"{key}: {word!r} is also claimed by {other_path} ({other_slug}); "
+        "a name or alias may belong to one term only",
+    )

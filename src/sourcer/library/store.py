@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from sourcer.errors import Problem, SourcerError, UnknownTermError, WriteError
-from sourcer.library.check import check_term_file, read_term
+from sourcer.library.check import check_term_file, claimed_twice, missing_link, read_term
 from sourcer.library.schema import SLUG_RE, Term, slug_of
 
 _INDEX_VERSION = 1
@@ -44,7 +44,7 @@ class Entry(NamedTuple):
         }
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
@@ -78,6 +78,8 @@ class Library:
         self.layers = [Layer(layer.name, os.fspath(layer.path)) for layer in layers]
         self.cache_dir = os.fspath(cache_dir) if cache_dir is not None else None
         self._entries: dict[str, Entry] | None = None
+        #: names and aliases to entries, exactly and ignoring punctuation (built on first use)
+        self._words: tuple[dict[str, list[Entry]], dict[str, Entry]] | None = None
 
     # -- lookup ------------------------------------------------------------------------
 
@@ -113,16 +115,38 @@ class Library:
 
     def resolve(self, query: str) -> Entry:
         """Return the index entry for a slug, name or alias; raise UnknownTermError if none."""
+        found = self.lookup(query)
+        if found is None:
+            raise UnknownTermError(query, self.suggest(query))
+        return found
+
+    def lookup(self, query: str) -> Entry | None:
+        """The entry with this slug, or name or alias in any case, or failing that the same
+        letters whatever the punctuation ('Node JS' for Node.js); None if there is none."""
         entries = self.entries()
-        folded = _fold(query)
+        folded = fold(query)
         if folded in entries:
             return entries[folded]
-        for matcher in (_fold, _loose):
-            key = matcher(query)
-            for entry in entries.values():
-                if key in {matcher(entry.name), *(matcher(a) for a in entry.aliases)}:
-                    return entry
-        raise UnknownTermError(query, self.suggest(query))
+        exact, loose = self._word_maps()
+        claimants = exact.get(folded)
+        return claimants[0] if claimants else loose.get(_loose(query))
+
+    def claimants(self, word: str) -> list[Entry]:
+        """Every term whose name or an alias is ``word`` (in any case), by slug."""
+        return self._word_maps()[0].get(fold(word), [])
+
+    def _word_maps(self) -> tuple[dict[str, list[Entry]], dict[str, Entry]]:
+        if self._words is None:
+            exact: dict[str, list[Entry]] = {}
+            loose: dict[str, Entry] = {}
+            for entry in self.entries().values():  # by slug: the first claimant wins
+                for word in (entry.name, *entry.aliases):
+                    users = exact.setdefault(fold(word), [])
+                    if entry not in users:
+                        users.append(entry)
+                    loose.setdefault(_loose(word), entry)
+            self._words = (exact, loose)
+        return self._words
 
     def suggest(self, query: str, limit: int = 3) -> list[str]:
         """Slugs whose slug, name or alias is close to ``query``."""
@@ -131,8 +155,8 @@ class Library:
         by_key: dict[str, str] = {}
         for entry in self.entries().values():
             for key in (entry.slug, entry.name, *entry.aliases):
-                by_key.setdefault(_fold(key), entry.slug)
-        close = difflib.get_close_matches(_fold(query), list(by_key), n=limit * 3, cutoff=0.75)
+                by_key.setdefault(fold(key), entry.slug)
+        close = difflib.get_close_matches(fold(query), list(by_key), n=limit * 3, cutoff=0.75)
         slugs: list[str] = []
         for key in close:
             if by_key[key] not in slugs:
@@ -280,24 +304,15 @@ def _cross_check(
         for key in ("similar", "related"):
             for ref in getattr(term, key):
                 if ref not in effective and term.path in reported:
-                    yield Problem(
-                        term.path,
-                        term.lines.get(key, 1),
-                        f"{key}: no term {ref!r} in the library; add {ref}.yaml or remove it",
-                    )
+                    yield missing_link(term, key, ref)
         for key, words in (("name", (term.name,)), ("aliases", term.aliases)):
             for word in words:
-                claims.setdefault(_fold(word), []).append((term, key, word))
+                claims.setdefault(fold(word), []).append((term, key, word))
     for claimants in claims.values():
         for term, key, word in claimants:
             others = [other for other, _, _ in claimants if other.slug != term.slug]
             if others and term.path in reported:
-                yield Problem(
-                    term.path,
-                    term.lines.get(key, 1),
-                    f"{key}: {word!r} is also claimed by {others[0].path} ({others[0].slug}); "
-                    "a name or alias may belong to one term only",
-                )
+                yield claimed_twice(term, key, word, others[0].path, others[0].slug)
 
 
 def _skim(path: str) -> tuple[str, str, list[str]]:

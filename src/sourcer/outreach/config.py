@@ -12,7 +12,7 @@ role: Backend Engineer # the role, unless --set role=...
 """
 
 import os
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from sourcer.errors import ConfigError
 from sourcer.outreach.channels import SIGNATURE_LIMIT, TIERS
@@ -69,7 +69,7 @@ def load_config(path: str) -> Config:
 
 
 def _text(data: LineDict, key: str, path: str) -> str | None:
-    value: Any = data.get(key)
+    value: object = data.get(key)
     if value is None:
         return None
     if not isinstance(value, str) or not value.strip():

@@ -1,338 +1,406 @@
-"""Outreach messages: templates with a channel, the context they see, rendering, length checks
-and mail-merge rows from a CSV file.
+"""The mail-merge: one message per CSV row (or one for a single candidate), every one rendered
+and checked before any is printed or written.
 
-A template is ``NAME.j2``: front matter naming its channel, then Jinja text. Channels with a
-subject put it in ``{% block subject %}`` and the message in ``{% block body %}``; a template
-without blocks is all body. Templates come in layers (built-in, the user's, then any
-``--templates-dir``); a later layer overrides an earlier one by name.
+:func:`render_all` reads the CSV once, as a stream, and renders each row straight into a
+spool file in the output format asked for, so memory stays flat however long the file is.
+A row that cannot become a message is a :class:`RowError` in the result, and the merge goes
+on. Nothing leaves the spool unless every row passed (or the request says ``skip_bad``):
+:meth:`MergeResult.output` streams it for stdout, :func:`write_files` writes one file per
+message. So nothing is ever half-written.
 """
 
+from __future__ import annotations
+
 import csv
+import io
+import itertools
+import json
 import os
 import re
+import tempfile
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, NamedTuple
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Literal, NamedTuple
 
-from sourcer.errors import MergeError, MessageTooLong, TemplateError
+from jinja2.exceptions import UndefinedError
+
+from sourcer.errors import FileExists, MergeError, MessageTooLong, SourcerError, TemplateError
+from sourcer.fsutil import write_atomic
 from sourcer.library.schema import Term
-from sourcer.outreach.channels import CHANNELS, Channel
-from sourcer.templating import FRONT_MATTER, Fields, make_environment, render_parts
-from sourcer.yamlload import LineDict, YAMLSyntaxError, load
+from sourcer.outreach.config import Config
+from sourcer.outreach.context import Assignments, build_context, column_key, settings_from
+from sourcer.outreach.templates import Message, Templates
 
-SUFFIX = ".j2"
-FRONT_MATTER_KEYS = ("channel", "description")
-#: --set keys that are not candidate fields
-TOP_LEVEL_KEYS = ("role", "company", "level")
+Format = Literal["text", "json", "csv"]
 
+#: called after each row: (rows read so far, how much of the input is read, out of how much);
+#: for a CSV file the last two are bytes, for rows given as a list they are rows (0: unknown)
+ProgressHook = Callable[[int, int, int], None]
 
-class OutreachTemplate(NamedTuple):
-    """A message template: its name, channel and where it comes from."""
-
-    name: str
-    channel: Channel
-    description: str
-    path: str
-    origin: str
+#: how the template sandbox words a missing value (sourcer.templating.NamedStrictUndefined)
+_NOT_SET = " is not set"
 
 
-class Message(NamedTuple):
-    """One rendered message."""
-
-    template: str
-    channel: Channel
-    subject: str | None
-    body: str
-    row: int | None = None
-    candidate: Mapping[str, Any] = {}
-    warnings: tuple[str, ...] = ()
-
-    def lengths(self) -> dict[str, int]:
-        out = {"body": len(self.body)}
-        if self.subject is not None:
-            out["subject"] = len(self.subject)
-        return out
-
-    def text(self) -> str:
-        if self.subject is None:
-            return self.body
-        return f"Subject: {self.subject}\n\n{self.body}"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "row": self.row,
-            "template": self.template,
-            "channel": self.channel.slug,
-            "subject": self.subject,
-            "body": self.body,
-            "length": self.lengths(),
-            "warnings": list(self.warnings),
-            "candidate": dict(self.candidate),
-        }
-
-
-class RowFailure(NamedTuple):
-    """A CSV row that could not become a message."""
+@dataclass(frozen=True)
+class RowError:
+    """A row that could not become a message: its number, why, and the template variable it
+    lacked when that was the reason."""
 
     row: int
     message: str
+    #: the missing value (``candidate.first_name``), when a missing value was the reason
+    variable: str | None = None
+
+    def __str__(self) -> str:
+        return f"row {self.row}: {self.message}"
 
 
-# -- templates -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RowWarning:
+    """A message over a soft limit (or a hard one under ``allow_long``): kept, but worth a look.
+    ``row`` is None for a single message."""
+
+    row: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return self.message if self.row is None else f"row {self.row}: {self.message}"
 
 
-def read_front_matter(path: str) -> tuple[Channel, str]:
-    """The channel and description a template declares; TemplateError naming file:line."""
-    try:
-        with open(path, encoding="utf-8") as handle:
-            source = handle.read()
-    except (OSError, UnicodeDecodeError) as err:
-        raise TemplateError(f"{path}: cannot read: {err}") from err
-    match = FRONT_MATTER.match(source)
-    if match is None:
-        raise TemplateError(
-            f"{path}:1: no front matter; start the file with ---, channel: NAME, --- "
-            f"(channels: {', '.join(CHANNELS)})"
-        )
-    try:
-        data = load(match.group(1) or "", path)
-    except YAMLSyntaxError as err:
-        problem = err.problem
-        raise TemplateError(f"{path}:{problem.line + 1}: {problem.message}") from err
-    if not isinstance(data, LineDict):
-        raise TemplateError(f"{path}:2: front matter must be keys such as channel:")
-    for key in data:
-        if key not in FRONT_MATTER_KEYS:
-            raise TemplateError(
-                f"{path}:{data.key_lines[key] + 1}: unknown front matter key {key!r}; "
-                f"expected {', '.join(FRONT_MATTER_KEYS)}"
-            )
-    channel = data.get("channel")
-    if channel not in CHANNELS:
-        line = data.key_lines.get("channel", 0) + 1
-        raise TemplateError(
-            f"{path}:{line}: channel must be one of {', '.join(CHANNELS)} (got {channel!r})"
-        )
-    description = data.get("description") or ""
-    return CHANNELS[str(channel)], str(description)
+@dataclass(frozen=True)
+class MergeRequest:
+    """A merge as plain values: which template, for whom, and how to check and print it.
+
+    With ``csv_path`` every row of that file is a candidate; with ``rows`` every mapping
+    (column name -> value, numbered from 1); with neither, the one candidate of
+    ``assignments`` gets one message, and its failures are raised instead of collected.
+    """
+
+    templates: Templates
+    template: str
+    term: Term | None = None
+    #: slug -> name for the term's similar and related terms (``term.related_names``)
+    term_names: Mapping[str, str] = field(default_factory=dict)
+    level: str | None = None
+    #: parsed ``--set`` values (see :func:`sourcer.outreach.context.parse_assignments`)
+    assignments: Mapping[str, str | Assignments] = field(default_factory=dict)
+    config: Config = field(default_factory=lambda: Config({}))
+    #: the LinkedIn account tier; None: the config's, else free
+    tier: str | None = None
+    allow_long: bool = False
+    csv_path: str | None = None
+    rows: Iterable[Mapping[str, str]] | None = None
+    skip_bad: bool = False
+    #: what :meth:`MergeResult.output` gives; :func:`write_files` needs "text"
+    format: Format = "text"
 
 
-class Templates:
-    """The layered templates and the sandboxed environment that renders them."""
+class _Entry(NamedTuple):
+    """One spooled message: its row, the name part of its file, and its rendered output."""
 
-    def __init__(self, layers: Sequence[tuple[str, str]]) -> None:
-        #: (origin, folder), built-in first; later layers win
-        self.layers = [(origin, os.path.abspath(folder)) for origin, folder in layers]
-        self._environment: Any = None
+    row: int | None
+    name: str
+    payload: str
 
-    def names(self) -> dict[str, tuple[str, str]]:
-        """Template name -> (origin, path), for every template a layer offers."""
-        found: dict[str, tuple[str, str]] = {}
-        for origin, folder in self.layers:
-            try:
-                entries = sorted(os.listdir(folder))
-            except (FileNotFoundError, NotADirectoryError):
-                continue
-            for entry in entries:
-                if entry.endswith(SUFFIX) and not entry.startswith("."):
-                    found[entry[: -len(SUFFIX)]] = (origin, os.path.join(folder, entry))
-        return dict(sorted(found.items()))
 
-    def get(self, name: str) -> OutreachTemplate:
-        known = self.names()
-        if name not in known:
-            import difflib
+class _Spool:
+    """Rendered messages in a temporary file, in row order. Each entry is a header line
+    (row, file name, length of the payload) and then the payload as it will be printed."""
 
-            close = difflib.get_close_matches(name, list(known), n=3)
-            hint = f" Did you mean: {', '.join(close)}?" if close else ""
-            raise TemplateError(
-                f"no template {name!r}.{hint} Run 'sourcer outreach list' to see them."
-            )
-        origin, path = known[name]
-        channel, description = read_front_matter(path)
-        return OutreachTemplate(name, channel, description, path, origin)
+    def __init__(self) -> None:
+        # newline="": payloads come back exactly as written, "\r" and all
+        self._file = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")  # noqa: SIM115 - closed by close()
 
-    def all(self) -> list[OutreachTemplate]:
-        return [self.get(name) for name in self.names()]
+    def add(self, entry: _Entry) -> None:
+        row = "-" if entry.row is None else str(entry.row)
+        self._file.write(f"{row} {entry.name} {len(entry.payload)}\n{entry.payload}")
+
+    def __iter__(self) -> Iterator[_Entry]:
+        self._file.seek(0)
+        while header := self._file.readline():
+            row, name, size = header.split()
+            yield _Entry(None if row == "-" else int(row), name, self._file.read(int(size)))
+
+    def close(self) -> None:
+        self._file.close()
+
+
+@dataclass(eq=False)
+class MergeResult:
+    """What a merge produced: the failed rows, the warnings, counts, and the messages, spooled.
+
+    Close it when done (it is a context manager). :meth:`output` and :func:`write_files`
+    refuse (MergeError) while rows failed, unless the request said ``skip_bad``.
+    """
+
+    format: Format
+    skip_bad: bool
+    #: what the rows came from (named when rows failed): the CSV path, or "the rows"
+    source: str
+    #: the candidate fields, in the input's order (``--format csv`` has a column for each)
+    columns: list[str]
+    failures: list[RowError] = field(default_factory=list)
+    warnings: list[RowWarning] = field(default_factory=list)
+    blank_rows: int = 0
+    #: how many messages were rendered (and are spooled)
+    messages: int = 0
+    _spool: _Spool = field(default_factory=_Spool, init=False, repr=False)
 
     @property
-    def environment(self) -> Any:
-        if self._environment is None:
-            # Plain text: no autoescape (see sourcer.jinja.make_environment).
-            folders = [folder for _, folder in reversed(self.layers)]
-            self._environment = make_environment(folders, html=False)
-        return self._environment
+    def ok(self) -> bool:
+        """Whether the messages may be printed or written."""
+        return not self.failures or self.skip_bad
 
-    def render(
-        self,
-        template: OutreachTemplate,
-        context: Mapping[str, Any],
-        *,
-        tier: str,
-        allow_long: bool = False,
-        row: int | None = None,
-    ) -> Message:
-        """Render one message and check it against the channel's limits for ``tier``."""
-        parts = ["subject", "body"] if template.channel.subject else ["body"]
-        rendered = render_parts(self.environment, template.name + SUFFIX, context, parts)
-        if template.channel.subject and "subject" not in rendered:
-            raise TemplateError(
-                f"{template.path}: a {template.channel.name} needs a subject: add "
-                "{% block subject %}...{% endblock %}"
+    def check(self) -> None:
+        """MergeError unless every row passed or failed rows are to be skipped."""
+        if self.ok:
+            return
+        count = f"{len(self.failures)} row{'s' * (len(self.failures) != 1)}"
+        raise MergeError(
+            f"{count} of {self.source} failed; nothing was written "
+            "(fix them, or pass --skip-bad to write the rest)"
+        )
+
+    def output(self) -> Iterator[str]:
+        """The messages in the request's format, in pieces to print one after another;
+        MergeError (at once) while rows failed, unless the request said ``skip_bad``."""
+        self.check()
+        return self._pieces()
+
+    def _pieces(self) -> Iterator[str]:
+        entries = iter(self._spool)
+        if self.format == "json":
+            yield "["
+            for index, entry in enumerate(entries):
+                yield ("," if index else "") + "\n  " + entry.payload
+            yield "\n]\n"
+        elif self.format == "csv":
+            yield _csv_line(
+                ["row", *self.columns, "template", "channel", "subject", "body", "length"]
             )
-        subject = " ".join(rendered["subject"].split()) if "subject" in rendered else None
-        body = _tidy(rendered.get("body", ""))
-        message = Message(
-            template.name,
-            template.channel,
-            subject,
-            body,
-            row,
-            context.get("candidate", {}),
+            for entry in entries:
+                yield entry.payload
+        else:
+            for index, entry in enumerate(entries):
+                if entry.row is not None:
+                    yield ("\n" if index else "") + f"=== row {entry.row} ===\n"
+                yield entry.payload + "\n"
+
+    def _add(self, message: Message) -> None:
+        """Spool one message in the result's format and note its warnings."""
+        self.warnings.extend(RowWarning(message.row, text) for text in message.warnings)
+        if self.format == "json":
+            payload = json.dumps(message.to_dict(), ensure_ascii=False)
+        elif self.format == "csv":
+            payload = _csv_row(message, self.columns)
+        else:
+            payload = message.text()
+        self._spool.add(_Entry(message.row, file_slug(message), payload))
+        self.messages += 1
+
+    def close(self) -> None:
+        self._spool.close()
+
+    def __enter__(self) -> MergeResult:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def render_all(request: MergeRequest, *, progress: ProgressHook | None = None) -> MergeResult:
+    """Render every row of the request (or its one candidate) into a :class:`MergeResult`.
+
+    Rows that fail are collected, not raised; a problem with the whole input (no such
+    template, a CSV that is not UTF-8 or has no header) raises, as does the failure of a
+    single message. ``progress`` is called after each row.
+    """
+    template = request.templates.get(request.template)
+    config = request.config
+    settings = settings_from(
+        request.assignments, level=request.level, role=config.role, company=config.company
+    )
+    tier = request.tier or config.tier or "free"
+
+    def render(candidate: Mapping[str, object], row: int | None) -> Message:
+        context = build_context(
+            candidate=candidate,
+            term=request.term,
+            level=settings.level,
+            sender=config.sender,
+            extra=settings.extra,
+            names=request.term_names,
         )
-        warnings = check_lengths(message, tier, allow_long)
-        return message._replace(warnings=tuple(warnings))
-
-
-def _tidy(text: str) -> str:
-    """Trim the outer blank lines and trailing spaces a template's layout leaves."""
-    lines = [line.rstrip() for line in text.strip("\n").splitlines()]
-    return "\n".join(lines).strip()
-
-
-def check_lengths(message: Message, tier: str, allow_long: bool) -> list[str]:
-    """Warnings for soft limits (and hard ones under ``allow_long``); MessageTooLong else."""
-    warnings: list[str] = []
-    lengths = message.lengths()
-    for limit in message.channel.limits_for(tier):
-        length = lengths.get(limit.part)
-        if length is None or length <= limit.value:
-            continue
-        tier_text = f" ({limit.tier} accounts)" if limit.tier else ""
-        text = (
-            f"{message.channel.name} {limit.part} is {length} characters; the limit is "
-            f"{limit.value}{tier_text}, {length - limit.value} over "
-            f"({limit.confidence}: {limit.source})"
+        return request.templates.render(
+            template, context, tier=tier, allow_long=request.allow_long, row=row
         )
-        if limit.hard and not allow_long:
-            raise MessageTooLong(text + "; shorten it, or pass --allow-long")
-        warnings.append(text)
-    return warnings
 
+    def result_for(source: str, columns: list[str]) -> MergeResult:
+        return MergeResult(request.format, request.skip_bad, source, columns)
 
-# -- context -------------------------------------------------------------------------------
+    if request.csv_path is not None:
+        with CsvRows(request.csv_path) as table:
+            result = result_for(request.csv_path, table.columns)
 
+            def csv_progress(done: int) -> None:
+                if progress is not None:
+                    progress(done, table.position, table.size)
 
-def parse_assignments(assignments: Iterable[str]) -> dict[str, Any]:
-    """``--set`` values as a nested dict: role/company/level at the top, dotted keys as paths,
-    any other bare key under ``candidate``."""
-    result: dict[str, Any] = {}
-    for assignment in assignments:
-        key, sep, value = assignment.partition("=")
-        key = key.strip()
-        if not sep or not key:
-            raise ValueError(f"{assignment!r} is not KEY=VALUE")
-        path = key.split(".")
-        if any(not part for part in path):
-            raise ValueError(f"{key!r} has an empty part")
-        if len(path) == 1 and key not in TOP_LEVEL_KEYS:
-            path = ["candidate", key]
-        if path[0] == "term":
-            raise ValueError("term comes from --term, it cannot be set")
-        target = result
-        for part in path[:-1]:
-            existing = target.setdefault(part, {})
-            if not isinstance(existing, dict):
-                raise ValueError(f"{key!r} conflicts with an earlier --set")
-            target = existing
-        target[path[-1]] = value
+            _merge_rows(result, table, settings.candidate, render, csv_progress)
+        return result
+    if request.rows is not None:
+        total = len(request.rows) if isinstance(request.rows, Sized) else 0
+        columns, rows = _given_rows(request.rows)
+        result = result_for("the rows", columns)
+
+        def rows_progress(done: int) -> None:
+            if progress is not None:
+                progress(done, done, total)
+
+        _merge_rows(result, rows, settings.candidate, render, rows_progress)
+        return result
+    message = render(settings.candidate, None)
+    result = result_for("the rows", list(settings.candidate))
+    result._add(message)
     return result
 
 
-def build_context(
-    *,
-    candidate: Mapping[str, Any],
-    term: Term | None = None,
-    level: str | None = None,
-    sender: Mapping[str, Any] | None = None,
-    extra: Mapping[str, Any] | None = None,
-    names: Mapping[str, str] | None = None,
-) -> dict[str, Any]:
-    """What a template sees. Only values that are set exist: a missing one is an error in the
-    template (unless it uses ``default``), never a blank. ``names`` maps slugs to term names
-    for ``term.similar_names`` and ``term.related_names``."""
-    names = names or {}
-    context: dict[str, Any] = {}
-    for key, value in (extra or {}).items():
-        if key not in ("candidate", "sender"):
-            context[key] = Fields(key, value) if isinstance(value, Mapping) else value
-    context["candidate"] = Fields("candidate", candidate)
-    merged_sender = {**(sender or {}), **dict((extra or {}).get("sender", {}))}
-    context["sender"] = Fields("sender", merged_sender)
-    if term is not None:
-        data = term.to_dict()
-        # Names read better in a message than slugs: "alongside Python", not "python".
-        for key in ("similar", "related"):
-            data[f"{key}_names"] = [names.get(slug, slug) for slug in data[key]]
-        context["term"] = Fields("term", data)
-    if level is not None:
-        context["level"] = level
-    return context
-
-
-# -- mail-merge rows -----------------------------------------------------------------------
-
-
-def column_key(header: str) -> str:
-    """A CSV column as a candidate field: 'First Name' -> first_name."""
-    folded = unicodedata.normalize("NFKC", header).strip().casefold()
-    return re.sub(r"\W+", "_", folded).strip("_")
-
-
-def read_rows(path: str) -> Iterator[tuple[int, dict[str, str] | None]]:
-    """(row number as in a spreadsheet, fields) for each data row, streamed. Blank cells are
-    left out (so templates see them as missing); a blank row gives None. UTF-8, with or
-    without a BOM."""
+def _merge_rows(
+    result: MergeResult,
+    rows: Iterable[SourceRow | RowError],
+    defaults: Mapping[str, object],
+    render: Callable[[Mapping[str, object], int], Message],
+    progress: Callable[[int], None],
+) -> None:
+    """Render each row into ``result``: blank rows are counted and skipped (as a spreadsheet
+    user expects), failing ones recorded."""
     try:
-        handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed below
-    except OSError as err:
-        raise MergeError(f"{path}: cannot open: {err.strerror or err}") from err
-    with handle:
-        reader = csv.reader(handle)
+        for done, item in enumerate(rows, start=1):
+            if isinstance(item, RowError):
+                result.failures.append(item)
+            elif not item.fields:
+                result.blank_rows += 1
+            else:
+                try:
+                    result._add(render({**defaults, **item.fields}, item.number))
+                except (TemplateError, MessageTooLong) as err:
+                    result.failures.append(_row_error(item.number, err))
+            progress(done)
+    except BaseException:
+        result.close()
+        raise
+
+
+def _row_error(row: int, err: SourcerError) -> RowError:
+    cause = err.__cause__
+    variable = None
+    if isinstance(cause, UndefinedError) and (cause.message or "").endswith(_NOT_SET):
+        variable = (cause.message or "")[: -len(_NOT_SET)]
+    return RowError(row, str(err), variable)
+
+
+# -- reading rows --------------------------------------------------------------------------
+
+
+class SourceRow(NamedTuple):
+    """One data row: its number (as a spreadsheet shows it) and its non-blank values by
+    candidate field. A blank row has no fields."""
+
+    number: int
+    fields: dict[str, str]
+
+
+class CsvRows:
+    """A mail-merge CSV file, opened once: its header (checked) on opening, then its rows as
+    they are iterated. UTF-8, with or without a BOM. Blank cells are left out, so templates
+    see them as missing; a row with more cells than the header has columns is a RowError."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
         try:
-            header = next(reader, None)
-            if header is None or not any(cell.strip() for cell in header):
-                raise MergeError(f"{path}:1: no header row; the first row names the columns")
-            keys = [column_key(cell) for cell in header]
-            for index, key in enumerate(keys):
-                if not key:
-                    raise MergeError(f"{path}:1: column {index + 1} has no name")
-                if keys.index(key) != index:
-                    raise MergeError(
-                        f"{path}:1: columns {keys.index(key) + 1} and {index + 1} are both "
-                        f"{key!r}; rename one"
-                    )
-            for number, cells in enumerate(reader, start=2):
+            self._raw = open(path, "rb")  # noqa: SIM115 - closed by close()
+        except OSError as err:
+            raise MergeError(f"{path}: cannot open: {err.strerror or err}") from err
+        self.size = os.fstat(self._raw.fileno()).st_size
+        self._handle = io.TextIOWrapper(self._raw, encoding="utf-8-sig", newline="")
+        self._reader = csv.reader(self._handle)
+        try:
+            with self._errors():
+                self.columns = self._read_header()
+        except BaseException:
+            self.close()
+            raise
+
+    @property
+    def position(self) -> int:
+        """How many bytes of the file have been read."""
+        return self._raw.tell()
+
+    def _read_header(self) -> list[str]:
+        header = next(self._reader, None)
+        if header is None or not any(cell.strip() for cell in header):
+            raise MergeError(f"{self.path}:1: no header row; the first row names the columns")
+        keys = [column_key(cell) for cell in header]
+        for index, key in enumerate(keys):
+            if not key:
+                raise MergeError(f"{self.path}:1: column {index + 1} has no name")
+            if keys.index(key) != index:
+                raise MergeError(
+                    f"{self.path}:1: columns {keys.index(key) + 1} and {index + 1} are both "
+                    f"{key!r}; rename one"
+                )
+        return keys
+
+    def __iter__(self) -> Iterator[SourceRow | RowError]:
+        keys = self.columns
+        with self._errors():
+            for number, cells in enumerate(self._reader, start=2):
                 if not any(cell.strip() for cell in cells):
-                    yield number, None
-                    continue
-                if len(cells) > len(keys):
-                    yield number, {"__error__": f"{len(cells)} cells but {len(keys)} columns"}
-                    continue
-                yield (
-                    number,
-                    {
+                    yield SourceRow(number, {})
+                elif len(cells) > len(keys):
+                    yield RowError(number, f"{len(cells)} cells but {len(keys)} columns")
+                else:
+                    fields = {
                         key: cell.strip()
                         for key, cell in zip(keys, cells, strict=False)
                         if cell.strip()
-                    },
-                )
+                    }
+                    yield SourceRow(number, fields)
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """The file's encoding and quoting errors as MergeErrors naming file and line."""
+        try:
+            yield
         except UnicodeDecodeError as err:
             raise MergeError(
-                f"{path}:{_bad_utf8_line(path)}: not UTF-8 text; save it as UTF-8 (CSV UTF-8)"
+                f"{self.path}:{_bad_utf8_line(self.path)}: not UTF-8 text; save it as UTF-8 "
+                "(CSV UTF-8)"
             ) from err
         except csv.Error as err:
-            raise MergeError(f"{path}:{reader.line_num}: {err}") from err
+            raise MergeError(f"{self.path}:{self._reader.line_num}: {err}") from err
+
+    def close(self) -> None:
+        self._handle.close()
+
+    def __enter__(self) -> CsvRows:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
 
 
 def _bad_utf8_line(path: str) -> int:
@@ -346,44 +414,76 @@ def _bad_utf8_line(path: str) -> int:
     return 1
 
 
-def merge(
-    templates: Templates,
-    template: OutreachTemplate,
-    rows: Iterable[tuple[int, dict[str, str] | None]],
-    *,
-    defaults: Mapping[str, Any],
-    term: Term | None,
-    level: str | None,
-    sender: Mapping[str, Any],
-    extra: Mapping[str, Any],
-    tier: str,
-    allow_long: bool,
-    names: Mapping[str, str] | None = None,
-) -> Iterator[Message | RowFailure]:
-    """One message (or the reason there is none) per CSV row, lazily: memory stays flat."""
-    for number, row in rows:
-        if row is None:
-            continue  # blank rows are skipped, as a spreadsheet user expects
-        if "__error__" in row:
-            yield RowFailure(number, row["__error__"])
-            continue
-        candidate = {**defaults, **row}
-        context = build_context(
-            candidate=candidate, term=term, level=level, sender=sender, extra=extra, names=names
-        )
-        try:
-            yield templates.render(template, context, tier=tier, allow_long=allow_long, row=number)
-        except (TemplateError, MessageTooLong) as err:
-            yield RowFailure(number, str(err))
+def _given_rows(rows: Iterable[Mapping[str, str]]) -> tuple[list[str], Iterator[SourceRow]]:
+    """Rows given as mappings, like a CSV's: the first row's keys are the columns."""
+    iterator = iter(rows)
+    first = next(iterator, None)
+    if first is None:
+        return [], iter(())
+    columns = [column_key(key) for key in first]
+
+    def numbered() -> Iterator[SourceRow]:
+        for number, row in enumerate(itertools.chain([first], iterator), start=1):
+            fields = {column_key(key): value.strip() for key, value in row.items()}
+            yield SourceRow(number, {key: value for key, value in fields.items() if value})
+
+    return columns, numbered()
 
 
-def safe_file_name(record: Mapping[str, Any], width: int) -> str:
-    """``012-ada-lovelace.txt`` for a message record (``Message.to_dict()``): the row number
-    keeps names unique and in the CSV's order; the rest is ASCII, whatever the name."""
-    candidate = record.get("candidate") or {}
+# -- output --------------------------------------------------------------------------------
+
+
+def _csv_line(cells: Iterable[object]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(cells)
+    return buffer.getvalue()
+
+
+def _csv_row(message: Message, columns: list[str]) -> str:
+    """A message as a ``--format csv`` line: its row, the candidate's fields, the message."""
+    candidate = message.candidate
+    return _csv_line(
+        [
+            "" if message.row is None else message.row,
+            *(candidate.get(column, "") for column in columns),
+            message.template,
+            message.channel.slug,
+            message.subject or "",
+            message.body,
+            len(message.body),
+        ]
+    )
+
+
+def file_slug(message: Message) -> str:
+    """The name part of a message's file, ASCII whatever the candidate's name: 'zoe-degard'."""
+    candidate = message.candidate
     name = " ".join(str(candidate[k]) for k in ("first_name", "last_name") if k in candidate)
-    name = name or str(candidate.get("name") or candidate.get("full_name") or record["template"])
+    name = name or str(candidate.get("name") or candidate.get("full_name") or message.template)
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:40] or "candidate"
-    row = record.get("row") or 1
-    return f"{row:0{width}d}-{slug}.txt"
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:40] or "candidate"
+
+
+def write_files(result: MergeResult, out_dir: str, force: bool = False) -> list[str]:
+    """One file per message in ``out_dir``, ``012-ada-lovelace.txt`` (the row number keeps
+    names unique and in the CSV's order), each written atomically; returns their paths.
+
+    Every name is checked before any file is written: an existing file is FileExists unless
+    ``force``. MergeError while rows failed, unless the request said ``skip_bad``.
+    """
+    result.check()
+    if result.format != "text":
+        raise ValueError(f"files hold message text; this merge was rendered as {result.format}")
+    width = max(len(str(result.messages + 1)), 3)
+    paths = [
+        os.path.join(out_dir, f"{entry.row or 1:0{width}d}-{entry.name}.txt")
+        for entry in result._spool
+    ]
+    existing = [path for path in paths if os.path.exists(path)]
+    if existing and not force:
+        more = f" and {len(existing) - 1} more" if len(existing) > 1 else ""
+        raise FileExists(f"{existing[0]}{more}")
+    for path, entry in zip(paths, result._spool, strict=True):
+        text = entry.payload
+        write_atomic(path, text if text.endswith("\n") else text + "\n", force=force)
+    return paths

@@ -1,0 +1,121 @@
+"""What a template sees: the candidate, the term, the level, the sender and any ``--set`` value.
+
+Only values that are set exist in the context: a missing one is an error in the template
+(unless it uses ``default``), never a blank. ``--set`` values and CSV columns become context
+keys here: ``--set first_name=Ada`` and a column ``First Name`` are both
+``candidate.first_name``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from typing import NamedTuple, TypeAlias
+
+from sourcer.library.schema import Term
+from sourcer.templating import Fields
+
+#: --set keys that are not candidate fields
+TOP_LEVEL_KEYS = ("role", "company", "level")
+
+#: parsed ``--set`` values: text, or more values under a dotted key (``sender.name=Sam``)
+Assignments: TypeAlias = "dict[str, str | Assignments]"
+
+
+def parse_assignments(assignments: Iterable[str]) -> Assignments:
+    """``--set`` values as a nested dict: role/company/level at the top, dotted keys as paths,
+    any other bare key under ``candidate``. ValueError says what is wrong with one."""
+    result: Assignments = {}
+    for assignment in assignments:
+        key, sep, value = assignment.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise ValueError(f"{assignment!r} is not KEY=VALUE")
+        path = key.split(".")
+        if any(not part for part in path):
+            raise ValueError(f"{key!r} has an empty part")
+        if len(path) == 1 and key not in TOP_LEVEL_KEYS:
+            path = ["candidate", key]
+        if path[0] == "term":
+            raise ValueError("term comes from --term, it cannot be set")
+        target = result
+        for part in path[:-1]:
+            existing = target.setdefault(part, {})
+            if not isinstance(existing, dict):
+                raise ValueError(f"{key!r} conflicts with an earlier --set")
+            target = existing
+        target[path[-1]] = value
+    return result
+
+
+class Settings(NamedTuple):
+    """``--set`` values and the config's defaults, sorted by where a template sees them."""
+
+    #: candidate fields every message starts from (a CSV row's own values win)
+    candidate: Assignments
+    #: the role's level: --level, else --set level=...
+    level: str | Assignments | None
+    #: everything else: role, company, sender.*, any other dotted key
+    extra: Assignments
+
+
+def settings_from(
+    assignments: Mapping[str, str | Assignments],
+    *,
+    level: str | None = None,
+    role: str | None = None,
+    company: str | None = None,
+) -> Settings:
+    """Sort parsed ``--set`` values; ``level`` wins over ``--set level=``, and ``role`` and
+    ``company`` (the config's) apply unless ``--set`` names them."""
+    values = dict(assignments)
+    set_level = values.pop("level", None)
+    for key, default in (("role", role), ("company", company)):
+        if default is not None:
+            values.setdefault(key, default)
+    candidate = values.pop("candidate", {})
+    if not isinstance(candidate, dict):
+        raise ValueError("candidate must be fields such as candidate.first_name, not text")
+    return Settings(candidate, level or set_level, values)
+
+
+def build_context(
+    *,
+    candidate: Mapping[str, object],
+    term: Term | None = None,
+    level: str | Assignments | None = None,
+    sender: Mapping[str, str] | None = None,
+    extra: Mapping[str, object] | None = None,
+    names: Mapping[str, str] | None = None,
+) -> dict[str, object]:
+    """What a template sees. Only values that are set exist: a missing one is an error in the
+    template (unless it uses ``default``), never a blank. ``names`` maps slugs to term names
+    for ``term.similar_names`` and ``term.related_names``."""
+    names = names or {}
+    extra = extra or {}
+    context: dict[str, object] = {}
+    for key, value in extra.items():
+        if key not in ("candidate", "sender"):
+            context[key] = Fields(key, value) if isinstance(value, Mapping) else value
+    context["candidate"] = Fields("candidate", candidate)
+    merged_sender: dict[str, object] = dict(sender or {})
+    extra_sender = extra.get("sender")
+    if isinstance(extra_sender, Mapping):
+        merged_sender.update(extra_sender)
+    context["sender"] = Fields("sender", merged_sender)
+    if term is not None:
+        data = term.to_dict()
+        # Names read better in a message than slugs: "alongside Python", not "python".
+        data["similar_names"] = [names.get(slug, slug) for slug in term.similar]
+        data["related_names"] = [names.get(slug, slug) for slug in term.related]
+        context["term"] = Fields("term", data)
+    if level is not None:
+        context["level"] = level
+    return context
+
+
+def column_key(header: str) -> str:
+    """A CSV column as a candidate field: 'First Name' -> first_name."""
+    folded = unicodedata.normalize("NFKC", header).strip().casefold()
+    return re.sub(r"\W+", "_", folded).strip("_")

@@ -1,0 +1,212 @@
+"""Outreach templates: the layered loader, front matter, and rendering one message.
+
+A template is ``NAME.j2``: front matter naming its channel, then Jinja text. Channels with a
+subject put it in ``{% block subject %}`` and the message in ``{% block body %}``; a template
+without blocks is all body. Templates come in layers (built-in, the user's, then any
+``--templates-dir``); a later layer overrides an earlier one by name. A rendered message is
+checked against its channel's length limits.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+from sourcer.errors import MessageTooLong, TemplateError
+from sourcer.outreach.channels import CHANNELS, Channel
+from sourcer.templating import FRONT_MATTER, make_environment, render_parts
+from sourcer.yamlload import LineDict, YAMLSyntaxError, load
+
+if TYPE_CHECKING:
+    from jinja2.sandbox import SandboxedEnvironment
+
+SUFFIX = ".j2"
+FRONT_MATTER_KEYS = ("channel", "description")
+
+
+class OutreachTemplate(NamedTuple):
+    """A message template: its name, channel and where it comes from."""
+
+    name: str
+    channel: Channel
+    description: str
+    path: str
+    origin: str
+
+
+class Message(NamedTuple):
+    """One rendered message; ``row`` is its CSV row in a mail-merge, else None."""
+
+    template: str
+    channel: Channel
+    subject: str | None
+    body: str
+    row: int | None = None
+    candidate: Mapping[str, object] = {}
+    warnings: tuple[str, ...] = ()
+
+    def lengths(self) -> dict[str, int]:
+        out = {"body": len(self.body)}
+        if self.subject is not None:
+            out["subject"] = len(self.subject)
+        return out
+
+    def text(self) -> str:
+        """The message as it is sent: the subject line (if any), a blank line, the body."""
+        if self.subject is None:
+            return self.body
+        return f"Subject: {self.subject}\n\n{self.body}"
+
+    def to_dict(self) -> dict[str, object]:
+        """The message as JSON data (``--format json``)."""
+        return {
+            "row": self.row,
+            "template": self.template,
+            "channel": self.channel.slug,
+            "subject": self.subject,
+            "body": self.body,
+            "length": self.lengths(),
+            "warnings": list(self.warnings),
+            "candidate": dict(self.candidate),
+        }
+
+
+def read_front_matter(path: str) -> tuple[Channel, str]:
+    """The channel and description a template declares; TemplateError naming file:line."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            source = handle.read()
+    except (OSError, UnicodeDecodeError) as err:
+        raise TemplateError(f"{path}: cannot read: {err}") from err
+    match = FRONT_MATTER.match(source)
+    if match is None:
+        raise TemplateError(
+            f"{path}:1: no front matter; start the file with ---, channel: NAME, --- "
+            f"(channels: {', '.join(CHANNELS)})"
+        )
+    try:
+        data = load(match.group(1) or "", path)
+    except YAMLSyntaxError as err:
+        problem = err.problem
+        raise TemplateError(f"{path}:{problem.line + 1}: {problem.message}") from err
+    if not isinstance(data, LineDict):
+        raise TemplateError(f"{path}:2: front matter must be keys such as channel:")
+    for key in data:
+        if key not in FRONT_MATTER_KEYS:
+            raise TemplateError(
+                f"{path}:{data.key_lines[key] + 1}: unknown front matter key {key!r}; "
+                f"expected {', '.join(FRONT_MATTER_KEYS)}"
+            )
+    channel = data.get("channel")
+    if channel not in CHANNELS:
+        line = data.key_lines.get("channel", 0) + 1
+        raise TemplateError(
+            f"{path}:{line}: channel must be one of {', '.join(CHANNELS)} (got {channel!r})"
+        )
+    description = data.get("description") or ""
+    return CHANNELS[str(channel)], str(description)
+
+
+class Templates:
+    """The layered templates and the sandboxed environment that renders them."""
+
+    def __init__(self, layers: Sequence[tuple[str, str]]) -> None:
+        #: (origin, folder), built-in first; later layers win
+        self.layers = [(origin, os.path.abspath(folder)) for origin, folder in layers]
+        self._environment: SandboxedEnvironment | None = None
+
+    def names(self) -> dict[str, tuple[str, str]]:
+        """Template name -> (origin, path), for every template a layer offers."""
+        found: dict[str, tuple[str, str]] = {}
+        for origin, folder in self.layers:
+            try:
+                entries = sorted(os.listdir(folder))
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            for entry in entries:
+                if entry.endswith(SUFFIX) and not entry.startswith("."):
+                    found[entry[: -len(SUFFIX)]] = (origin, os.path.join(folder, entry))
+        return dict(sorted(found.items()))
+
+    def get(self, name: str) -> OutreachTemplate:
+        known = self.names()
+        if name not in known:
+            import difflib
+
+            close = difflib.get_close_matches(name, list(known), n=3)
+            hint = f" Did you mean: {', '.join(close)}?" if close else ""
+            raise TemplateError(
+                f"no template {name!r}.{hint} Run 'sourcer outreach list' to see them."
+            )
+        origin, path = known[name]
+        channel, description = read_front_matter(path)
+        return OutreachTemplate(name, channel, description, path, origin)
+
+    def all(self) -> list[OutreachTemplate]:
+        return [self.get(name) for name in self.names()]
+
+    @property
+    def environment(self) -> SandboxedEnvironment:
+        if self._environment is None:
+            # Plain text: no autoescape (see sourcer.templating.make_environment).
+            folders = [folder for _, folder in reversed(self.layers)]
+            self._environment = make_environment(folders, html=False)
+        return self._environment
+
+    def render(
+        self,
+        template: OutreachTemplate,
+        context: Mapping[str, object],
+        *,
+        tier: str,
+        allow_long: bool = False,
+        row: int | None = None,
+    ) -> Message:
+        """Render one message and check it against the channel's limits for ``tier``."""
+        parts = ["subject", "body"] if template.channel.subject else ["body"]
+        rendered = render_parts(self.environment, template.name + SUFFIX, context, parts)
+        if template.channel.subject and "subject" not in rendered:
+            raise TemplateError(
+                f"{template.path}: a {template.channel.name} needs a subject: add "
+                "{% block subject %}...{% endblock %}"
+            )
+        subject = " ".join(rendered["subject"].split()) if "subject" in rendered else None
+        body = _tidy(rendered.get("body", ""))
+        candidate = context.get("candidate")
+        message = Message(
+            template.name,
+            template.channel,
+            subject,
+            body,
+            row,
+            candidate if isinstance(candidate, Mapping) else {},
+        )
+        warnings = check_lengths(message, tier, allow_long)
+        return message._replace(warnings=tuple(warnings))
+
+
+def _tidy(text: str) -> str:
+    """Trim the outer blank lines and trailing spaces a template's layout leaves."""
+    lines = [line.rstrip() for line in text.strip("\n").splitlines()]
+    return "\n".join(lines).strip()
+
+
+def check_lengths(message: Message, tier: str, allow_long: bool) -> list[str]:
+    """Warnings for soft limits (and hard ones under ``allow_long``); MessageTooLong else."""
+    warnings: list[str] = []
+    lengths = message.lengths()
+    for limit in message.channel.limits_for(tier):
+        length = lengths.get(limit.part)
+        if length is None or length <= limit.value:
+            continue
+        tier_text = f" ({limit.tier} accounts)" if limit.tier else ""
+        text = (
+            f"{message.channel.name} {limit.part} is {length} characters; the limit is "
+            f"{limit.value}{tier_text}, {length - limit.value} over "
+            f"({limit.confidence}: {limit.source})"
+        )
+        if limit.hard and not allow_long:
+            raise MessageTooLong(text + "; shorten it, or pass --allow-long")
+        warnings.append(text)
+    return warnings
