@@ -6,8 +6,9 @@ import os
 
 import click
 
-from sourcer.cli.common import app_from, complete_term, note
+from sourcer.cli.common import app_from, complete_term
 from sourcer.cli.options import board_list, boards_option, force_option, level_option, site_option
+from sourcer.cli.output import note
 from sourcer.home import builtin_templates
 from sourcer.query.boards import BOARDS
 

@@ -1,9 +1,10 @@
-"""What every command shares: the application context, output helpers and term completion."""
+"""What every command shares: the application context and term completion. Printing is in
+:mod:`sourcer.cli.output`, shared options in :mod:`sourcer.cli.options`."""
 
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -66,30 +67,3 @@ def complete_term(
     except Exception:  # completion must never print a traceback into the user's shell
         return []
     return [CompletionItem(word) for word in words]
-
-
-def color_enabled() -> bool:
-    """Colour unless NO_COLOR is set (https://no-color.org); Click strips it off-terminal."""
-    return not os.environ.get("NO_COLOR")
-
-
-def style(text: str, **styles: Any) -> str:
-    return click.style(text, **styles) if color_enabled() else text
-
-
-def warn(message: str) -> None:
-    """A warning on stderr; results stay alone on stdout."""
-    click.echo(style("warning:", fg="yellow", bold=True) + " " + message, err=True)
-
-
-def note(message: str) -> None:
-    click.echo(message, err=True)
-
-
-def echo_json(data: Any) -> None:
-    import json  # not needed on the plain-text path of `sourcer query`
-
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-
-
-json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")

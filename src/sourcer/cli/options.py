@@ -1,5 +1,8 @@
 """Options several commands share, each defined once (as pip's cmdoptions does); their
 choices come from the core's own tables, so adding a board or a level needs no change here.
+
+The board tables are imported by the factories that need them, when a command module that
+uses them is loaded: ``terms`` and ``outreach`` never load the query compiler.
 """
 
 from __future__ import annotations
@@ -11,13 +14,8 @@ import click
 
 from sourcer.errors import QueryError
 from sourcer.library.schema import LEVELS
-from sourcer.query.boards import BOARDS, DEFAULT_SITE, SITES
-from sourcer.query.recipe import FITS
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-BOARD_NAMES: list[str] = list(BOARDS)
-BOARD_CHOICES: list[str] = [*BOARDS, "all"]
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 
@@ -32,18 +30,21 @@ def level_option(help: str) -> Callable[[F], F]:
 
 def boards_option(help: str) -> Callable[[F], F]:
     """--board, repeatable, with 'all' for every board (see :func:`board_list`)."""
-    return click.option(
-        "--board", "-b", "boards", multiple=True, type=click.Choice(BOARD_CHOICES), help=help
-    )
+    from sourcer.query.boards import BOARDS
+
+    choices = click.Choice([*BOARDS, "all"])
+    return click.option("--board", "-b", "boards", multiple=True, type=choices, help=help)
 
 
 def board_option(*names: str, dest: str, help: str, short: bool = False) -> Callable[[F], F]:
     """One required board (lint --board, convert --from and --to)."""
+    from sourcer.query.boards import BOARDS
+
     return click.option(
         *names,
         *(["-b"] if short else []),
         dest,
-        type=click.Choice(BOARD_NAMES),
+        type=click.Choice(list(BOARDS)),
         required=True,
         help=help,
     )
@@ -51,6 +52,8 @@ def board_option(*names: str, dest: str, help: str, short: bool = False) -> Call
 
 def board_list(boards: Sequence[str], default: Sequence[str]) -> list[str]:
     """Board slugs from repeated --board options: 'all' means every board."""
+    from sourcer.query.boards import BOARDS
+
     if not boards:
         return list(default)
     if "all" in boards:
@@ -70,6 +73,8 @@ def check_site(ctx: click.Context, param: click.Parameter, value: str) -> str:
 
 
 def site_option(help: str) -> Callable[[F], F]:
+    from sourcer.query.boards import DEFAULT_SITE, SITES
+
     return click.option(
         "--site",
         default=DEFAULT_SITE,
@@ -81,6 +86,8 @@ def site_option(help: str) -> Callable[[F], F]:
 
 
 def fit_option(help: str) -> Callable[[F], F]:
+    from sourcer.query.recipe import FITS
+
     return click.option(
         "--fit", type=click.Choice(FITS), default="split", show_default=True, help=help
     )

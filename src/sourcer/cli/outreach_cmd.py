@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sourcer.cli.common import app_from, complete_term, json_option
+from sourcer.cli.common import app_from, complete_term
+from sourcer.cli.options import force_option, json_option, level_option
 from sourcer.cli.output import echo_json, note, plural, warn
-from sourcer.library.schema import LEVELS
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
@@ -112,7 +112,7 @@ def show_cmd(ctx: click.Context, name: str) -> None:
 @outreach.command("render")
 @click.argument("name")
 @click.option("--term", "term_name", shell_complete=complete_term, help="The skill the role needs.")
-@click.option("--level", type=click.Choice(LEVELS), help="The level of the role.")
+@level_option("The level of the role.")
 @click.option(
     "--set",
     "assignments",
@@ -150,7 +150,7 @@ def show_cmd(ctx: click.Context, name: str) -> None:
 )
 @click.option("--allow-long", is_flag=True, help="Over a hard length limit: warn, do not fail.")
 @click.option("--skip-bad", is_flag=True, help="Skip failing rows (listed) and write the rest.")
-@click.option("--force", is_flag=True, help="Overwrite existing files in --out.")
+@force_option("Overwrite existing files in --out.")
 @click.pass_context
 def render_cmd(
     ctx: click.Context,

@@ -10,8 +10,9 @@ from typing import Any, TextIO
 
 import click
 
-from sourcer.cli.common import App, app_from, complete_term, echo_json, json_option, note, style
-from sourcer.cli.output import Report, plural
+from sourcer.cli.common import App, app_from, complete_term
+from sourcer.cli.options import force_option, json_option
+from sourcer.cli.output import Report, echo_json, note, plural, style
 from sourcer.errors import SourcerError
 from sourcer.library.schema import LEVELS, SKELETON, SLUG_RE, Term
 
@@ -196,7 +197,7 @@ def lint_cmd(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None
     type=click.Path(file_okay=False, path_type=Path),
     help="Write into this folder instead of your user terms folder.",
 )
-@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@force_option("Overwrite an existing file.")
 @click.pass_context
 def new_cmd(ctx: click.Context, slug: str, folder: Path | None, force: bool) -> None:
     """Write a commented skeleton for a new term SLUG into your terms folder.
@@ -237,7 +238,7 @@ def new_cmd(ctx: click.Context, slug: str, folder: Path | None, force: bool) -> 
 )
 @click.option("--slug", help="File name for the term (one source only); default: from its name.")
 @click.option("--dry-run", is_flag=True, help="Print the YAML instead of writing it.")
-@click.option("--force", is_flag=True, help="Overwrite an existing term file.")
+@force_option("Overwrite an existing term file.")
 @click.pass_context
 def import_cmd(
     ctx: click.Context,
