@@ -6,7 +6,7 @@ of every key or item so that validation can report ``path:line: message``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import yaml
@@ -94,3 +94,11 @@ def load(text: str, path: str) -> Any:
         raise YAMLSyntaxError(Problem(path, line, f"YAML syntax error: {what}")) from err
     except yaml.YAMLError as err:
         raise YAMLSyntaxError(Problem(path, 1, f"YAML error: {err}")) from err
+
+
+def unknown_key(data: LineDict, allowed: Sequence[str]) -> tuple[str, int] | None:
+    """The first key of ``data`` that is not ``allowed``, with its line; None if all are."""
+    for key in data:
+        if key not in allowed:
+            return str(key), data.key_lines[key]
+    return None

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from sourcer.errors import ConfigError
 from sourcer.outreach.channels import SIGNATURE_LIMIT, TIERS
-from sourcer.yamlload import LineDict, YAMLSyntaxError, load
+from sourcer.yamlload import LineDict, YAMLSyntaxError, load, unknown_key
 
 KEYS = ("sender", "tier", "company", "role")
 
@@ -44,11 +44,9 @@ def load_config(path: str) -> Config:
         return Config({}, path=path)
     if not isinstance(data, LineDict):
         raise ConfigError(f"{path}:1: expected keys such as sender: and tier:")
-    for key in data:
-        if key not in KEYS:
-            raise ConfigError(
-                f"{path}:{data.key_lines[key]}: unknown key {key!r}; expected {', '.join(KEYS)}"
-            )
+    if (unknown := unknown_key(data, KEYS)) is not None:
+        key, line = unknown
+        raise ConfigError(f"{path}:{line}: unknown key {key!r}; expected {', '.join(KEYS)}")
     sender = data.get("sender") or {}
     if not isinstance(sender, dict) or not all(
         isinstance(k, str) and isinstance(v, (str, int)) for k, v in sender.items()

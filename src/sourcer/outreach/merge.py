@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, TypeVar
 
 from jinja2.exceptions import UndefinedError
 
@@ -128,8 +128,29 @@ class _Spool:
         self._file.close()
 
 
+_C = TypeVar("_C", bound="_Closing")
+
+
+class _Closing:
+    """``with`` closes it: what holds a file (the CSV, the spool) closes on the way out."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self: _C) -> _C:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
 @dataclass(eq=False)
-class MergeResult:
+class MergeResult(_Closing):
     """What a merge produced: the failed rows, the warnings, counts, and the messages, spooled.
 
     Close it when done (it is a context manager). :meth:`output` and :func:`write_files`
@@ -203,17 +224,6 @@ class MergeResult:
 
     def close(self) -> None:
         self._spool.close()
-
-    def __enter__(self) -> MergeResult:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def render_all(request: MergeRequest, *, progress: ProgressHook | None = None) -> MergeResult:
@@ -318,7 +328,7 @@ class SourceRow(NamedTuple):
     fields: dict[str, str]
 
 
-class CsvRows:
+class CsvRows(_Closing):
     """A mail-merge CSV file, opened once: its header (checked) on opening, then its rows as
     they are iterated. UTF-8, with or without a BOM. Blank cells are left out, so templates
     see them as missing; a row with more cells than the header has columns is a RowError."""
@@ -390,17 +400,6 @@ class CsvRows:
 
     def close(self) -> None:
         self._handle.close()
-
-    def __enter__(self) -> CsvRows:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def _bad_utf8_line(path: str) -> int:

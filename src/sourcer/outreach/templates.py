@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from sourcer.errors import MessageTooLong, TemplateError
 from sourcer.outreach.channels import CHANNELS, Channel
 from sourcer.templating import FRONT_MATTER, make_environment, render_parts
-from sourcer.yamlload import LineDict, YAMLSyntaxError, load
+from sourcer.yamlload import LineDict, YAMLSyntaxError, load, unknown_key
 
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
@@ -92,12 +92,12 @@ def read_front_matter(path: str) -> tuple[Channel, str]:
         raise TemplateError(f"{path}:{problem.line + 1}: {problem.message}") from err
     if not isinstance(data, LineDict):
         raise TemplateError(f"{path}:2: front matter must be keys such as channel:")
-    for key in data:
-        if key not in FRONT_MATTER_KEYS:
-            raise TemplateError(
-                f"{path}:{data.key_lines[key] + 1}: unknown front matter key {key!r}; "
-                f"expected {', '.join(FRONT_MATTER_KEYS)}"
-            )
+    if (unknown := unknown_key(data, FRONT_MATTER_KEYS)) is not None:
+        key, line = unknown
+        raise TemplateError(
+            f"{path}:{line + 1}: unknown front matter key {key!r}; "
+            f"expected {', '.join(FRONT_MATTER_KEYS)}"
+        )
     channel = data.get("channel")
     if channel not in CHANNELS:
         line = data.key_lines.get("channel", 0) + 1
