@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sys
 from contextlib import ExitStack
-from types import TracebackType
 from typing import TYPE_CHECKING
 
 import click
@@ -242,30 +241,19 @@ def _report(result: MergeResult) -> None:
         warn(f"skipped {plural(len(result.failures), 'row')} that failed (listed above)")
 
 
-class _ProgressBar:
+class _ProgressBar(ExitStack):
     """A progress bar on stderr for a long merge: only on a terminal, and only once
     PROGRESS_FROM rows are done (counting the rows first would read the file twice)."""
 
     def __init__(self) -> None:
+        super().__init__()  # the bar, once shown, closes with the stack
         self.on_terminal = sys.stderr.isatty()
         self._bar: ProgressBar[int] | None = None
-        self._stack = ExitStack()
 
     def update(self, rows: int, done: int, total: int) -> None:
         if self._bar is None:
             if not self.on_terminal or rows < PROGRESS_FROM or not total:
                 return
             bar = click.progressbar(length=total, label="Rendering", file=sys.stderr)
-            self._bar = self._stack.enter_context(bar)
+            self._bar = self.enter_context(bar)
         self._bar.update(done - self._bar.pos)
-
-    def __enter__(self) -> _ProgressBar:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self._stack.close()
