@@ -59,7 +59,7 @@ def check_term_text(
     text: str, path: str, slug: str, origin: str = "builtin"
 ) -> tuple[Term | None, list[Problem]]:
     """Validate the YAML ``text`` of the term ``slug``; see :func:`check_term_file`."""
-    checker = _Checker(path)
+    checker = Checker(path)
     if not path.endswith(".yaml"):
         checker.error(1, "a term file's name must end in .yaml")
     if not SLUG_RE.match(slug):
@@ -112,7 +112,7 @@ def _did_you_mean(word: str, choices: tuple[str, ...]) -> str:
     return f"; did you mean {close[0]!r}?" if close else f"; expected one of: {', '.join(choices)}"
 
 
-class _Checker:
+class Checker:
     """Walks one parsed term file, collecting problems and building the Term."""
 
     def __init__(self, path: str) -> None:
