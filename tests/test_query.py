@@ -211,7 +211,7 @@ def test_a_query_needs_something_to_search(run):
     result = run("query", "--board", "google")
     assert result.exit_code == 2
     assert result.stderr.endswith(
-        "Error: name at least one TERM (or --any TERM, or --keyword TEXT)\n"
+        "Error: name at least one TERM (or --any TERM, --keyword TEXT, or --role FILE)\n"
     )
 
 

@@ -22,6 +22,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "lint": "sourcer.cli.lint_cmd:lint_cmd",
     "outreach": "sourcer.cli.outreach_cmd:outreach",
     "query": "sourcer.cli.query_cmd:query",
+    "role": "sourcer.cli.role_cmd:role",
     "terms": "sourcer.cli.terms_cmd:terms",
 }
 

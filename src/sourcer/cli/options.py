@@ -18,6 +18,12 @@ from sourcer.library.schema import LEVELS
 F = TypeVar("F", bound=Callable[..., Any])
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+role_option = click.option(
+    "--role",
+    metavar="FILE|NAME",
+    help="Take the terms and options from a role file (or NAME in $SOURCER_HOME/roles); "
+    "options given here override the file.",
+)
 
 
 def force_option(help: str) -> Callable[[F], F]:

@@ -17,6 +17,7 @@ from sourcer.cli.options import (
     fit_option,
     json_option,
     level_option,
+    role_option,
     site_option,
 )
 from sourcer.cli.output import echo_json, note, report_warnings, searches_text, warn
@@ -38,6 +39,7 @@ from sourcer.query.search import Search, compile_searches, resolve_site
     shell_complete=complete_term,
     help="At least one of these is needed (repeatable): --any react --any vue.",
 )
+@role_option
 @click.option(
     "--nice",
     "nice_terms",
@@ -117,6 +119,7 @@ from sourcer.query.search import Search, compile_searches, resolve_site
 def query(
     ctx: click.Context,
     terms: tuple[str, ...],
+    role: str | None,
     any_terms: tuple[str, ...],
     nice_terms: tuple[str, ...],
     keywords: tuple[str, ...],
@@ -161,16 +164,39 @@ def query(
       sourcer query go kubernetes --board google
       sourcer query python --any django --any flask --nice aws
       sourcer query go --keyword gRPC --board all --json
+      sourcer query --role go.yaml --board all
       sourcer query python -b indeed -b dice --location Berlin --location Munich
       sourcer query flask --board google --url --open
     """
     if as_json and urls_only:
         raise click.UsageError("choose one of --json and --url")
-    if not terms and not any_terms and not keywords:
-        raise click.UsageError("name at least one TERM (or --any TERM, or --keyword TEXT)")
+    any_lists: list[Sequence[str]] = [any_terms] if any_terms else []
+    if role is not None:
+        from sourcer.cli.role_cmd import load_role
+
+        chosen = load_role(ctx, role)
+
+        def given(name: str) -> bool:  # on the command line, which overrides the file
+            return ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT
+
+        terms = terms or chosen.must
+        any_lists = any_lists or [list(group) for group in chosen.any]
+        nice_terms = nice_terms or chosen.nice
+        keywords = keywords or chosen.keywords
+        level = level if given("level") else chosen.level or level
+        mode = mode if given("mode") else chosen.mode or mode
+        extra_titles = extra_titles or chosen.titles
+        locations = locations or chosen.locations
+        excludes = excludes or chosen.exclude
+        boards = boards or chosen.boards
+        site = site if given("site") else chosen.site or site
+    if not terms and not any_lists and not keywords:
+        raise click.UsageError(
+            "name at least one TERM (or --any TERM, --keyword TEXT, or --role FILE)"
+        )
     app = app_from(ctx)
     library = app.library
-    loaded, either, nice = load_terms(library, terms, any_terms, nice_terms)
+    loaded, *groups, nice = load_terms(library, terms, *any_lists, nice_terms)
     board_slugs = board_list(boards, default=["linkedin"])
     if site != DEFAULT_SITE and not any(BOARDS[b].xray for b in board_slugs):
         warn(
@@ -208,11 +234,11 @@ def query(
         options,
         board_slugs,
         lookup=library.find,
-        any_terms=either,
+        any_groups=groups,
         nice=nice,
     )
     if explain:
-        _explain(build_recipe(loaded, options, any_terms=either, nice=nice), searches)
+        _explain(build_recipe(loaded, options, any_groups=groups, nice=nice), searches)
     report_warnings(searches)
     if nice:
         names = ", ".join(term.name for term in nice)

@@ -180,11 +180,13 @@ def build_recipe(
     terms: Sequence[Term],
     options: Options,
     *,
-    any_terms: Sequence[Term] = (),
+    any_groups: Sequence[Sequence[Term]] = (),
     nice: Sequence[Term] = (),
 ) -> Recipe:
-    """The groups of a search for ``terms`` (all required; the first is the primary), at
-    least one of ``any_terms``, and ``options``; ``nice`` terms are only named."""
+    """The groups of a search for ``terms`` (all required; the first is the primary), one
+    term of each of ``any_groups``, and ``options``; ``nice`` terms are only named."""
+    any_groups = [group for group in any_groups if group]
+    any_terms = [term for group in any_groups for term in group]
     if not terms and not any_terms and not options.keywords:
         raise QueryError("name at least one term (or --any TERM, or --keyword TEXT)")
     if options.level is not None and options.level not in levels.LEVELS:
@@ -195,8 +197,8 @@ def build_recipe(
 
     for term in terms:
         groups.append(skill_group(term, options, notes))
-    if any_terms:
-        groups.append(any_group(any_terms, options, notes))
+    for either in any_groups:
+        groups.append(any_group(either, options, notes))
     for keyword in options.keywords:
         words = _Collector(notes)
         words.add(keyword, "--keyword")

@@ -500,19 +500,19 @@ def compile_searches(
     boards: Sequence[str],
     *,
     lookup: Callable[[str], Term | None] = lambda slug: None,
-    any_terms: Sequence[Term] = (),
+    any_groups: Sequence[Sequence[Term]] = (),
     nice: Sequence[Term] = (),
 ) -> list[Search]:
     """Every search for ``terms`` on each of ``boards``, in order. With ``nice`` terms, each
     board also gets a narrower variant that requires one of them."""
-    recipe = build_recipe(terms, options, any_terms=any_terms, nice=nice)
+    recipe = build_recipe(terms, options, any_groups=any_groups, nice=nice)
     narrower = None
     if nice:
         wanted = any_group(nice, options, [], label="nice to have, one of")
         narrower = recipe._replace(groups=(*recipe.groups, wanted))
     language = None
     if any(BOARDS[b].language_qualifier for b in boards):
-        language = language_of([*terms, *any_terms], lookup)
+        language = language_of([*terms, *(t for g in any_groups for t in g)], lookup)
     site, fit = options.site, options.fit
     searches: list[Search] = []
     for slug in boards:

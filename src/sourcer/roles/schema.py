@@ -138,7 +138,10 @@ def check_role_text(text: str, path: str, known: Known) -> tuple[Role | None, li
     except YAMLSyntaxError as err:
         return None, [err.problem]
     if not isinstance(data, LineDict):
-        checker.error(getattr(data, "line", 1), "a role file must be a mapping of keys (version, title, must, ...)")
+        checker.error(
+            getattr(data, "line", 1),
+            "a role file must be a mapping of keys (version, title, must, ...)",
+        )
         return None, checker.problems
     checker.mapping(data, "", data.line, ROLE_KEYS)
     lines = data.key_lines
@@ -150,7 +153,8 @@ def check_role_text(text: str, path: str, known: Known) -> tuple[Role | None, li
         checker.error(data.line, f"missing 'version: {VERSION}' (the role file schema)")
     elif data["version"] != VERSION:
         checker.error(
-            line("version"), f"version {data['version']!r} is not known; this sourcer reads version {VERSION}"
+            line("version"),
+            f"version {data['version']!r} is not known; this sourcer reads version {VERSION}",
         )
 
     def one_of(key: str, choices: tuple[str, ...]) -> str | None:
@@ -202,25 +206,32 @@ def check_role_text(text: str, path: str, known: Known) -> tuple[Role | None, li
         for slug in items:
             if slug in seen:
                 checker.error(
-                    line(bucket), f"{bucket}: {slug!r} is also under {seen[slug]}; keep it in one place"
+                    line(bucket),
+                    f"{bucket}: {slug!r} is also under {seen[slug]}; keep it in one place",
                 )
             seen.setdefault(slug, bucket)
     boards = texts("boards")
     for board in boards:
         if board not in known.boards:
-            checker.error(line("boards"), f"boards: unknown board {board!r}{_did_you_mean(board, known.boards)}")
+            checker.error(
+                line("boards"),
+                f"boards: unknown board {board!r}{_did_you_mean(board, known.boards)}",
+            )
     site = None
     if "site" in data:
         site = checker.text(data["site"], "site", line("site"))
         problem = known.site_ok(site) if site else None
         if problem:
             checker.error(line("site"), f"site: {problem}")
-    template, sender = None, {}
+    template: str | None = None
+    sender: dict[str, str] = {}
     if "outreach" in data:
         outreach = checker.mapping(data["outreach"], "outreach.", line("outreach"), OUTREACH_KEYS)
         if outreach is not None:
             if "template" in outreach:
-                template = checker.text(outreach["template"], "outreach.template", outreach.key_lines["template"])
+                template = checker.text(
+                    outreach["template"], "outreach.template", outreach.key_lines["template"]
+                )
                 if template and not known.templates(template):
                     checker.error(
                         outreach.key_lines["template"],
@@ -228,13 +239,19 @@ def check_role_text(text: str, path: str, known: Known) -> tuple[Role | None, li
                     )
             if "sender" in outreach:
                 given = checker.mapping(
-                    outreach["sender"], "outreach.sender.", outreach.key_lines["sender"], SENDER_KEYS
+                    outreach["sender"],
+                    "outreach.sender.",
+                    outreach.key_lines["sender"],
+                    SENDER_KEYS,
                 )
-                for key in given or {}:
-                    if key in SENDER_KEYS:
-                        text = checker.text(given[key], f"outreach.sender.{key}", given.key_lines[key])
-                        if text:
-                            sender[str(key)] = text
+                if given is not None:
+                    for key in given:
+                        if key in SENDER_KEYS:
+                            value = checker.text(
+                                given[key], f"outreach.sender.{key}", given.key_lines[key]
+                            )
+                            if value:
+                                sender[str(key)] = value
     keywords = texts("keywords")
     if not must and not groups and not keywords:
         checker.error(data.line, "nothing to search for: give must:, any: or keywords:")
@@ -266,7 +283,9 @@ def read_role(path: str, known: Known) -> Role:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
     except UnicodeDecodeError as err:
-        raise RoleFileError([Problem(path, 1, f"not UTF-8 text ({err.reason}); save it as UTF-8")]) from err
+        raise RoleFileError(
+            [Problem(path, 1, f"not UTF-8 text ({err.reason}); save it as UTF-8")]
+        ) from err
     except OSError as err:
         raise SourcerError(f"{path}: cannot read the role file ({err.strerror or err})") from err
     role, problems = check_role_text(text, path, known)
@@ -283,7 +302,11 @@ def find_role(name: str, roles_dir: str) -> str:
     candidate = os.path.join(roles_dir, name if name.endswith(".yaml") else f"{name}.yaml")
     if os.path.exists(candidate):
         return candidate
-    saved = sorted(f[:-5] for f in os.listdir(roles_dir) if f.endswith(".yaml")) if os.path.isdir(roles_dir) else []
+    saved = (
+        sorted(f[:-5] for f in os.listdir(roles_dir) if f.endswith(".yaml"))
+        if os.path.isdir(roles_dir)
+        else []
+    )
     hint = f"; saved roles: {', '.join(saved)}" if saved else f"; save roles in {roles_dir}"
     raise SourcerError(f"no role file {name!r} (neither a path nor {candidate}){hint}")
 
