@@ -1032,6 +1032,96 @@ def render_json(
     return json.dumps({"corpus": corpus, "rows": rows_out, "coverage": coverage}, indent=2) + "\n"
 
 
+# --------------------------------------------------------------------------------------------
+# Job postings: how well ``sourcer role from-jd`` reads them
+
+
+JOBS = HERE / "quality" / "jobs.jsonl"
+
+
+def _fold_place(text: str) -> str:
+    return " ".join(tokens(text))
+
+
+def evaluate_jobs(path: Path = JOBS) -> dict[str, Any]:
+    """Per bucket (must, nice, any members, keywords): precision and recall pooled over the
+    postings; level, locations (the same set of places) and remote policy: accuracy."""
+    from sourcer.home import shipped_dir
+    from sourcer.library.store import Layer, Library
+    from sourcer.roles.jd import read_posting
+
+    library = Library([Layer("builtin", shipped_dir("terms"))])
+    terms = [library.get(slug) for slug in library.entries()]
+    counts = {b: [0, 0, 0] for b in ("must", "nice", "any", "keywords")}  # hit, found, true
+    right = {"level": 0, "locations": 0, "remote": 0}
+    misses: list[str] = []
+    records = read_corpus(path)
+    for record in records:
+        labels = record["labels"]
+        role = read_posting(record["text"], terms, html=record.get("format") == "html").role
+        got = {
+            "must": set(role.must),
+            "nice": set(role.nice),
+            "any": {s for g in role.any for s in g},
+            "keywords": {k.casefold() for k in role.keywords},
+        }
+        level, places, remote = role.level, set(role.locations), role.remote
+        want = {
+            "must": set(labels["must"]),
+            "nice": set(labels["nice"]),
+            "any": {s for g in labels["any"] for s in g},
+            "keywords": {k.casefold() for k in labels["keywords"]},
+        }
+        for bucket, found in got.items():
+            counts[bucket][0] += len(found & want[bucket])
+            counts[bucket][1] += len(found)
+            counts[bucket][2] += len(want[bucket])
+        right["level"] += (level or "none") == labels["level"]
+        right["locations"] += {_fold_place(p) for p in places} == {
+            _fold_place(p) for p in labels["locations"]
+        }
+        right["remote"] += (remote or "unknown") == labels["remote"]
+        if got["must"] != want["must"]:
+            misses.append(
+                f"{record['id']}: must missed {sorted(want['must'] - got['must'])}, "
+                f"wrong {sorted(got['must'] - want['must'])}"
+            )
+    buckets = {
+        bucket: {
+            "precision": hit / found if found else 1.0,
+            "recall": hit / true if true else 1.0,
+            "found": found,
+            "true": true,
+        }
+        for bucket, (hit, found, true) in counts.items()
+    }
+    return {
+        "postings": len(records),
+        "buckets": buckets,
+        "accuracy": {key: value / max(1, len(records)) for key, value in right.items()},
+        "misses": misses,
+    }
+
+
+def render_jobs(result: Mapping[str, Any]) -> str:
+    lines = [
+        f"{result['postings']} job postings",
+        "",
+        "bucket     precision  recall  (found / true)",
+    ]
+    for bucket, figures in result["buckets"].items():
+        lines.append(
+            f"{bucket:<10} {figures['precision']:>9.3f} {figures['recall']:>7.3f}  "
+            f"({figures['found']} / {figures['true']})"
+        )
+    lines.append("")
+    for key, value in result["accuracy"].items():
+        lines.append(f"{key} accuracy: {value:.3f}")
+    if result["misses"]:
+        lines += ["", "Postings whose must list differs:", *(f"  {m}" for m in result["misses"])]
+    return "\n".join(lines) + "\n"
+
+
 def corpus_stats(profiles: Sequence[Profile]) -> dict[str, Any]:
     roles: dict[str, int] = {}
     for p in profiles:
@@ -1054,9 +1144,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     output.add_argument(
         "--markdown", action="store_true", help="the summary tables only, as in BENCHMARKS.md"
     )
+    parser.add_argument(
+        "--jobs",
+        nargs="?",
+        const=JOBS,
+        type=Path,
+        metavar="FILE",
+        help="instead: how role from-jd reads the labelled job postings (default file: "
+        "benchmarks/quality/jobs.jsonl)",
+    )
     args = parser.parse_args(argv)
 
     start = time.perf_counter()
+    if args.jobs is not None:
+        result = evaluate_jobs(args.jobs)
+        sys.stdout.write(json.dumps(result, indent=2) + "\n" if args.json else render_jobs(result))
+        return 0
     records = read_corpus(args.corpus)
     profiles = [make_profile(r) for r in records]
     labelled = {s for p in profiles for s in p.labels.skills}

@@ -123,7 +123,7 @@ def from_jd(
         html = True
     library = app_from(ctx).library
     terms = [library.get(slug) for slug in library.entries()]
-    found = read_posting(text, terms, html=html)
+    found = read_posting(text, terms, html=html).check()
     role = found.role
     if as_json:
         echo_json(

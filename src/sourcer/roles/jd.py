@@ -330,6 +330,18 @@ class Found(NamedTuple):
     unknown: tuple[str, ...]
     lines: int
 
+    def check(self) -> Found:
+        """Itself, or PostingError when the posting names no skill at all."""
+        role = self.role
+        if role.must or role.any or role.keywords or role.nice:
+            return self
+        shown = f"{self.lines} lines" + (f", titled {role.title!r}" if role.title else "")
+        raise PostingError(
+            f"no skill found in the posting ({shown}): none of the library's terms or "
+            "technology names appear in it; check it is a technical posting, or write the "
+            "role by hand (see 'sourcer role --help')"
+        )
+
 
 class PostingError(SourcerError):
     """Raised when a posting names no skill sourcer can search for."""
@@ -396,8 +408,10 @@ class _Matcher:
                 self.ambiguous.add(term.slug)
         self.names = {term.slug: search_words(term.name) for term in terms}
 
-    def find(self, line: str) -> list[tuple[int, int, str]]:
-        """(start, end, slug) of each term in ``line``, by word position, longest first."""
+    def find(self, line: str, listed: bool = False) -> list[tuple[int, int, str]]:
+        """(start, end, slug) of each term in ``line``, by word position, longest first.
+        ``listed``: the line is in a list of requirements, where a capitalised name is the
+        technology unless it is joined to the next word ("Go-getter")."""
         words = search_words(line)
         raw = re.findall(r"[^\W_]+[+#]*", line)
         found: list[tuple[int, int, str]] = []
@@ -405,7 +419,7 @@ class _Matcher:
         while i < len(words):
             for size in range(min(self.longest, len(words) - i), 0, -1):
                 slug = self.by_words.get(tuple(words[i : i + size]))
-                if slug is not None and self._plausible(slug, words, raw, i, size):
+                if slug is not None and self._plausible(slug, words, raw, i, size, line, listed):
                     found.append((i, i + size, slug))
                     i += size
                     break
@@ -414,7 +428,14 @@ class _Matcher:
         return found
 
     def _plausible(
-        self, slug: str, words: Sequence[str], raw: Sequence[str], i: int, size: int
+        self,
+        slug: str,
+        words: Sequence[str],
+        raw: Sequence[str],
+        i: int,
+        size: int,
+        line: str,
+        listed: bool,
     ) -> bool:
         if slug not in self.ambiguous:
             return True
@@ -425,6 +446,8 @@ class _Matcher:
             return False  # go-to-market, spring semester, a swift start
         if len(words) <= 4:
             return True  # a list item: "Kafka", "Go (1.22)", "Terraform is a plus"
+        if listed and not re.search(rf"\b{re.escape(written)}-\w", line):
+            return True
         near = {w for w in (*words[max(0, i - 2) : i], *words[i + size : i + size + 2])}
         if near & _TECH_WORDS:
             return True
@@ -439,13 +462,15 @@ class _Matcher:
 
 
 def read_posting(text: str, terms: Sequence[Term], *, html: bool | None = None) -> Found:
-    """The role a posting asks for. PostingError when it names no skill at all."""
+    """The role a posting asks for (see :meth:`Found.check` for a posting without skills)."""
     lines = posting_lines(text, html=html)
     if not lines:
         raise PostingError("the posting is empty")
     matcher = _Matcher(terms)
     title = _title(lines)
-    section = "must"
+    # Before the first heading comes the company's introduction, when there are headings.
+    has_headings = any(_heading_kind(line) in ("must", "nice") for line in lines)
+    section = "other" if has_headings else "must"
     must: list[str] = []
     nice: list[str] = []
     groups: list[list[str]] = []
@@ -454,7 +479,7 @@ def read_posting(text: str, terms: Sequence[Term], *, html: bool | None = None) 
     for number, line in enumerate(lines):
         if number == 0 and line == title:
             continue
-        found = matcher.find(line)
+        found = matcher.find(line, listed=section in ("must", "nice"))
         kind = None if found else _heading_kind(line)
         if kind is not None:
             section = kind
@@ -483,13 +508,6 @@ def read_posting(text: str, terms: Sequence[Term], *, html: bool | None = None) 
     )
     for keyword in unknown:
         evidence.setdefault(keyword, next((line for line in lines if keyword in line), ""))
-    if not must and not groups and not unknown:
-        shown = f"{len(lines)} lines" + (f", titled {title!r}" if title else "")
-        raise PostingError(
-            f"no skill found in the posting ({shown}): none of the library's terms or "
-            "technology names appear in it; check it is a technical posting, or write the "
-            "role by hand (see 'sourcer role --help')"
-        )
     role = Role(
         title=title,
         level=_level(title, lines),
@@ -524,7 +542,8 @@ def _or_groups(line: str, found: Sequence[tuple[int, int, str]]) -> Iterable[lis
         if len(run) < 2:
             continue
         joints = [set(words[a[1] : b[0]]) for a, b in itertools.pairwise(run)]
-        if any(j & _OR_WORDS for j in joints):
+        after = set(words[run[-1][1] : run[-1][1] + 1])  # "AWS, GCP or a similar cloud"
+        if any(j & _OR_WORDS for j in joints) or (after & _OR_WORDS and not joints[-1]):
             slugs = list(dict.fromkeys(slug for _, _, slug in run))
             if len(slugs) > 1:
                 yield slugs
@@ -626,32 +645,80 @@ def _level(title: str, lines: Sequence[str]) -> str | None:
 
 def _remote(lines: Sequence[str]) -> str | None:
     text = " ".join(lines).casefold()
-    for policy in ("hybrid", "remote", "onsite"):
-        if any(cue in text for cue in _REMOTE[policy]):
-            return policy
+    if any(cue in text for cue in _REMOTE["hybrid"]):
+        return "hybrid"
+    if any(cue in text for cue in _REMOTE["remote"]):
+        # "Télétravail 2 jours par semaine", "remote two days a week": part of the week
+        if _PART_OF_WEEK.search(text) or "partiel" in text or "partial" in text:
+            return "hybrid"
+        return "remote"
+    if any(cue in text for cue in _REMOTE["onsite"]):
+        return "onsite"
     return None
 
 
-def _locations(lines: Sequence[str]) -> list[str]:
+_PART_OF_WEEK = re.compile(
+    r"\b(?:\d|one|two|three|four|zwei|drei|deux|trois|dos|tres|dois|três)\s*(?:x\s*)?"
+    r"(?:days?|jours?|días|dias|tage|x)\b",
+)
+_ALTERNATIVES = re.compile(r"\s*(?:/|;|&| or | o | ou | oder | and | und | et | y | e )\s*")
+_SEGMENTS = re.compile(r"\s*(?:·|•|\||\s-\s|\s–\s|—)\s*")
+_CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-Ý][\w'-]+(?:\s+[A-ZÀ-ÖØ-Ý][\w'-]+)?")
+_POLICY_WORDS = re.compile(r"\b(?:hybrid|remote|remoto|híbrido|on-site|onsite)\b", re.IGNORECASE)
+
+
+def _places_in(line: str, cities: dict[str, str], *, labelled: bool) -> list[str]:
+    """Places in a line: 'Berlin or Munich (hybrid)', 'Basel, Switzerland', 'Toronto, ON -
+    hybrid'. A name counts when it is a known city, is followed by a region ('Arlington,
+    VA'), or stands in a "Location:" line (``labelled``)."""
     places: list[str] = []
-    for line in lines:
+    for segment in _SEGMENTS.split(re.sub(r"\(.*?(?:\)|$)", "", line)):
+        for alternative in _ALTERNATIVES.split(segment):
+            name, _, region = (part.strip(" -–.:") for part in alternative.partition(","))
+            name = _POLICY_WORDS.sub("", name).strip(" -–.:")
+            if not name or not name[:1].isupper() or _fold(name) in _NOT_PLACES:
+                continue
+            regional = bool(region) and len(region.split()) <= 2 and region[:1].isupper()
+            if name.casefold() in cities or labelled or regional:
+                places.append(name)
+                continue
+            places.extend(_known_cities(name, cities))  # "Based in our Lisbon office"
+    return places
+
+
+def _known_cities(text: str, cities: dict[str, str]) -> list[str]:
+    found = []
+    for match in _CAPITALISED.finditer(text):
+        for candidate in (match.group(0), match.group(0).split()[0]):
+            if candidate.casefold() in cities:
+                found.append(candidate)
+                break
+    return found
+
+
+def _locations(lines: Sequence[str]) -> list[str]:
+    from sourcer.places.cities import known_places
+
+    cities = known_places()
+    for line in lines:  # an explicit "Location:" line says it all
         match = _LOCATION_LABEL.match(line)
         if match:
-            value = re.sub(r"\(.*?(?:\)|$)", "", match.group(1))
-            for part in re.split(r"[,/;|•·]| or | oder | ou | o | and | und | et | y | e ", value):
-                part = re.sub(
-                    r"\(.*?\)|\b(?:hybrid|remote|remoto|híbrido|on-site|onsite)\b",
-                    "",
-                    part,
-                    flags=re.IGNORECASE,
-                )
-                part = part.strip(" -–.:")
-                if part and _fold(part) not in _NOT_PLACES and part[:1].isupper():
-                    places.append(part)
+            return list(dict.fromkeys(_places_in(match.group(1), cities, labelled=True)))
+    # The lines under the title: "Warsaw, Poland · hybrid", "Madrid o Barcelona · Híbrido"
+    for line in lines[1:4]:
+        if _heading_kind(line) is not None:
+            break
+        places = _places_in(line, cities, labelled=False)
+        if places:
+            return list(dict.fromkeys(places))
+    # Anywhere but the company's own sections: a known city, as written
+    found: list[str] = []
+    section = "must"
+    for line in lines[1:]:
+        kind = _heading_kind(line)
+        if kind is not None:
+            section = kind
             continue
-        for pattern in (_LOCATION_PHRASE, _LOCATION_AFTER):
-            for found in pattern.finditer(line):
-                place = found.group(1)
-                if _fold(place).split()[0] not in _NOT_PLACES:
-                    places.append(place)
-    return list(dict.fromkeys(places))
+        if section != "other":
+            found.extend(_known_cities(line, cities))
+    return list(dict.fromkeys(found))

@@ -1,0 +1,1 @@
+"""Places: the cities recruiters hire in, with the names people write for them."""
