@@ -439,17 +439,28 @@ class _Matcher:
     ) -> bool:
         if slug not in self.ambiguous:
             return True
-        if tuple(words[i : i + size]) != self.names[slug]:
-            return True  # an alias (Golang, Spring Boot) is the technology
+        matched = tuple(words[i : i + size])
+        name = self.names[slug]
+        if matched != name and matched != name[: len(matched)]:
+            return True  # an alias (Golang, Spring Boot) is the technology; "Express" is not
         written = raw[i] if i < len(raw) else ""
         if not written[:1].isupper():
             return False  # go-to-market, spring semester, a swift start
-        if len(words) <= 4:
-            return True  # a list item: "Kafka", "Go (1.22)", "Terraform is a plus"
+        if len(words) <= 5:
+            return True  # a list item: "Kafka", "Go (1.22)", "Terraform would be a plus"
+        after = words[i + size] if i + size < len(words) else ""
+        if after in _TECH_WORDS:
+            return True  # "Go developer", "Java experience", "Spring Boot"
+        if i == 0:
+            # First in the line, a capital proves nothing ("Spring 2027 start", "Express your
+            # ideas"): the name must run on as a list ("Java or Kotlin", "Go, Rust").
+            rest = line[line.find(written) + len(written) :].lstrip()
+            joined = _OR_WORDS | {"and", "und", "et", "y", "e"}
+            return not rest or rest[0] in ",/();|" or after in joined
         if listed and not re.search(rf"\b{re.escape(written)}-\w", line):
-            return True
-        near = {w for w in (*words[max(0, i - 2) : i], *words[i + size : i + size + 2])}
-        if near & _TECH_WORDS:
+            return True  # capitalised mid-sentence in a requirement: "experience with Java"
+        before = words[max(0, i - 2) : i]
+        if set(before) & _TECH_WORDS:
             return True
         others = [
             s
