@@ -257,3 +257,44 @@ def test_readme_role_example_runs_as_written(run, tmp_path, monkeypatch):
     Path("posting.txt").write_text(POSTING.read_text(encoding="utf-8"), encoding="utf-8")
     assert run("role", "from-jd", "posting.txt", "-o", "go.yaml").exit_code == 0
     assert run("query", "--role", "go.yaml", "--board", "all").exit_code == 0
+
+
+def test_brief_and_outreach_take_the_role(run, tmp_path):
+    role = tmp_path / "go.yaml"
+    role.write_text(
+        "version: 1\ntitle: Senior Go Engineer\nlevel: senior\nmust: [go]\n"
+        "outreach:\n  template: connection-note\n  sender: {name: Sam Lee}\n",
+        encoding="utf-8",
+    )
+    brief = run("brief", "--role", str(role))
+    assert brief.exit_code == 0
+    assert brief.stdout.startswith("# Recruiter brief: Go (senior)\n")
+    note = run("outreach", "render", "--role", str(role), "--set", "first_name=Ada")
+    assert note.exit_code == 0
+    assert note.stdout.startswith("Hi Ada, I'm Sam Lee.")
+    assert "Senior Go Engineer" in note.stdout
+    mine = run(
+        "outreach",
+        "render",
+        "--role",
+        str(role),
+        "--set",
+        "first_name=Ada",
+        "--set",
+        "sender.name=Kim Park",
+    )
+    assert mine.stdout.startswith("Hi Ada, I'm Kim Park."), "the command line wins"
+    assert run("outreach", "render").exit_code == 2
+
+
+def test_terms_find_lists_terms_by_title(run):
+    result = run("terms", "find", "data engineer")
+    assert result.exit_code == 0
+    first = result.stdout.splitlines()[0].split()
+    assert first[1:] == ["Data", "Engineer"]
+    shown = run("terms", "show", "data engineer")
+    assert shown.exit_code == 1
+    assert shown.stderr.endswith(
+        '"data engineer" is a job title: sourcer terms find "data engineer" lists its terms\n'
+    )
+    assert run("terms", "find", "astronaut").exit_code == 1

@@ -7,14 +7,22 @@ import os
 import click
 
 from sourcer.cli.common import app_from, complete_term
-from sourcer.cli.options import board_list, boards_option, force_option, level_option, site_option
+from sourcer.cli.options import (
+    board_list,
+    boards_option,
+    force_option,
+    level_option,
+    role_option,
+    site_option,
+)
 from sourcer.cli.output import note
 from sourcer.home import builtin_templates
 from sourcer.query.boards import BOARDS
 
 
 @click.command("brief")
-@click.argument("terms", nargs=-1, required=True, shell_complete=complete_term)
+@click.argument("terms", nargs=-1, shell_complete=complete_term)
+@role_option
 @level_option("Show this level only (default: all).")
 @boards_option("Boards to include (repeatable). Default: all.")
 @site_option(
@@ -38,6 +46,7 @@ from sourcer.query.boards import BOARDS
 def brief(
     ctx: click.Context,
     terms: tuple[str, ...],
+    role: str | None,
     level: str | None,
     boards: tuple[str, ...],
     site: str,
@@ -59,12 +68,25 @@ def brief(
       sourcer brief flask --level senior > flask.md
       sourcer brief flask postgresql --format html -o brief.html
       sourcer brief django --level mid --open
+      sourcer brief --role go.yaml --format html -o go.html
     """
     from sourcer.brief import brief_data, render_brief
 
     if open_page and fmt == "md":
         raise click.UsageError("--open shows the HTML page; use --format html (or leave it out)")
     chosen_format = fmt or ("html" if open_page else "md")
+    if role is not None:  # the role's skills and choices, under the command line's
+        from sourcer.cli.role_cmd import load_role
+
+        chosen = load_role(ctx, role)
+        # The required skills (one of an any: group is not required of everyone)
+        terms = terms or chosen.must or tuple(group[0] for group in chosen.any)
+        level = level or chosen.level
+        boards = boards or chosen.boards
+        if ctx.get_parameter_source("site") is click.core.ParameterSource.DEFAULT:
+            site = chosen.site or site
+    if not terms:
+        raise click.UsageError("name at least one TERM, or give --role FILE")
     app = app_from(ctx)
     library = app.library
     loaded = [library.get(name) for name in terms]

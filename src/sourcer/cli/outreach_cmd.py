@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import click
 
 from sourcer.cli.common import app_from, complete_term
-from sourcer.cli.options import force_option, json_option, level_option
+from sourcer.cli.options import force_option, json_option, level_option, role_option
 from sourcer.cli.output import echo_json, note, plural, warn
 
 if TYPE_CHECKING:
@@ -109,7 +109,8 @@ def show_cmd(ctx: click.Context, name: str) -> None:
 
 
 @outreach.command("render")
-@click.argument("name")
+@click.argument("name", required=False)
+@role_option
 @click.option("--term", "term_name", shell_complete=complete_term, help="The skill the role needs.")
 @level_option("The level of the role.")
 @click.option(
@@ -153,7 +154,8 @@ def show_cmd(ctx: click.Context, name: str) -> None:
 @click.pass_context
 def render_cmd(
     ctx: click.Context,
-    name: str,
+    name: str | None,
+    role: str | None,
     term_name: str | None,
     level: str | None,
     assignments: tuple[str, ...],
@@ -182,12 +184,30 @@ def render_cmd(
           --set sender.name=Sam --tier premium
       sourcer outreach render inmail --term flask --level senior --csv people.csv --out msgs/
       sourcer outreach render email --term django --csv people.csv --format json > out.json
+      sourcer outreach render --role go.yaml --csv people.csv --out msgs/
     """
     from sourcer.outreach.config import load_config
     from sourcer.outreach.context import parse_assignments
     from sourcer.outreach.merge import MergeRequest, render_all, write_files
 
     app = app_from(ctx)
+    if role is not None:  # the role's choices, under what the command line says
+        from sourcer.cli.role_cmd import load_role
+
+        chosen = load_role(ctx, role)
+        name = name or chosen.template
+        term_name = term_name or (chosen.must[0] if chosen.must else None)
+        level = level or chosen.level
+        given = {item.partition("=")[0].strip() for item in assignments}
+        implied = [f"sender.{key}={value}" for key, value in chosen.sender.items()]
+        if chosen.title:
+            implied.append(f"role={chosen.title}")
+        assignments = (*(a for a in implied if a.partition("=")[0] not in given), *assignments)
+    if name is None:
+        raise click.UsageError(
+            "name a template (see 'sourcer outreach list'), or give a --role "
+            "whose outreach: names one"
+        )
     config = load_config(app.home.config)
     try:
         values = parse_assignments(assignments)

@@ -13,7 +13,7 @@ import click
 from sourcer.cli.common import App, app_from, complete_term
 from sourcer.cli.options import force_option, json_option
 from sourcer.cli.output import Report, echo_json, note, plural, style
-from sourcer.errors import SourcerError
+from sourcer.errors import SourcerError, UnknownTermError
 from sourcer.library.schema import LEVELS, SKELETON, SLUG_RE, Term
 
 
@@ -77,6 +77,27 @@ def list_cmd(ctx: click.Context, category: str | None, as_json: bool) -> None:
         click.echo("  ".join((*cells, e.origin)).rstrip())
 
 
+@terms.command("find")
+@click.argument("title")
+@json_option
+@click.pass_context
+def find_cmd(ctx: click.Context, title: str, as_json: bool) -> None:
+    """List the terms whose job titles match TITLE, best first ('data engineer').
+
+    A term whose typical title is TITLE comes first, then those that list it among the
+    titles to also try, then those with a title holding every word of TITLE.
+    """
+    found = app_from(ctx).library.find_by_title(title)
+    if as_json:
+        echo_json([{"slug": s, "title": t, "score": p} for s, t, p in found])
+        return
+    if not found:
+        raise SourcerError(f"no term lists a title like {title!r}; try fewer words")
+    width = max(len(slug) for slug, _, _ in found)
+    for slug, matched, _ in found:
+        click.echo(f"{slug:<{width}}  {matched}")
+
+
 @terms.command("show")
 @click.argument("term", shell_complete=complete_term)
 @json_option
@@ -88,7 +109,15 @@ def show_cmd(ctx: click.Context, term: str, as_json: bool) -> None:
     With --json every schema key is printed (empty where the file has none), plus 'slug' and
     'origin'.
     """
-    found = app_from(ctx).library.get(term)
+    library = app_from(ctx).library
+    try:
+        found = library.get(term)
+    except UnknownTermError as err:
+        if " " in term.strip() and library.find_by_title(term):
+            raise SourcerError(
+                f'{err} "{term}" is a job title: sourcer terms find "{term}" lists its terms'
+            ) from None
+        raise
     if as_json:
         echo_json(found.to_dict())
     else:

@@ -148,6 +148,30 @@ class Library:
             self._words = (exact, loose)
         return self._words
 
+    def find_by_title(self, title: str) -> list[tuple[str, str, int]]:
+        """Terms whose job titles match ``title``, best first: (slug, the title, score).
+
+        A title equal to the typical one scores 3, to an also-try one 2; one holding every
+        word asked for scores 1. Reads every term file (titles are not in the index).
+        """
+        wanted = fold(title)
+        words = set(wanted.split())
+        found: list[tuple[int, str, str]] = []
+        for slug in self.entries():
+            term = self.find(slug)
+            if term is None:
+                continue
+            best = (0, "")
+            for score, titles in ((3, (term.titles.typical,)), (2, term.titles.also_try)):
+                for candidate in titles:
+                    folded = fold(candidate)
+                    points = score if folded == wanted else 1 if words <= set(folded.split()) else 0
+                    best = max(best, (points, candidate))
+            if best[0]:
+                found.append((best[0], slug, best[1]))
+        found.sort(key=lambda item: (-item[0], item[1]))
+        return [(slug, matched, points) for points, slug, matched in found]
+
     def suggest(self, query: str, limit: int = 3) -> list[str]:
         """Slugs whose slug, name or alias is close to ``query``."""
         import difflib  # only on this error path: it costs start-up time
