@@ -298,3 +298,19 @@ def test_terms_find_lists_terms_by_title(run):
         '"data engineer" is a job title: sourcer terms find "data engineer" lists its terms\n'
     )
     assert run("terms", "find", "astronaut").exit_code == 1
+
+
+def test_the_labelled_postings_are_well_formed():
+    slugs = set(LIBRARY.entries())
+    records = [json.loads(line) for line in (REPO / "benchmarks/quality/jobs.jsonl").open()]
+    assert len(records) >= 30
+    assert len({r["id"] for r in records}) == len(records)
+    assert sum(r["format"] in ("text", "markdown", "html") for r in records) == len(records)
+    for record in records:
+        labels = record["labels"]
+        buckets = [*labels["must"], *labels["nice"], *(s for g in labels["any"] for s in g)]
+        assert set(buckets) <= slugs, record["id"]
+        assert len(buckets) == len(set(buckets)), f"{record['id']}: a slug in two buckets"
+        assert all(len(group) >= 2 for group in labels["any"]), record["id"]
+        assert labels["level"] in ("junior", "mid", "senior", "none")
+        assert labels["remote"] in ("remote", "hybrid", "onsite", "unknown")
