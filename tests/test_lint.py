@@ -76,7 +76,7 @@ CASES: list[tuple[str, str, set[str], list[str]]] = [
         "(flask OR django) python",
         "github",
         {"unsupported-group", "unsupported-or"},
-        ["python flask", "python django"],
+        ["flask python", "django python"],
     ),
     ("flask | django", "linkedin", {"unsupported-symbol"}, ["flask OR django"]),
     ("flask | django", "google", set(), ["flask OR django"]),
@@ -90,7 +90,8 @@ CASES: list[tuple[str, str, set[str], list[str]]] = [
         {"ambiguous-precedence"},
         ["python OR (django AND flask)"],
     ),
-    ("python OR django flask", "google", {"ambiguous-precedence"}, ["python OR (django flask)"]),
+    # Google binds OR first: "python OR django flask" is "(python OR django) AND flask"
+    ("python OR django flask", "google", {"ambiguous-precedence"}, ["(python OR django) flask"]),
     ("(python OR Python OR django)", "linkedin", {"duplicate-alternative"}, ["python OR django"]),
     ("(flask OR django OR flask)", "google", {"duplicate-alternative"}, ["flask OR django"]),
     ("a b c d e f g h i j k l", "bing", {"limit-exceeded", "cannot-fix"}, []),
@@ -107,7 +108,7 @@ CASES: list[tuple[str, str, set[str], list[str]]] = [
         "(a OR b OR c OR d OR e OR f) x",
         "github",
         {"unsupported-group", "unsupported-or"},
-        ["x a", "x b", "x c", "x d", "x e", "x f"],
+        ["a x", "b x", "c x", "d x", "e x", "f x"],
     ),
     (
         "python NOT java NOT scala NOT ruby NOT go NOT rust NOT perl",
@@ -115,7 +116,7 @@ CASES: list[tuple[str, str, set[str], list[str]]] = [
         {"limit-exceeded"},
         ["python NOT java NOT scala NOT ruby NOT go NOT rust"],
     ),
-    ("(flask OR django) AND python", "linkedin", set(), ["python AND (flask OR django)"]),
+    ("(flask OR django) AND python", "linkedin", set(), ["(flask OR django) AND python"]),
 ]
 
 
@@ -249,7 +250,7 @@ def test_convert_reports_what_the_target_lacks(run):
         "linkedin",
     )
     assert result.exit_code == 0
-    assert result.stdout == "python AND (flask OR django) NOT recruiter\n"
+    assert result.stdout == "(flask OR django) AND python NOT recruiter\n"  # your order
     assert (
         "site:linkedin.com/in left out: LinkedIn people search has no site: field" in result.stderr
     )
@@ -270,9 +271,9 @@ def test_convert_splits_for_the_target(run):
     )
     data = json.loads(result.stdout)
     assert [d["query"] for d in data] == [
-        "python flask NOT recruiter",
-        "python django NOT recruiter",
-        "python fastapi NOT recruiter",
+        "flask python NOT recruiter",
+        "django python NOT recruiter",
+        "fastapi python NOT recruiter",
     ]
     assert all(d["url"].startswith("https://github.com/search?q=") for d in data)
 
@@ -360,3 +361,32 @@ def test_parse_of_render_round_trips(board):
         assert normalise(parsed.node) == normalise(tree), rendered
 
     check()
+
+
+def test_google_binds_or_first_in_parse_lint_and_convert(run):
+    result = run("convert", "flask django OR rails", "--from", "google", "--to", "linkedin")
+    assert result.stdout == "flask AND (django OR rails)\n"
+    back = run("convert", "flask AND django OR rails", "--from", "linkedin", "--to", "google")
+    assert back.stdout == "(flask django) OR rails\n" or "rails" in back.stdout
+
+
+def test_and_on_google_is_a_harmless_word_not_an_error():
+    result = lint("flask AND django", BOARDS["google"])
+    assert [(d.code, d.severity) for d in result.diagnostics] == [("unsupported-and", "warning")]
+    assert [p.query for p in result.fixed] == ["flask django"]
+
+
+def test_a_word_dash_before_a_word_is_an_exclusion_and_the_order_is_kept():
+    result = lint("Golang AND (Kubernetes OR k8s) \u2013 recruiter", BOARDS["linkedin"])
+    assert "spaced-minus" in {d.code for d in result.diagnostics}
+    assert [p.query for p in result.fixed] == ["Golang AND (Kubernetes OR k8s) NOT recruiter"]
+
+
+def test_an_empty_string_is_an_error(run):
+    result = run("lint", "", "--board", "linkedin")
+    assert result.exit_code == 1
+    assert (
+        result.stdout
+        == "col 1: error [empty-string] there is nothing to search for; fix: write a search\n"
+    )
+    assert result.stderr == "Error: 1 error, 0 warnings\n"

@@ -97,6 +97,9 @@ class Board(NamedTuple):
     senses: bool = True
     #: most parts a split search may have (0: no limit); past it the ranking's tail is dropped
     max_parts: int = 0
+    #: how the site groups a string: NOT, then AND, then OR; or OR first (Google: "a b OR c"
+    #: is "a AND (b OR c)", C: practitioners, and Google's own help on OR)
+    or_first: bool = False
     #: an X-ray engine: takes --site, restricting results to profiles on one site
     xray: bool = False
     #: qualifiers on every query, e.g. GitHub's type:user
@@ -333,6 +336,7 @@ BOARDS: dict[str, Board] = {
         ),
         Board(
             slug="google",
+            or_first=True,
             level_field="intitle",
             max_parts=2,
             name="Google (X-ray)",

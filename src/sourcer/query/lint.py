@@ -56,7 +56,7 @@ class Converted(NamedTuple):
 
 def lint(text: str, board: Board, fit: Fit = "split") -> Linted:
     """Every problem of ``text`` on ``board``, and its repaired form."""
-    parsed = parse(text, lowercase_operators=True)
+    parsed = parse(text, lowercase_operators=True, or_first=board.or_first)
     diagnostics = list(parsed.diagnostics)
     diagnostics.extend(dialect_problems(parsed.tokens, board))
     if parsed.node is not None:
@@ -81,7 +81,7 @@ def lint(text: str, board: Board, fit: Fit = "split") -> Linted:
 
 def convert(text: str, source: Board, target: Board, fit: Fit = "split") -> Converted:
     """``text`` written for ``source``, rewritten (and split) for ``target``."""
-    parsed = parse(text, lowercase_operators=True)
+    parsed = parse(text, lowercase_operators=True, or_first=source.or_first)
     diagnostics = [*parsed.diagnostics, *dialect_problems(parsed.tokens, source)]
     if parsed.node is None:
         return Converted(diagnostics, [])
@@ -121,8 +121,10 @@ def dialect_problems(tokens: list[Token], board: Board) -> Iterator[Finding]:
                 yield diagnostic(
                     "unsupported-and",
                     token.column,
-                    f"{board.name} does not understand {token.text}: a space already means AND",
+                    f"{board.name} reads {token.text} as a plain word (it adds nothing and "
+                    "counts against the limit): a space already means AND",
                     f"remove {token.text}",
+                    "warning",
                 )
         elif token.kind == "or" and not token.lowercase:
             spelling = "|" if token.text == "|" else "OR"
@@ -312,6 +314,7 @@ def assemble_tree(tree: Node, board: Board, notes: list[str], fit: Fit = "split"
     fixed: list[Node] = []
     slots: list[Slot] = []
     exclusions: dict[str, Node] = {}
+    # Every item keeps its place: the user's order is part of what they wrote.
     for item in top:
         if isinstance(item, AnyOf):
             nodes = {_key(child, board): child for child in item.items}
@@ -320,8 +323,12 @@ def assemble_tree(tree: Node, board: Board, notes: list[str], fit: Fit = "split"
             slots.append(Slot(Group("skill", "alternatives", alternatives), "any", cap, nodes))
         elif isinstance(item, Not):
             exclusions[_key(item.item, board)] = item.item
+        elif isinstance(item, Field) and not slots:
+            fixed.append(item)  # a leading site: or similar stays in front
         else:
-            fixed.append(item)
+            key = _key(item, board)
+            group = Group("skill", "required", (Alternative(key, "input"),))
+            slots.append(Slot(group, "any", 0, {key: item}))
     if exclusions:
         alternatives = tuple(Alternative(text, "input") for text in exclusions)
         slots.append(Slot(Group("exclude", "exclude", alternatives), "exclude", 0, exclusions))

@@ -96,7 +96,20 @@ def tokenize(text: str, lowercase_operators: bool = False) -> tuple[list[Token],
             tokens.append(Token("phrase", text[i + 1 : end], i + 1))
             i = end + 1
         elif char == "-" and (not tokens or text[i - 1].isspace() or text[i - 1] == "("):
+            following = len(text) - len(text[i + 1 :].lstrip())
             if i + 1 < n and not text[i + 1].isspace() and text[i + 1] != ")":
+                tokens.append(Token("minus", "-", i + 1))
+            elif following < n and text[following] not in ")-" and text[i + 1].isspace():
+                # "Golang – recruiter" (a dash from a word processor, or a spaced minus):
+                # the author meant to exclude the next word; read it so, and say so.
+                problems.append(
+                    diagnostic(
+                        "spaced-minus",
+                        i + 1,
+                        "a minus must touch the word it excludes; read as excluding the next word",
+                        "write -word with no space (or NOT word)",
+                    )
+                )
                 tokens.append(Token("minus", "-", i + 1))
             else:
                 problems.append(
@@ -147,11 +160,13 @@ class Parsed(NamedTuple):
     tokens: list[Token]
 
 
-def parse(text: str, *, lowercase_operators: bool = False) -> Parsed:
+def parse(text: str, *, lowercase_operators: bool = False, or_first: bool = False) -> Parsed:
     """Parse ``text`` (curly quotes and dashes are straightened first, and reported).
 
     With ``lowercase_operators`` a lowercase and/or/not between terms is read as the operator
     (what the author most likely meant); otherwise it is a plain word, as the sites read it.
+    With ``or_first`` OR binds tighter than AND, as on Google: ``a b OR c`` is
+    ``a AND (b OR c)``; otherwise NOT binds first, then AND, then OR.
     """
     diagnostics: list[Finding] = []
     for typo in find_typography(text):
@@ -166,7 +181,11 @@ def parse(text: str, *, lowercase_operators: bool = False) -> Parsed:
         )
     tokens, problems = tokenize(straighten(text), lowercase_operators)
     diagnostics.extend(problems)
-    parser = _Parser(tokens)
+    if not tokens and not problems:
+        diagnostics.append(
+            diagnostic("empty-string", 1, "there is nothing to search for", "write a search")
+        )
+    parser = _Parser(tokens, or_first=or_first)
     node = parser.parse()
     diagnostics.extend(parser.diagnostics)
     diagnostics.sort(key=lambda d: d.column)
@@ -174,9 +193,10 @@ def parse(text: str, *, lowercase_operators: bool = False) -> Parsed:
 
 
 class _Parser:
-    def __init__(self, tokens: list[Token]) -> None:
+    def __init__(self, tokens: list[Token], *, or_first: bool = False) -> None:
         self.tokens = tokens
         self.pos = 0
+        self.or_first = or_first
         self.diagnostics: list[Finding] = []
 
     # -- helpers -----------------------------------------------------------------------
@@ -229,6 +249,8 @@ class _Parser:
         return items[0] if len(items) == 1 else AllOf(tuple(items))
 
     def or_expr(self) -> Node | None:
+        if self.or_first:
+            return self.and_of_ors()
         items: list[Node] = []
         ands: list[bool] = []  # whether each item is an unparenthesised AND
         first = self.and_expr()
@@ -256,6 +278,46 @@ class _Parser:
         if not items:
             return None
         return items[0] if len(items) == 1 else AnyOf(tuple(items))
+
+    def and_of_ors(self) -> Node | None:
+        """Google's reading: items joined by a space, each an OR of its neighbours."""
+        items: list[Node] = []
+        bare_or = 0  # column of an unparenthesised OR next to an implicit AND
+        while (token := self.peek()) is not None and token.kind != ")":
+            if token.kind == "and":
+                self.take()
+                self.check_operator(token, bool(items))
+                continue
+            if token.kind == "or":  # an OR with nothing on its left
+                self.take()
+                self.check_operator(token, False)
+                continue
+            alternatives: list[Node] = []
+            first = self.unary()
+            if first is not None:
+                alternatives.append(first)
+            while (token := self.peek()) is not None and token.kind == "or":
+                self.take()
+                bare_or = bare_or or token.column
+                self.check_operator(token, bool(alternatives))
+                following = self.unary()
+                if following is not None:
+                    alternatives.append(following)
+            if alternatives:
+                items.append(
+                    alternatives[0] if len(alternatives) == 1 else AnyOf(tuple(alternatives))
+                )
+        if bare_or and len(items) > 1:
+            self.report(
+                "ambiguous-precedence",
+                bare_or,
+                "on Google OR binds only its neighbours: 'a b OR c' means 'a AND (b OR c)'",
+                "put parentheses around the OR alternatives you mean",
+                "warning",
+            )
+        if not items:
+            return None
+        return items[0] if len(items) == 1 else AllOf(tuple(items))
 
     def and_expr(self) -> tuple[Node, bool] | None:
         items: list[Node] = []
