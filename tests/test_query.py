@@ -117,6 +117,8 @@ def test_json_keys(run):
             "warnings",
             "dropped",
             "variant",
+            "searches",
+            "fields",
         ]
         for entry in data
     )
@@ -307,7 +309,11 @@ def test_titles_options(run):
 
 def test_locations_and_excludes(run):
     out = run("query", "flask", "-l", "Berlin", "-l", "San Francisco", "-x", "recruiter").stdout
-    assert 'AND (Berlin OR "San Francisco")' in out
+    # LinkedIn's location filter, not keywords (which match "TU Berlin" alumni anywhere)
+    assert "Berlin" not in out.splitlines()[0]
+    assert out.splitlines()[1] == "Location filter: Berlin, Germany; San Francisco, United States"
+    keyword = run("query", "flask", "-l", "Berlin", "-l", "San Francisco", "--location-as-keyword")
+    assert 'AND (Berlin OR "San Francisco")' in keyword.stdout
     out = run("query", "flask", "-x", "cocktail", "-x", "recruiter").stdout
     assert "NOT (cocktail OR recruiter OR manager OR glassware" in out, "yours come first"
 
@@ -317,8 +323,11 @@ def test_location_param_boards_get_one_part_per_place(run):
         run("query", "flask", "-b", "indeed", "-l", "Berlin", "-l", "Munich", "--json").stdout
     )
     assert [entry["parts"] for entry in data] == [2, 2]
-    assert [parse_url(BOARDS["indeed"].url, e["url"])[1] for e in data] == ["Berlin", "Munich"]
+    # the local name, on the country site (de.indeed.com)
+    assert [parse_url(BOARDS["indeed"].url, e["url"])[1] for e in data] == ["Berlin", "München"]
+    assert all(e["url"].startswith("https://de.indeed.com/jobs?") for e in data)
     assert all("Berlin" not in e["query"] for e in data)
+    assert all(e["searches"] == "job postings" for e in data)
 
 
 def test_fit_drop_lists_every_dropped_alternative(run):
@@ -333,7 +342,9 @@ def test_fit_drop_lists_every_dropped_alternative(run):
 
 def test_board_all_and_repeats(run):
     data = json.loads(run("query", "flask", "-b", "all", "-b", "google", "--json").stdout)
-    assert list(dict.fromkeys(e["board"] for e in data)) == list(BOARDS)
+    people = [b for b in BOARDS if BOARDS[b].searches == "people"]
+    jobs = [b for b in BOARDS if BOARDS[b].searches == "job postings"]
+    assert list(dict.fromkeys(e["board"] for e in data)) == people + jobs
 
 
 def test_soft_limit_warns_with_source(run):

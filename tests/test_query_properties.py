@@ -148,6 +148,13 @@ def test_every_board_every_part(case: tuple[Term, Options, str]) -> None:
 
 
 def _used(role: str, kind: str, board, site: str) -> bool:
+    if (
+        (role == "level" and board.level_fields)
+        or (role == "title" and board.title_filter)
+        or (role == "location" and board.location in ("filter", "param", "qualifier"))
+        or (kind == "level" and board.level_fields)
+    ):
+        return False  # set in the site's own fields, listed in Search.fields
     target = resolve_site(site) if board.xray else None
     titles_ok = target is None or target.titles
     if role in ("title", "level") or kind == "level":

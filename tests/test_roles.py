@@ -148,8 +148,9 @@ def test_from_jd_then_query_with_the_role(run, tmp_path, monkeypatch):
     assert run("role", "lint", "go.yaml").exit_code == 0
     result = run("query", "--role", "go.yaml", "--board", "all")
     assert result.exit_code == 0
-    assert "# linkedin\n(Go OR Golang) AND (Kubernetes OR" in result.stdout
-    assert "# google (linkedin)" in result.stdout and "narrower" in result.stdout
+    assert "# linkedin\nKeywords: (Go OR Golang) AND (Kubernetes OR" in result.stdout
+    assert "Location filter: Berlin, Germany" in result.stdout
+    assert "# google (de.linkedin.com/in)" in result.stdout and "narrower" in result.stdout
     again = run("role", "from-jd", str(POSTING), "-o", "go.yaml")
     assert again.exit_code == 1
     assert again.stderr == "Error: go.yaml already exists; use --force to overwrite it\n"
@@ -190,7 +191,7 @@ def test_options_on_the_command_line_override_the_role(run, tmp_path):
     junior = run("query", "--role", str(role), "-b", "linkedin", "--level", "junior").stdout
     assert "(Junior OR" in junior and "(Senior OR" not in junior
     other = run("query", "rust", "--role", str(role), "-b", "linkedin").stdout
-    assert "\n(Rust OR" in other and "Golang" not in other
+    assert "Keywords: (Rust OR" in other and "Golang" not in other
 
 
 def test_roles_are_found_by_name_and_listed(run, isolated_home):
@@ -200,7 +201,7 @@ def test_roles_are_found_by_name_and_listed(run, isolated_home):
     assert run("role", "list").stdout == "go  Senior Backend Engineer (Go)\n"
     shown = run("role", "show", "go").stdout
     assert shown.startswith(f"# {folder / 'go.yaml'}\nversion: 1\n")
-    assert "# google (linkedin)" in shown
+    assert "# google (de.linkedin.com/in)" in shown
     missing = run("query", "--role", "nosuch")
     assert missing.exit_code == 1
     assert missing.stderr.startswith("Error: no role file 'nosuch'")

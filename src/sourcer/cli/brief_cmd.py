@@ -17,7 +17,6 @@ from sourcer.cli.options import (
 )
 from sourcer.cli.output import note
 from sourcer.home import builtin_templates
-from sourcer.query.boards import BOARDS
 
 
 @click.command("brief")
@@ -93,7 +92,7 @@ def brief(
     data = brief_data(
         loaded,
         level=level,
-        boards=board_list(boards, default=list(BOARDS)),
+        boards=board_list(boards or ("all",), default=[]),  # people first, as query -b all
         site=site,
         names=library.name_of,
         lookup=library.find,

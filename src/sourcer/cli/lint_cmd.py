@@ -57,6 +57,12 @@ def _strings(string: str | None, file: TextIO | None) -> Iterator[tuple[int | No
 )
 @click.option("--fix", is_flag=True, help="Print the repaired string instead of the report.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Also show how the board reads the string: fully parenthesised, the words past its "
+    "limit that it ignores, and operators it reads as plain words.",
+)
 @fit_option(FIT_HELP)
 @json_option
 def lint_cmd(
@@ -65,6 +71,7 @@ def lint_cmd(
     file: TextIO | None,
     fix: bool,
     strict: bool,
+    explain: bool,
     fit: str,
     as_json: bool,
 ) -> None:
@@ -86,6 +93,7 @@ def lint_cmd(
       sourcer lint --fix '"Flask" and (python OR django' --board linkedin
       pbpaste | sourcer lint - --board google
       sourcer lint --file strings.txt --board github --json
+      sourcer lint 'flask django OR rails' --board google --explain
     """
     target = BOARDS[board]
     mode: Literal["split", "drop"] = "drop" if fit == "drop" else "split"
@@ -93,6 +101,12 @@ def lint_cmd(
         (line, lint(text, target, mode)) for line, text in _strings(string, file)
     ]
     source = getattr(file, "name", "-") if file is not None else None
+    if explain:
+        from sourcer.query.lint import explain as reading
+
+        for _, result in results:
+            for said in reading(result.text, target):
+                note(said)
     if as_json:
         echo_json(
             [

@@ -62,8 +62,8 @@ def board_list(boards: Sequence[str], default: Sequence[str]) -> list[str]:
 
     if not boards:
         return list(default)
-    if "all" in boards:
-        return list(BOARDS)
+    if "all" in boards:  # people searches first, then the job-ad searches
+        return sorted(BOARDS, key=lambda slug: BOARDS[slug].searches == "job postings")
     return list(dict.fromkeys(boards))  # keep order, drop repeats
 
 

@@ -41,15 +41,21 @@ def echo_json(data: object) -> None:
 
 
 def searches_text(searches: Sequence[Search]) -> str:
-    """One search alone; several as labelled blocks."""
-    if len(searches) == 1:
+    """One search alone; several as labelled blocks. A search with fields of its own to
+    set (a location filter, a job-title field) shows each as a labelled line."""
+    if len(searches) == 1 and not searches[0].fields:
         return searches[0].query
     blocks = []
     for search in searches:
-        header = f"# {search.label}"
-        if search.location:
-            header += f" (location: {search.location})"
-        blocks.append(f"{header}\n{search.query}")
+        lines = [] if len(searches) == 1 else [f"# {search.label}"]
+        if search.location and len(searches) > 1:
+            lines[0] += f" (location: {search.location})"
+        if search.fields:
+            lines.append(f"Keywords: {search.query}")
+            lines.extend(f"{label}: {value}" for label, value in search.fields)
+        else:
+            lines.append(search.query)
+        blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 
 

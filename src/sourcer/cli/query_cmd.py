@@ -88,6 +88,16 @@ from sourcer.query.search import Search, compile_searches, resolve_site
 @click.option(
     "--location", "-l", "locations", multiple=True, metavar="PLACE", help="A place (ORed)."
 )
+@click.option(
+    "--remote",
+    is_flag=True,
+    help="People who work remotely: a requirement of its own, never ORed with places.",
+)
+@click.option(
+    "--location-as-keyword",
+    is_flag=True,
+    help="On LinkedIn, search the places as keywords instead of naming the location filter.",
+)
 @click.option("--exclude", "-x", "excludes", multiple=True, metavar="WORD", help="Exclude a word.")
 @click.option(
     "--no-exclude",
@@ -130,6 +140,8 @@ def query(
     titles: bool,
     extra_titles: tuple[str, ...],
     locations: tuple[str, ...],
+    remote: bool,
+    location_as_keyword: bool,
     excludes: tuple[str, ...],
     no_term_exclusions: bool,
     keep_recruiters: bool,
@@ -228,6 +240,8 @@ def query(
         keep_managers=keep_managers,
         site=site,
         fit="drop" if fit == "drop" else "split",
+        remote=remote,
+        location_as_keyword=location_as_keyword,
     )
     searches = compile_searches(
         loaded,

@@ -84,8 +84,9 @@ class Board(NamedTuple):
     #: job titles as plain keywords, inside a title field, or not at all
     titles: Literal["keywords", "field", "none"] = "keywords"
     title_field: str = ""
-    #: location as keywords, as a URL parameter, as a qualifier, or not at all
-    location: Literal["keywords", "param", "qualifier", "none"] = "keywords"
+    #: location as keywords, as a URL parameter, as a qualifier, in the site's location
+    #: filter (printed as a field to set), or not at all
+    location: Literal["keywords", "param", "qualifier", "filter", "none"] = "keywords"
     location_key: str = ""
     #: seniority words as a title group; off where there are no job titles
     levels: bool = True
@@ -97,6 +98,10 @@ class Board(NamedTuple):
     senses: bool = True
     #: most parts a split search may have (0: no limit); past it the ranking's tail is dropped
     max_parts: int = 0
+    #: fields the site has besides the keywords, printed as lines to fill in: the level
+    #: ("years" and/or "seniority") and a Boolean job-title field ("title")
+    level_fields: tuple[str, ...] = ()
+    title_filter: bool = False
     #: how the site groups a string: NOT, then AND, then OR; or OR first (Google: "a b OR c"
     #: is "a AND (b OR c)", C: practitioners, and Google's own help on OR)
     or_first: bool = False
@@ -116,6 +121,11 @@ class Board(NamedTuple):
     caveats: Mapping[str, str] = MappingProxyType({})
     #: documented facts worth knowing, each with its source
     notes: tuple[str, ...] = ()
+
+    @property
+    def searches(self) -> str:
+        """What a link or string on this board finds: people, or job postings."""
+        return "job postings" if self.kind == "job board" else "people"
 
     @property
     def hard_limits(self) -> tuple[Limit, ...]:
@@ -153,6 +163,7 @@ BOARDS: dict[str, Board] = {
         Board(
             slug="linkedin",
             people=True,
+            location="filter",
             name="LinkedIn people search",
             kind="people search",
             and_op="AND",
@@ -176,6 +187,9 @@ BOARDS: dict[str, Board] = {
         Board(
             slug="linkedin-recruiter",
             people=True,
+            location="filter",
+            level_fields=("years",),
+            title_filter=True,
             name="LinkedIn Recruiter / Recruiter Lite",
             kind="people search",
             and_op="AND",
@@ -192,6 +206,8 @@ BOARDS: dict[str, Board] = {
         Board(
             slug="sales-navigator",
             people=True,
+            location="filter",
+            level_fields=("seniority", "years"),
             name="LinkedIn Sales Navigator",
             kind="people search",
             and_op="AND",
@@ -409,6 +425,16 @@ BOARDS: dict[str, Board] = {
             fields=_ENGINE_FIELDS,
             accepts=frozenset({"OR", "-", "("}),
             url=UrlSpec("https://duckduckgo.com/", source="C"),
+            limits=(
+                Limit(
+                    "chars",
+                    500,
+                    hard=True,
+                    confidence="C",
+                    source="practitioners report DuckDuckGo rejects longer queries",
+                    effect="DuckDuckGo refuses the search",
+                ),
+            ),
             caveats={
                 "or": "OR and parentheses are undocumented on DuckDuckGo; it may treat the "
                 "alternatives loosely (C)",
@@ -471,3 +497,15 @@ SITES: dict[str, Site] = {
     )
 }
 DEFAULT_SITE = "linkedin"
+
+#: what each level means in the seniority filters of LinkedIn Recruiter and Sales Navigator
+#: (their own option names; C: the products' filter lists)
+LEVEL_FILTERS: dict[str, dict[str, str]] = {
+    "years": {
+        "junior": "Less than 1 year; 1 to 2 years",
+        "mid": "3 to 5 years",
+        "senior": "6 to 10 years; More than 10 years",
+    },
+    "seniority": {"junior": "Entry Level; In Training", "mid": "Senior", "senior": "Senior"},
+}
+FIELD_LABELS = {"years": "Years of experience", "seniority": "Seniority level"}

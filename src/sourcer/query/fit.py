@@ -108,13 +108,16 @@ def _fit_spreading(
     ``spread``'s alternatives among the parts in rank order; None if nothing fits."""
     kept = [list(spec.alternatives) for spec in specs]
     dropped: list[tuple[int, Alternative]] = []
-    # A capped group can hold only ``cap`` alternatives in any one part: beyond the spread
-    # group, the rest of it cannot appear in every part.
-    for i, spec in enumerate(specs):
-        if i != spread and spec.cap and len(kept[i]) > spec.cap:
-            for alternative in kept[i][spec.cap :]:
-                dropped.append((i, alternative))
-            del kept[i][spec.cap :]
+    # A capped group holds only ``cap`` alternatives in a part (one where the site has no
+    # OR, one place per link): beyond the spread group, each of its pieces gets parts of its
+    # own, so that every combination is still searched (every place in every part).
+    crossed: dict[int, list[list[Alternative]]] = {
+        i: [kept[i][k : k + spec.cap] for k in range(0, len(kept[i]), spec.cap)]
+        for i, spec in enumerate(specs)
+        if i != spread and spec.cap and len(kept[i]) > spec.cap
+    }
+    for i, pieces in crossed.items():
+        kept[i] = list(pieces[0])  # the first piece is the largest: it decides what fits
     victims = sorted(
         (
             (i, position, alternative)
@@ -139,7 +142,7 @@ def _fit_spreading(
         kept[i].remove(alternative)
         dropped.append((i, alternative))
     if spread is None:
-        return Fitted([plan_with(())], dropped)
+        return Fitted(_crossed([plan_with(())], crossed, fits, dropped), dropped)
 
     cap = specs[spread].cap or len(kept[spread])
     chunks: list[list[Alternative]] = []
@@ -160,4 +163,27 @@ def _fit_spreading(
         for chunk in chunks[max_parts:]:
             dropped.extend((spread, alternative) for alternative in chunk)
         chunks = chunks[:max_parts]
-    return Fitted([plan_with(chunk) for chunk in chunks], dropped)
+    return Fitted(_crossed([plan_with(chunk) for chunk in chunks], crossed, fits, dropped), dropped)
+
+
+def _crossed(
+    plans: list[Plan],
+    crossed: dict[int, list[list[Alternative]]],
+    fits: Fits,
+    dropped: list[tuple[int, Alternative]],
+) -> list[Plan]:
+    """Every plan once for each piece of every capped group (every place in every part);
+    a piece too long for the limits even so is dropped (and listed)."""
+    for i, pieces in crossed.items():
+        kept: list[Plan] = []
+        for piece in pieces:
+            variants = [
+                tuple(tuple(piece) if j == i else chosen for j, chosen in enumerate(plan))
+                for plan in plans
+            ]
+            if all(fits(variant) for variant in variants):
+                kept.extend(variants)
+            else:
+                dropped.extend((i, alternative) for alternative in piece)
+        plans = kept or plans
+    return plans

@@ -341,3 +341,58 @@ def _key(node: Node, board: Board) -> str:
         return render(node, board)
     except ValueError:  # an OR group on a board without OR: show it in common syntax
         return render_value(node) if isinstance(node, Word) else repr(node)
+
+
+# -- how a board reads a string ------------------------------------------------------------
+
+
+def explain(text: str, board: Board) -> list[str]:
+    """How ``board`` reads ``text``: fully parenthesised in its precedence, the words past
+    its limit that it ignores, and the operators it reads as plain words."""
+    parsed = parse(text, or_first=board.or_first, not_word="NOT" not in board.accepts)
+    lines = [f"{board.name} reads: {_parenthesised(parsed.node) if parsed.node else '(nothing)'}"]
+    limit = next((lim for lim in board.hard_limits if lim.metric in ("words", "terms")), None)
+    if limit is not None:
+        count, ignored = 0, []
+        for token in parsed.tokens:
+            if token.kind in ("(", ")", "minus"):
+                continue
+            operator = token.kind in ("and", "or", "not")
+            cost = 0 if operator and limit.metric == "terms" else 1
+            if token.kind == "phrase":
+                cost = max(1, len(token.text.split()))
+            if count + cost > limit.value:
+                ignored.append(token.text if token.kind != "phrase" else f'"{token.text}"')
+            count += cost
+        if ignored:
+            lines.append(
+                f"ignored past the {_ordinal(limit.value)} {METRIC_NAMES[limit.metric][:-1]} "
+                f"({limit.confidence}: {limit.source}): {' '.join(ignored)}"
+            )
+    plain = [
+        f"{token.text} (col {token.column})"
+        for token in parsed.tokens
+        if (token.kind == "and" and "AND" not in board.accepts and token.text == "AND")
+        or (token.kind == "not" and "NOT" not in board.accepts)
+    ]
+    if plain:
+        lines.append(f"read as plain words, not operators: {', '.join(plain)}")
+    return lines
+
+
+def _ordinal(number: int) -> str:
+    suffix = (
+        "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    )
+    return f"{number}{suffix}"
+
+
+def _parenthesised(node: Node) -> str:
+    if isinstance(node, Word):
+        return f'"{node.text}"' if node.quoted or " " in node.text else node.text
+    if isinstance(node, Not):
+        return f"NOT {_parenthesised(node.item)}"
+    if isinstance(node, Field):
+        return f"{node.name}:{_parenthesised(node.value)}"
+    joiner = " OR " if isinstance(node, AnyOf) else " AND "
+    return "(" + joiner.join(_parenthesised(child) for child in node.items) + ")"

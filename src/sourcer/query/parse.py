@@ -160,7 +160,9 @@ class Parsed(NamedTuple):
     tokens: list[Token]
 
 
-def parse(text: str, *, lowercase_operators: bool = False, or_first: bool = False) -> Parsed:
+def parse(
+    text: str, *, lowercase_operators: bool = False, or_first: bool = False, not_word: bool = False
+) -> Parsed:
     """Parse ``text`` (curly quotes and dashes are straightened first, and reported).
 
     With ``lowercase_operators`` a lowercase and/or/not between terms is read as the operator
@@ -185,7 +187,7 @@ def parse(text: str, *, lowercase_operators: bool = False, or_first: bool = Fals
         diagnostics.append(
             diagnostic("empty-string", 1, "there is nothing to search for", "write a search")
         )
-    parser = _Parser(tokens, or_first=or_first)
+    parser = _Parser(tokens, or_first=or_first, not_word=not_word)
     node = parser.parse()
     diagnostics.extend(parser.diagnostics)
     diagnostics.sort(key=lambda d: d.column)
@@ -193,10 +195,14 @@ def parse(text: str, *, lowercase_operators: bool = False, or_first: bool = Fals
 
 
 class _Parser:
-    def __init__(self, tokens: list[Token], *, or_first: bool = False) -> None:
+    def __init__(
+        self, tokens: list[Token], *, or_first: bool = False, not_word: bool = False
+    ) -> None:
         self.tokens = tokens
         self.pos = 0
         self.or_first = or_first
+        #: NOT is a plain word (Google): read as the site reads it, not as the author meant
+        self.not_word = not_word
         self.diagnostics: list[Finding] = []
 
     # -- helpers -----------------------------------------------------------------------
@@ -362,6 +368,9 @@ class _Parser:
 
     def unary(self) -> Node | None:
         token = self.peek()
+        if token is not None and token.kind == "not" and self.not_word:
+            self.take()
+            return Word(token.text)
         if token is not None and token.kind in ("not", "minus"):
             self.take()
             if token.lowercase:

@@ -25,7 +25,7 @@ How a search is built (each choice measured with ``benchmarks/quality.py``):
 """
 
 from collections.abc import Sequence
-from typing import Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from sourcer.errors import QueryError
 from sourcer.library.schema import Term, search_words
@@ -33,8 +33,11 @@ from sourcer.query import levels
 from sourcer.query.boards import DEFAULT_SITE
 from sourcer.query.model import clean_text
 
+if TYPE_CHECKING:  # the place table loads only when a search names a place
+    from sourcer.places import Place
+
 Mode = Literal["broad", "balanced", "strict"]
-Role = Literal["skill", "title", "level", "location", "exclude"]
+Role = Literal["skill", "title", "level", "location", "remote", "exclude"]
 #: whose an exclusion is, which decides the boards it applies to
 ExcludeKind = Literal["user", "level", "people", "sense"]
 MODES: tuple[str, ...] = ("broad", "balanced", "strict")
@@ -86,6 +89,10 @@ class Options(NamedTuple):
     #: what the search engines X-ray: a preset of the sites table, or a domain
     site: str = DEFAULT_SITE
     fit: Fit = "split"
+    #: people who work remotely (its own requirement, never ORed with places)
+    remote: bool = False
+    #: on LinkedIn, search the places as keywords instead of naming the location filter
+    location_as_keyword: bool = False
 
 
 class Recipe(NamedTuple):
@@ -93,6 +100,10 @@ class Recipe(NamedTuple):
     notes: tuple[str, ...] = ()
     #: names of nice-to-have terms: not searched, used by the narrower variant
     nice: tuple[str, ...] = ()
+    #: the places asked for, resolved through the place table
+    places: "tuple[Place, ...]" = ()
+    #: the level asked for (boards with a seniority filter use it there)
+    level: str | None = None
 
 
 def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
@@ -228,12 +239,30 @@ def build_recipe(
             words.add(text, levels.SOURCE)
         groups.append(Group("level", f"{options.level} titles", tuple(words.items)))
 
+    resolved: list[Place] = []
+    remote = options.remote
     if options.locations:
+        from sourcer.places import resolve
+
         places = _Collector(notes)
-        for place in options.locations:
-            places.add(place, "--location")
+        for given in options.locations:
+            if given.strip().casefold() in ("remote", "remotely", "anywhere"):
+                remote = True
+                notes.append(
+                    f"{given!r} is no place: searched as --remote, a requirement of its own"
+                )
+                continue
+            place = resolve(given)
+            resolved.append(place)
+            if not place.known:
+                notes.append(f"{given!r} is not in the place table: searched as written")
+            for name in place.names[:2]:  # the English name and the local one (München)
+                places.add(name, "--location" if name == given else "place table (sourcer/places)")
         if places.items:
-            groups.append(Group("location", "location", tuple(places.items)))
+            kind = "keywords" if options.location_as_keyword else ""
+            groups.append(Group("location", "location", tuple(places.items), kind))
+    if remote:
+        groups.append(Group("remote", "remote", (Alternative("remote", "--remote"),)))
 
     positives = {
         search_words(a.text) for g in groups if g.role != "exclude" for a in g.alternatives
@@ -256,7 +285,13 @@ def build_recipe(
                     f"{item.text!r} is both searched for and excluded: no result can match"
                 )
         groups.append(group)
-    return Recipe(tuple(groups), tuple(notes), tuple(term.name for term in nice))
+    return Recipe(
+        tuple(groups),
+        tuple(notes),
+        tuple(term.name for term in nice),
+        tuple(resolved),
+        options.level,
+    )
 
 
 def _exclusions(

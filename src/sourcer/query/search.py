@@ -10,7 +10,7 @@ from typing import Literal, NamedTuple
 from sourcer.errors import QueryError
 from sourcer.library.schema import Term
 from sourcer.query.boards import BOARDS, DEFAULT_SITE, METRIC_NAMES, SITES, Board, Limit, Site
-from sourcer.query.model import AllOf, AnyOf, Field, Node, Not, Word
+from sourcer.query.model import AllOf, AnyOf, Field, Node, Not, Word, clean_text
 from sourcer.query.recipe import (
     Alternative,
     Fit,
@@ -23,13 +23,20 @@ from sourcer.query.recipe import (
 )
 from sourcer.query.render import Metrics, measure, render, word
 
+#: the candidate products of the job boards, which need a paid seat and have no links
+JOB_BOARD_PRODUCTS = {
+    "indeed": "Indeed Smart Sourcing",
+    "dice": "Dice Talent Search",
+    "monster": "Monster's SearchMonster",
+}
+
 #: the category whose terms are programming languages (GitHub's language: qualifier)
 LANGUAGE_CATEGORY = "programming language"
 
-Placement = Literal["any", "field", "param", "qualifier", "exclude"]
+Placement = Literal["any", "field", "param", "qualifier", "exclude", "filter"]
 
 #: when dropping for room, alternatives of lower-ranked roles go first
-ROLE_RANK = {"exclude": 0, "level": 2, "title": 3, "location": 4, "skill": 5}
+ROLE_RANK = {"exclude": 0, "level": 2, "title": 3, "remote": 3, "location": 4, "skill": 5}
 
 _DOMAIN = r"(?i)^[a-z0-9-]+(\.[a-z0-9-]+)+(/[^\s\"()]*)?$"  # compiled when first used
 
@@ -50,6 +57,10 @@ class Search(NamedTuple):
     location: str | None = None
     #: "" for the search itself; "narrower" for the variant that also requires a nice term
     variant: str = ""
+    #: what to set in the site's own fields besides the keywords: (label, value)
+    fields: tuple[tuple[str, str], ...] = ()
+    #: the country site of a job board, when the place has one (de.indeed.com)
+    host: str | None = None
 
     @property
     def url(self) -> str | None:
@@ -60,7 +71,7 @@ class Search(NamedTuple):
             return None
         from sourcer.query.urls import build_url
 
-        return build_url(board.url, self.query, self.location)
+        return build_url(board.url, self.query, self.location, self.host)
 
     @property
     def label(self) -> str:
@@ -87,6 +98,8 @@ class Search(NamedTuple):
             "warnings": list(self.warnings),
             "dropped": list(self.dropped),
             "variant": self.variant or None,
+            "searches": BOARDS[self.board].searches,
+            "fields": dict(self.fields),
         }
 
 
@@ -160,11 +173,17 @@ def compile_board(
     titles_ok = True
     people, senses = board.people, board.senses
     groups = list(recipe.groups)
+    fields: list[tuple[str, str]] = []
     if board.xray:
         target = resolve_site(site)
         site_label, titles_ok = target.slug, target.titles
         people, senses = target.people, target.senses
-        before.append(_fixed(target.restriction))
+        restriction = target.restriction
+        subdomain = _country_subdomain(recipe) if site == DEFAULT_SITE else None
+        if subdomain:  # profiles of one country live on its LinkedIn subdomain
+            restriction = f"site:{subdomain}.linkedin.com/in"
+            site_label = f"{subdomain}.linkedin.com/in"
+        before.append(_fixed(restriction))
         if not titles_ok and any(g.role in ("title", "level") for g in groups):
             notes.append(f"job titles left out: {site_label} profiles rarely carry them")
         if target.exclude:
@@ -186,7 +205,9 @@ def compile_board(
     exclusions: list[Group] = []
     for group in groups:
         if group.role == "exclude":
-            levels_ok = titles_ok and board.levels and board.titles != "none"
+            levels_ok = (
+                titles_ok and board.levels and board.titles != "none" and not board.level_fields
+            )
             applies = {"user": True, "level": levels_ok, "people": people}
             if applies.get(group.kind, senses):
                 exclusions.append(group)
@@ -196,6 +217,11 @@ def compile_board(
             if reason:
                 left_out.setdefault(reason, []).append(group.label)
             continue
+        if placement == "filter":
+            fields.extend(_filter_fields(group, board, recipe))
+            continue
+        if group.role == "location" and placement in ("param", "qualifier"):
+            group = group._replace(alternatives=_one_name_per_place(group, recipe, placement))
         one_each = placement in ("param", "qualifier") or (
             not board.or_op and placement in ("any", "field")
         )
@@ -208,7 +234,82 @@ def compile_board(
     notes.extend(f"{' and '.join(labels)} left out: {why}" for why, labels in left_out.items())
     if not any(slot.group.role == "skill" for slot in slots):
         raise QueryError("nothing to search for")
-    return assemble(board, slots, before=before, after=after, notes=notes, site=site_label, fit=fit)
+    if board.searches == "job postings":
+        notes.append(
+            f"{board.name} links search job postings, not people: useful to map who is hiring "
+            f"this skill; candidates are in {JOB_BOARD_PRODUCTS.get(board.slug, 'its paid candidate search')}"
+        )
+        outside = [
+            p.label
+            for p in recipe.places
+            if board.slug == "dice" and p.country and p.country.code != "us"
+        ]
+        if outside:
+            notes.append(f"Dice lists US jobs only: {'; '.join(outside)} searched on its US site")
+    searches = assemble(
+        board, slots, before=before, after=after, notes=notes, site=site_label, fit=fit
+    )
+    return _on_country_sites(searches, board, recipe, tuple(fields))
+
+
+def _one_name_per_place(
+    group: Group, recipe: Recipe, placement: Placement
+) -> tuple[Alternative, ...]:
+    """One name per place in a URL parameter or qualifier: the local one on a country site
+    (München on de.indeed.com), the English one on GitHub."""
+    by_name = {clean_text(name): place for place in recipe.places for name in place.names}
+    chosen: dict[str, Alternative] = {}
+    for alternative in group.alternatives:
+        place = by_name.get(alternative.text)
+        if place is None:
+            chosen.setdefault(alternative.text, alternative)
+            continue
+        names = place.names[:2]
+        name = clean_text(names[-1] if placement == "param" else names[0])
+        chosen.setdefault(place.given, Alternative(name, alternative.source))
+    return tuple(chosen.values())
+
+
+def _country_subdomain(recipe: Recipe) -> str | None:
+    """The LinkedIn subdomain all the places asked for share (de for Munich and Berlin)."""
+    subdomains = {p.country.linkedin if p.country else "" for p in recipe.places}
+    if len(subdomains) == 1 and (only := subdomains.pop()) not in ("", "www"):
+        return only
+    return None
+
+
+def _filter_fields(group: Group, board: Board, recipe: Recipe) -> list[tuple[str, str]]:
+    """What goes into a people board's own fields instead of its keywords."""
+    if group.role == "location":
+        return [("Location filter", "; ".join(p.label for p in recipe.places) or "")]
+    if group.role == "level" and recipe.level is not None:
+        from sourcer.query.boards import FIELD_LABELS, LEVEL_FILTERS
+
+        return [(FIELD_LABELS[f], LEVEL_FILTERS[f][recipe.level]) for f in board.level_fields]
+    node = AnyOf(tuple(w for a in group.alternatives if (w := word(a.text)) is not None))
+    return [("Job title", render(node, board))]
+
+
+def _on_country_sites(
+    searches: list[Search], board: Board, recipe: Recipe, fields: tuple[tuple[str, str], ...]
+) -> list[Search]:
+    """Each part with the fields to set and, on job boards, the country site of its place."""
+    if not fields and board.location != "param":
+        return searches
+    by_name = {name: p for p in recipe.places for name in p.names}
+    out = []
+    for search in searches:
+        place = by_name.get(search.location or "")
+        host = None
+        if place is not None and place.country is not None and board.url is not None:
+            host = _country_host(board, place.country) or None
+        out.append(search._replace(fields=fields, host=host))
+    return out
+
+
+def _country_host(board: Board, country: object) -> str:
+    """The board's site in a country of the place table ('' where it has none)."""
+    return str(getattr(country, board.slug, "") or "")
 
 
 def _trim_shared(
@@ -428,6 +529,10 @@ def _fit(
 def _placement(group: Group, board: Board, titles_ok: bool) -> tuple[Placement | None, str]:
     """Where a group goes on this board, or (None, why it is left out)."""
     role = group.role
+    if role == "level" and board.level_fields:
+        return "filter", ""
+    if role == "title" and board.title_filter:
+        return "filter", ""
     if role in ("title", "level"):
         if board.titles == "none":
             return None, f"{board.name} has no job titles"
@@ -439,6 +544,8 @@ def _placement(group: Group, board: Board, titles_ok: bool) -> tuple[Placement |
     if role == "location":
         if board.location == "none":
             return None, f"{board.name} cannot search by place"
+        if board.location == "filter":
+            return ("any" if group.kind == "keywords" else "filter"), ""
         placements: dict[str, Placement] = {
             "keywords": "any",
             "param": "param",

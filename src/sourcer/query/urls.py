@@ -10,8 +10,11 @@ from sourcer.query.boards import UrlSpec
 RESTLI_PREFIX = "(keywords:"
 
 
-def build_url(spec: UrlSpec, query: str, location: str | None = None) -> str:
-    """The search link for ``query`` (and ``location``, where the site takes one)."""
+def build_url(
+    spec: UrlSpec, query: str, location: str | None = None, host: str | None = None
+) -> str:
+    """The search link for ``query`` (and ``location``, where the site takes one), on the
+    country site ``host`` when one is given (de.indeed.com)."""
     value = query
     if spec.restli:
         # Rest.li: the keywords are percent-encoded inside (keywords:...), and the whole value
@@ -20,4 +23,8 @@ def build_url(spec: UrlSpec, query: str, location: str | None = None) -> str:
     params = [(spec.query_param, value), *spec.extra]
     if location and spec.location_param:
         params.append((spec.location_param, location))
-    return f"{spec.base}?{urlencode(params)}"
+    base = spec.base
+    if host:
+        scheme, _, rest = base.partition("://")
+        base = f"{scheme}://{host}/{rest.partition('/')[2]}"
+    return f"{base}?{urlencode(params)}"

@@ -708,9 +708,9 @@ def _known_cities(text: str, cities: dict[str, str]) -> list[str]:
 
 
 def _locations(lines: Sequence[str]) -> list[str]:
-    from sourcer.places.cities import known_places
+    from sourcer.places import known_city_names
 
-    cities = known_places()
+    cities = known_city_names()
     for line in lines:  # an explicit "Location:" line says it all
         match = _LOCATION_LABEL.match(line)
         if match:
