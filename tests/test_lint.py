@@ -271,9 +271,9 @@ def test_convert_splits_for_the_target(run):
     )
     data = json.loads(result.stdout)
     assert [d["query"] for d in data] == [
-        "flask python NOT recruiter",
-        "django python NOT recruiter",
-        "fastapi python NOT recruiter",
+        "flask python type:user in:bio NOT recruiter",
+        "django python type:user in:bio NOT recruiter",
+        "fastapi python type:user in:bio NOT recruiter",
     ]
     assert all(d["url"].startswith("https://github.com/search?q=") for d in data)
 

@@ -485,8 +485,22 @@ SITES: dict[str, Site] = {
     site.slug: site
     for site in (
         Site("linkedin", "site:linkedin.com/in", titles=True, people=True),
-        Site("github", "site:github.com", titles=False, senses=False),
-        Site("stackoverflow", "site:stackoverflow.com/users", titles=False, senses=False),
+        # Profile pages, not repositories or issues: only they show followers (C)
+        Site(
+            "github",
+            'site:github.com "followers"',
+            titles=False,
+            senses=False,
+            note="profile pages (they show followers), not repositories or issues (C)",
+        ),
+        # User pages list a person's top tags: the skill is searched as the tag (C)
+        Site(
+            "stackoverflow",
+            'site:stackoverflow.com/users "top tags"',
+            titles=False,
+            senses=False,
+            note="user pages, whose top tags name the skills (C)",
+        ),
         Site(
             "resumes",
             "(intitle:resume OR inurl:resume)",

@@ -86,7 +86,7 @@ def convert(text: str, source: Board, target: Board, fit: Fit = "split") -> Conv
     if parsed.node is None:
         return Converted(diagnostics, [])
     try:
-        notes, searches = _render_for(parsed, target, fit)
+        notes, searches = _render_for(parsed, target, fit, converting=True)
     except QueryError as err:
         raise QueryError(f"cannot convert for {target.slug}: {err}") from err
     if not searches:  # otherwise every note travels with the searches, as their warnings
@@ -298,16 +298,20 @@ def render_value(node: Node) -> str:
     return "(...)"
 
 
-def _render_for(parsed: Parsed, board: Board, fit: Fit) -> tuple[list[str], list[Search]]:
+def _render_for(
+    parsed: Parsed, board: Board, fit: Fit, *, converting: bool = False
+) -> tuple[list[str], list[Search]]:
     """Adapt the parsed tree to ``board`` and render it, split as the board's limits need."""
     assert parsed.node is not None
     tree, notes = adapt(parsed.node, board)
     if tree is None:
         return [*notes, "nothing searchable is left"], []
-    return notes, assemble_tree(tree, board, notes, fit)
+    return notes, assemble_tree(tree, board, notes, fit, converting=converting)
 
 
-def assemble_tree(tree: Node, board: Board, notes: list[str], fit: Fit = "split") -> list[Search]:
+def assemble_tree(
+    tree: Node, board: Board, notes: list[str], fit: Fit = "split", *, converting: bool = False
+) -> list[Search]:
     """Split a parsed search into slots (its OR groups and exclusions) and let the compiler
     fit and render them, exactly as it does for searches built from terms."""
     top = tree.items if isinstance(tree, AllOf) else (tree,)
@@ -332,7 +336,15 @@ def assemble_tree(tree: Node, board: Board, notes: list[str], fit: Fit = "split"
     if exclusions:
         alternatives = tuple(Alternative(text, "input") for text in exclusions)
         slots.append(Slot(Group("exclude", "exclude", alternatives), "exclude", 0, exclusions))
-    return assemble(board, slots, before=fixed, notes=notes, fit=fit, ranked=False)
+    # Converting for a board adds its own qualifiers (GitHub's type:user in:bio); fixing a
+    # string written for it leaves them to the author.
+    present = {render(item, board) for item in top if isinstance(item, Field)}
+    after: list[Node] = []
+    for qualifier in board.fixed if converting else ():
+        node = parse(qualifier).node
+        if node is not None and qualifier not in present:
+            after.append(node)
+    return assemble(board, slots, before=fixed, after=after, notes=notes, fit=fit, ranked=False)
 
 
 def _key(node: Node, board: Board) -> str:

@@ -261,6 +261,8 @@ def build_recipe(
         if places.items:
             kind = "keywords" if options.location_as_keyword else ""
             groups.append(Group("location", "location", tuple(places.items), kind))
+    if options.mode == "strict" and options.titles and resolved:
+        _add_local_titles(groups, resolved)
     if remote:
         groups.append(Group("remote", "remote", (Alternative("remote", "--remote"),)))
 
@@ -292,6 +294,24 @@ def build_recipe(
         tuple(resolved),
         options.level,
     )
+
+
+def _add_local_titles(groups: list[Group], places: "Sequence[Place]") -> None:
+    """Strict mode searching a country: its languages' common job titles join the role
+    words (Softwareentwickler in Munich, Ingénieur logiciel in Lyon)."""
+    from sourcer.places.table import LOCAL_TITLES
+
+    languages = [lang for p in places if p.country for lang in p.country.languages]
+    for index, group in enumerate(groups):
+        if group.role != "title":
+            continue
+        titles = _Collector([])
+        for alternative in group.alternatives:
+            titles.add(alternative.text, alternative.source)
+        for language in dict.fromkeys(languages):
+            for title in LOCAL_TITLES.get(language, ()):
+                titles.add(title, f"local titles ({language}), sourcer/places/table.py")
+        groups[index] = group._replace(alternatives=tuple(titles.items))
 
 
 def _exclusions(

@@ -131,17 +131,22 @@ def resolve_site(site: str) -> Site:
     return Site(domain, f"site:{domain}", titles=True, people="linkedin.com/in" in domain.lower())
 
 
-def language_of(terms: Sequence[Term], lookup: Callable[[str], Term | None]) -> str | None:
-    """The programming language of a search, for GitHub: a term that is a language, else the
-    first language among the primary term's related terms."""
+def language_of(
+    terms: Sequence[Term], lookup: Callable[[str], Term | None]
+) -> tuple[str | None, str]:
+    """The programming language of a search, for GitHub's language: (a term that is a
+    language), else a related one, which comes with a note saying so."""
     for term in terms:
         if term.category.casefold() == LANGUAGE_CATEGORY:
-            return term.name
+            return term.name, ""
     for slug in (*terms[0].related, *terms[0].similar):
         related = lookup(slug)
         if related is not None and related.category.casefold() == LANGUAGE_CATEGORY:
-            return related.name
-    return None
+            return related.name, (
+                f"language:{github_language_value(related.name)} added: {terms[0].name} is "
+                f"not a language, and {related.name} is the language it relates to"
+            )
+    return None, ""
 
 
 def github_language_value(language: str) -> str:
@@ -200,6 +205,8 @@ def compile_board(
     if board.language_qualifier and language:
         after.append(Field(board.language_qualifier, Word(github_language_value(language))))
 
+    if board.language_qualifier:
+        groups = _one_bio_group(groups, language, notes, board)
     slots: list[Slot] = []
     left_out: dict[str, list[str]] = {}
     exclusions: list[Group] = []
@@ -232,7 +239,9 @@ def compile_board(
     if exclusions:
         slots.append(_exclusion_slot(exclusions, board))
     notes.extend(f"{' and '.join(labels)} left out: {why}" for why, labels in left_out.items())
-    if not any(slot.group.role == "skill" for slot in slots):
+    if not any(slot.group.role == "skill" for slot in slots) and not (
+        board.language_qualifier and language
+    ):
         raise QueryError("nothing to search for")
     if board.searches == "job postings":
         notes.append(
@@ -250,6 +259,19 @@ def compile_board(
         board, slots, before=before, after=after, notes=notes, site=site_label, fit=fit
     )
     return _on_country_sites(searches, board, recipe, tuple(fields))
+
+
+def _one_bio_group(
+    groups: list[Group], language: str | None, notes: list[str], board: Board
+) -> list[Group]:
+    """GitHub: the language goes in language:, and one skill at most is sought in bios
+    (every bio would have to mention every skill otherwise)."""
+    skills = [g for g in groups if g.role == "skill"]
+    bio = [g for g in skills if language is None or g.label != f"skill: {language}"]
+    keep = bio[:1]
+    for group in bio[1:]:
+        notes.append(f"{group.label} left out: GitHub looks for one skill in bios")
+    return [g for g in groups if g.role != "skill" or g in keep]
 
 
 def _one_name_per_place(
@@ -617,14 +639,19 @@ def compile_searches(
     if nice:
         wanted = any_group(nice, options, [], label="nice to have, one of")
         narrower = recipe._replace(groups=(*recipe.groups, wanted))
-    language = None
+    language, language_note = None, ""
     if any(BOARDS[b].language_qualifier for b in boards):
-        language = language_of([*terms, *(t for g in any_groups for t in g)], lookup)
+        language, language_note = language_of([*terms, *(t for g in any_groups for t in g)], lookup)
     site, fit = options.site, options.fit
     searches: list[Search] = []
     for slug in boards:
-        searches.extend(compile_board(recipe, BOARDS[slug], site=site, language=language, fit=fit))
+        board = BOARDS[slug]
+        note = (language_note,) if board.language_qualifier and language_note else ()
+        searches.extend(
+            s._replace(warnings=(*note, *s.warnings))
+            for s in compile_board(recipe, board, site=site, language=language, fit=fit)
+        )
         if narrower is not None:
-            variant = compile_board(narrower, BOARDS[slug], site=site, language=language, fit=fit)
+            variant = compile_board(narrower, board, site=site, language=language, fit=fit)
             searches.extend(s._replace(variant="narrower") for s in variant)
     return searches
