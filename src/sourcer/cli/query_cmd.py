@@ -24,9 +24,9 @@ from sourcer.cli.output import echo_json, note, report_warnings, searches_text, 
 from sourcer.errors import ClipboardError, QueryError, UnknownTermError
 from sourcer.library.schema import Term
 from sourcer.library.store import Library
-from sourcer.query.boards import BOARDS, DEFAULT_SITE, SITES, Board
+from sourcer.query.boards import BOARDS, DEFAULT_SITE, FIELD_LABELS, SITES, Board
 from sourcer.query.recipe import MODES, Options, Recipe, build_recipe
-from sourcer.query.search import Search, compile_searches, resolve_site
+from sourcer.query.search import JOB_BOARD_PRODUCTS, Search, compile_searches, resolve_site
 
 
 @click.command()
@@ -369,7 +369,21 @@ def boards(names: tuple[str, ...], as_json: bool) -> None:
     blocks = []
     for board in chosen:
         data = board_dict(board)
-        lines = [f"{board.slug}: {board.name} ({board.kind})", f"  syntax:  {data['syntax']}"]
+        lines = [
+            f"{board.slug}: {board.name} ({board.kind})",
+            f"  finds:   {board.searches}"
+            + (
+                f" (candidates: {JOB_BOARD_PRODUCTS[board.slug]}, paid)"
+                if board.slug in JOB_BOARD_PRODUCTS
+                else ""
+            ),
+            f"  syntax:  {data['syntax']}",
+        ]
+        if board.location == "filter" or board.level_fields or board.title_filter:
+            own = ["location filter"] if board.location == "filter" else []
+            own += [FIELD_LABELS[f].lower() for f in board.level_fields]
+            own += ["job title (Boolean)"] if board.title_filter else []
+            lines.append(f"  fields:  keywords; {'; '.join(own)} (printed as lines to fill in)")
         for limit in board.limits:
             lines.append(f"  limit:   {limit.describe()}")
         if not board.limits:
@@ -399,6 +413,7 @@ def board_dict(board: Board) -> dict[str, object]:
         "slug": board.slug,
         "name": board.name,
         "kind": board.kind,
+        "searches": board.searches,
         "syntax": syntax,
         "and": board.and_op or " ",
         "or": board.or_op or None,

@@ -370,7 +370,8 @@ BOARDS: dict[str, Board] = {
                     32,
                     hard=True,
                     confidence="C",
-                    source="most practitioner sources; operators and site: count as words",
+                    source="most practitioner sources (the limit, C); that operators, site: "
+                    "and each word of a phrase count is the conservative reading (C/U)",
                     effect="Google ignores every later word",
                 ),
             ),
@@ -400,8 +401,9 @@ BOARDS: dict[str, Board] = {
                     10,
                     hard=True,
                     confidence="S",
-                    source="Bing advanced search help; every keyword, phrase word and "
-                    "field counts, operators do not",
+                    source="Bing advanced search help (the limit, S); what counts as a "
+                    "term is sourcer's own conservative reading (U): every keyword, phrase "
+                    "word and field, operators not",
                     effect="Bing uses only the first 10 terms",
                 ),
             ),
