@@ -667,3 +667,10 @@ def test_fit_drop_keeps_within_linkedins_soft_limits(run):
     assert entry["operators"] <= 15 and entry["length"] <= 500
     assert entry["dropped"], "what --fit drop leaves out is listed"
     assert "Golang" in entry["query"] and "(Senior" in entry["query"], "the top of each group stays"
+
+
+def test_versions_glued_to_a_symbol_name_are_merged_into_it():
+    recipe = build_recipe(
+        [term("C++", aliases=("CPP", "C++11", "C++17", "Modern C++"))], Options(mode="broad")
+    )
+    assert [a.text for a in recipe.groups[0].alternatives] == ["C++", "CPP"]

@@ -111,6 +111,15 @@ def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
     return any(longer[i : i + n] == shorter for i in range(len(longer) - n + 1))
 
 
+def _versioned(key: tuple[str, ...], kept: tuple[str, ...]) -> bool:
+    """'C++17' beside 'C++': a version glued to a name ending in a symbol, which the
+    engines split from it, so it finds nobody new."""
+    if len(key) != 1 or len(kept) != 1 or kept[0][-1:] not in ("+", "#"):
+        return False
+    rest = key[0][len(kept[0]) :]
+    return key[0].startswith(kept[0]) and rest.replace(".", "").isdigit()
+
+
 class _Collector:
     """Builds one group, skipping duplicates and words too short to search safely."""
 
@@ -134,8 +143,8 @@ class _Collector:
             return
         alternative = Alternative(cleaned, source)
         if self.subsume:
-            if any(_contains(key, kept) for kept in self.seen):
-                return  # "Apache Kafka" finds nobody "Kafka" does not
+            if any(_contains(key, kept) or _versioned(key, kept) for kept in self.seen):
+                return  # "Apache Kafka" finds nobody "Kafka" does not; nor "C++17" "C++"
             wider = [i for i, item in enumerate(self.items) if _contains(self.keys[i], key)]
             if wider:
                 # "Vue" after "Vue.js": the shorter finds everyone the longer did; it takes
