@@ -5,12 +5,15 @@ This is where the board table's fields are read; nothing here names a particular
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from sourcer.errors import QueryError
 from sourcer.library.schema import Term
 from sourcer.query.boards import BOARDS, DEFAULT_SITE, METRIC_NAMES, SITES, Board, Limit, Site
 from sourcer.query.model import AllOf, AnyOf, Field, Node, Not, Word, clean_text
+
+if TYPE_CHECKING:  # the place table loads only when a search names a place
+    from sourcer.places.table import Country
 from sourcer.query.recipe import (
     Alternative,
     Fit,
@@ -329,9 +332,10 @@ def _on_country_sites(
     return out
 
 
-def _country_host(board: Board, country: object) -> str:
+def _country_host(board: Board, country: "Country") -> str:
     """The board's site in a country of the place table ('' where it has none)."""
-    return str(getattr(country, board.slug, "") or "")
+    hosts = {"indeed": country.indeed, "monster": country.monster, "dice": country.dice}
+    return hosts.get(board.slug, "")
 
 
 def _trim_shared(

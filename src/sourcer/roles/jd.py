@@ -280,16 +280,6 @@ _LOCATION_LABEL = re.compile(
     r"ubicacion|localização|localizacao|local|city|ort|office)\s*:\s*(.+)$",
     re.IGNORECASE,
 )
-_LOCATION_PHRASE = re.compile(
-    r"(?:office in|offices in|based in|located in|days? (?:a week )?in|our|in unserem|"
-    r"à|en|em|in)\s+((?:[A-ZÀ-ÖØ-Ý][\w'-]+)(?:\s+[A-ZÀ-ÖØ-Ý][\w'-]+)?)\s+(?:office|hub|büro|"
-    r"bureau|oficina|escritório|escritorio)",
-)
-_LOCATION_AFTER = re.compile(
-    r"(?:office in|offices in|based in|located in|days? (?:a week |per week )?in|"
-    r"(?:hybrid|remote|on-site|onsite)\s*(?:\(|,|-|–)\s*)\s*"
-    r"((?:[A-ZÀ-ÖØ-Ý][\w'-]+)(?:\s+[A-ZÀ-ÖØ-Ý][\w'-]+)?)",
-)
 _NOT_PLACES = frozenset(
     [
         "remote",
