@@ -6,6 +6,7 @@ of every key or item so that validation can report ``path:line: message``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -58,7 +59,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Iterator[Line
         if key in data:
             data.duplicates.append((key, line))
         data[key] = loader.construct_object(value_node, deep=True)
-        data.key_lines[key] = line
+        data.key_lines.setdefault(key, line)  # the first line, which a duplicate names
 
 
 def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> Iterator[LineList]:
@@ -83,8 +84,30 @@ class YAMLSyntaxError(Exception):
         super().__init__(str(problem))
 
 
+#: what a file we read may hold: sourcer's files are a few kilobytes
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 64
+_ALIAS_HINT = re.compile(r"(?:^|[\s\[{,:-])[&*][^\s\]}\[{,]+", re.MULTILINE)
+
+
 def load(text: str, path: str) -> Any:
-    """Parse ``text`` safely; on a syntax error raise YAMLSyntaxError naming ``path:line``."""
+    """Parse ``text`` safely; on a syntax error raise YAMLSyntaxError naming ``path:line``.
+
+    Refused before parsing, each with the reason: files over 1 MB, collections nested more
+    than 64 deep (the C parser crashes on very deep ones), and anchors and aliases (one
+    alias can stand for millions of nodes).
+    """
+    if len(text) > MAX_BYTES:
+        raise YAMLSyntaxError(
+            Problem(path, 1, f"{len(text):,} characters: files over {MAX_BYTES:,} are refused")
+        )
+    depth_line = _too_deep(text)
+    if depth_line:
+        raise YAMLSyntaxError(
+            Problem(path, depth_line, f"nested more than {MAX_DEPTH} levels deep; flatten it")
+        )
+    if _ALIAS_HINT.search(text):
+        _refuse_aliases(text, path)
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader subclass
     except yaml.MarkedYAMLError as err:
@@ -94,6 +117,43 @@ def load(text: str, path: str) -> Any:
         raise YAMLSyntaxError(Problem(path, line, f"YAML syntax error: {what}")) from err
     except yaml.YAMLError as err:
         raise YAMLSyntaxError(Problem(path, 1, f"YAML error: {err}")) from err
+
+
+def _too_deep(text: str) -> int:
+    """The line where flow collections ([ {) nest deeper than MAX_DEPTH, else 0."""
+    depth, line, quote = 0, 1, ""
+    for char in text:
+        if char == "\n":
+            line += 1
+            quote = ""  # flow scalars rarely span lines in our files; reset to stay safe
+        elif quote:
+            if char == quote:
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    return 0
+
+
+def _refuse_aliases(text: str, path: str) -> None:
+    """YAMLSyntaxError at the first anchor or alias (the pure-Python scanner is exact)."""
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, (yaml.AliasToken, yaml.AnchorToken)):
+                raise YAMLSyntaxError(
+                    Problem(
+                        path,
+                        token.start_mark.line + 1,
+                        "anchors and aliases (& and *) are not allowed; write the value out",
+                    )
+                )
+    except yaml.YAMLError:
+        return  # the parser reports the syntax error with its line
 
 
 def unknown_key(data: LineDict, allowed: Sequence[str]) -> tuple[str, int] | None:

@@ -44,6 +44,10 @@ def load_config(path: str) -> Config:
         return Config({}, path=path)
     if not isinstance(data, LineDict):
         raise ConfigError(f"{path}:1: expected keys such as sender: and tier:")
+    for key, line in data.duplicates:
+        raise ConfigError(
+            f"{path}:{line}: {key!s} appears twice (also line {data.key_lines[key]}); keep one"
+        )
     if (unknown := unknown_key(data, KEYS)) is not None:
         key, line = unknown
         raise ConfigError(f"{path}:{line}: unknown key {key!r}; expected {', '.join(KEYS)}")

@@ -95,6 +95,7 @@ def normalise(node: Node, keep_quotes: bool = False) -> Node:
         return Field(node.name.lower(), normalise(node.value, keep_quotes))
     kind = type(node)
     items: list[Node] = []
+    seen: set[Node] = set()  # a set, not the list: 10,000 alternatives stay linear
     for child in node.items:
         child = normalise(child, keep_quotes)
         if isinstance(child, kind):
@@ -104,7 +105,8 @@ def normalise(node: Node, keep_quotes: bool = False) -> Node:
         else:
             flat = (child,)
         for item in flat:
-            if item not in items:
+            if item not in seen:
+                seen.add(item)
                 items.append(item)
     if len(items) == 1:
         return items[0]

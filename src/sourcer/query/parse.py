@@ -152,6 +152,12 @@ def tokenize(text: str, lowercase_operators: bool = False) -> tuple[list[Token],
     return tokens, problems
 
 
+#: parentheses deeper than this are refused (each level costs the parser several frames)
+MAX_DEPTH = 50
+#: longest string read, in characters (the longest any site takes is a few thousand)
+MAX_LENGTH = 100_000
+
+
 class Parsed(NamedTuple):
     """The result of parsing: the tree (None if nothing searchable) and every diagnostic."""
 
@@ -171,6 +177,16 @@ def parse(
     ``a AND (b OR c)``; otherwise NOT binds first, then AND, then OR.
     """
     diagnostics: list[Finding] = []
+    if len(text) > MAX_LENGTH:
+        diagnostics.append(
+            diagnostic(
+                "too-long",
+                MAX_LENGTH + 1,
+                f"{len(text):,} characters: only the first {MAX_LENGTH:,} are read",
+                "search for less at once; no site takes this much",
+            )
+        )
+        text = text[:MAX_LENGTH]
     for typo in find_typography(text):
         code = {"curly quote": "curly-quote", "dash": "dash"}.get(typo.kind, "odd-space")
         diagnostics.append(
@@ -201,6 +217,7 @@ class _Parser:
         self.tokens = tokens
         self.pos = 0
         self.or_first = or_first
+        self.depth = 0
         #: NOT is a plain word (Google): read as the site reads it, not as the author meant
         self.not_word = not_word
         self.diagnostics: list[Finding] = []
@@ -395,7 +412,18 @@ class _Parser:
     def primary(self) -> Node | None:
         token = self.take()
         if token.kind == "(":
+            if self.depth >= MAX_DEPTH:
+                self.report(
+                    "too-deep",
+                    token.column,
+                    f"parentheses nested more than {MAX_DEPTH} deep",
+                    "flatten the search; no site needs this nesting",
+                )
+                self.pos = len(self.tokens)  # stop reading: the rest cannot be trusted
+                return None
+            self.depth += 1
             inner = self.or_expr()
+            self.depth -= 1
             closing = self.peek()
             if closing is not None and closing.kind == ")":
                 self.take()
