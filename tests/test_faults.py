@@ -13,7 +13,6 @@ from sourcer.query.lint import lint
 from sourcer.yamlload import YAMLSyntaxError, load
 from tests.conftest import minimal_term
 
-
 # -- YAML we read ---------------------------------------------------------------------------
 
 
