@@ -101,3 +101,83 @@ def test_ten_thousand_alternatives_lint_in_seconds(board):
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=20, check=True
     )
     assert int(done.stdout) >= 1
+
+
+# -- spreadsheets ---------------------------------------------------------------------------
+
+
+def test_csv_output_neutralises_formulas(run, tmp_path):
+    people = tmp_path / "people.csv"
+    people.write_text(
+        'first_name,current_company\nAda,"=HYPERLINK(""http://evil.example"",""x"")"\n'
+        "Bob,@SUM(A1)\n",
+        encoding="utf-8",
+    )
+    args = (
+        "outreach",
+        "render",
+        "connection-note",
+        "--csv",
+        str(people),
+        "--set",
+        "sender.name=Sam",
+        "--format",
+        "csv",
+        "--allow-long",
+    )
+    safe = run(*args)
+    assert safe.exit_code == 0, safe.stderr
+    assert "'=HYPERLINK" in safe.stdout and "'@SUM(A1)" in safe.stdout
+    assert ",=HYPERLINK" not in safe.stdout
+    raw = run(*args, "--raw-cells")
+    assert ',"=HYPERLINK(' in raw.stdout
+
+
+@pytest.mark.parametrize(
+    ("cell", "shown"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-2", "'-2"),
+        ("@x", "'@x"),
+        ("\tx", "'\tx"),
+        ("Ada", "Ada"),
+        ("", ""),
+        (3, 3),
+    ],
+)
+def test_spreadsheet_safe_follows_the_owasp_rule(cell, shown):
+    from sourcer.outreach.merge import spreadsheet_safe
+
+    assert spreadsheet_safe(cell) == shown
+
+
+# -- HTTP -----------------------------------------------------------------------------------
+
+
+def test_retry_after_is_capped():
+    from urllib3.response import HTTPResponse
+
+    from sourcer.glossary.http import MAX_RETRY_AFTER, CappedRetry
+
+    response = HTTPResponse(status=429, headers={"Retry-After": "100000"})
+    assert CappedRetry().get_retry_after(response) == MAX_RETRY_AFTER
+    response = HTTPResponse(status=429, headers={"Retry-After": "2"})
+    assert CappedRetry().get_retry_after(response) == 2
+    assert type(CappedRetry(total=3).increment(method="GET", url="/")) is CappedRetry
+
+
+def test_a_fetch_has_a_total_deadline():
+    import responses as mock_http
+
+    from sourcer.errors import FetchError
+    from sourcer.glossary.http import fetch
+
+    ticks = iter(range(0, 1000, 10))  # every look at the clock is ten seconds later
+    with mock_http.RequestsMock() as http:
+        http.get("https://slow.example/page", body="x" * 200_000, content_type="text/html")
+        with pytest.raises(FetchError) as error:
+            fetch("https://slow.example/page", deadline=25, clock=lambda: next(ticks))
+    assert str(error.value) == (
+        "https://slow.example/page: no complete answer within 25 s; try later"
+    )

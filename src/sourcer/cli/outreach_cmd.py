@@ -150,6 +150,13 @@ def show_cmd(ctx: click.Context, name: str) -> None:
 )
 @click.option("--allow-long", is_flag=True, help="Over a hard length limit: warn, do not fail.")
 @click.option("--skip-bad", is_flag=True, help="Skip failing rows (listed) and write the rest.")
+@click.option(
+    "--spreadsheet-safe/--raw-cells",
+    "safe_cells",
+    default=True,
+    help="In --format csv, start cells a spreadsheet would run as formulas (=, +, -, @) "
+    "with ' (default), or write them raw.",
+)
 @force_option("Overwrite existing files in --out.")
 @click.pass_context
 def render_cmd(
@@ -165,6 +172,7 @@ def render_cmd(
     tier: str | None,
     allow_long: bool,
     skip_bad: bool,
+    safe_cells: bool,
     force: bool,
 ) -> None:
     """Render template NAME for one candidate (--set) or every row of a CSV (--csv).
@@ -229,6 +237,7 @@ def render_cmd(
         allow_long=allow_long,
         csv_path=csv_path,
         skip_bad=skip_bad,
+        safe_cells=safe_cells,
         # --out writes each message's text, whatever --format says
         format="text" if out_dir is not None else fmt,
     )

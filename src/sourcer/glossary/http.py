@@ -7,11 +7,14 @@ content-type check, and a body size cap enforced while the body streams in. Ever
 the URL and the cause.
 """
 
+import time
+from collections.abc import Callable
 from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
 from sourcer import __version__
@@ -35,9 +38,23 @@ class Page(NamedTuple):
     text: str
 
 
+#: longest wait a server's Retry-After may ask for, in seconds
+MAX_RETRY_AFTER = 30.0
+#: longest a whole fetch may take, redirects, retries and reading included, in seconds
+DEADLINE = 60.0
+
+
+class CappedRetry(Retry):
+    """urllib3's retries, waiting at most MAX_RETRY_AFTER whatever Retry-After says."""
+
+    def get_retry_after(self, response: BaseHTTPResponse) -> float | None:
+        wait = super().get_retry_after(response)
+        return None if wait is None else min(float(wait), MAX_RETRY_AFTER)
+
+
 def make_session(*, retries: int = 3, backoff: float = 0.5) -> requests.Session:
     """A session whose every request retries 429/5xx answers and connection failures."""
-    retry = Retry(
+    retry = CappedRetry(
         total=retries,
         connect=retries,
         read=retries,
@@ -70,12 +87,22 @@ def fetch(
     session: requests.Session | None = None,
     timeout: tuple[float, float] = TIMEOUT,
     max_bytes: int = MAX_BYTES,
+    deadline: float = DEADLINE,
+    clock: Callable[[], float] = time.monotonic,
 ) -> Page:
-    """GET ``url`` and return its text; FetchError naming the URL and the cause otherwise."""
+    """GET ``url`` and return its text; FetchError naming the URL and the cause otherwise.
+    The whole fetch ends after ``deadline`` seconds, however slowly the server answers."""
     session = session or make_session()
     current = url
+    ends = clock() + deadline
+
+    def in_time() -> None:
+        if clock() > ends:
+            raise FetchError(f"{current}: no complete answer within {deadline:g} s; try later")
+
     for _ in range(MAX_REDIRECTS + 1):
         check_scheme(current)
+        in_time()
         try:
             response = session.get(current, timeout=timeout, stream=True, allow_redirects=False)
         except requests.exceptions.Timeout as err:
@@ -107,12 +134,14 @@ def fetch(
                     f"{current}: content type {media or 'missing'!r} is not a web page "
                     "(expected text/html or text/plain)"
                 )
-            body = _read_capped(response, current, max_bytes)
+            body = _read_capped(response, current, max_bytes, in_time)
             return Page(current, media, _decode(body, response, current, media))
     raise FetchError(f"{url}: more than {MAX_REDIRECTS} redirects")
 
 
-def _read_capped(response: requests.Response, url: str, max_bytes: int) -> bytes:
+def _read_capped(
+    response: requests.Response, url: str, max_bytes: int, in_time: Callable[[], None]
+) -> bytes:
     declared = response.headers.get("Content-Length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
         raise FetchError(f"{url}: page is {int(declared):,} bytes, over the {max_bytes:,} limit")
@@ -120,6 +149,7 @@ def _read_capped(response: requests.Response, url: str, max_bytes: int) -> bytes
     size = 0
     try:
         for chunk in response.iter_content(chunk_size=65536):
+            in_time()  # a server dripping one byte a second cannot hold us
             size += len(chunk)
             if size > max_bytes:
                 raise FetchError(f"{url}: page is over the {max_bytes:,}-byte limit")

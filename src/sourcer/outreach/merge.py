@@ -96,6 +96,8 @@ class MergeRequest:
     skip_bad: bool = False
     #: what :meth:`MergeResult.output` gives; :func:`write_files` needs "text"
     format: Format = "text"
+    #: in ``--format csv``, cells a spreadsheet would run as formulas get a leading '
+    safe_cells: bool = True
 
 
 class _Entry(NamedTuple):
@@ -168,6 +170,8 @@ class MergeResult(_Closing):
     blank_rows: int = 0
     #: how many messages were rendered (and are spooled)
     messages: int = 0
+    #: cells a spreadsheet would evaluate are neutralised (see :func:`spreadsheet_safe`)
+    safe_cells: bool = True
     _spool: _Spool = field(default_factory=_Spool, init=False, repr=False)
 
     @property
@@ -216,7 +220,7 @@ class MergeResult(_Closing):
         if self.format == "json":
             payload = json.dumps(message.to_dict(), ensure_ascii=False)
         elif self.format == "csv":
-            payload = _csv_row(message, self.columns)
+            payload = _csv_row(message, self.columns, self.safe_cells)
         else:
             payload = message.text()
         self._spool.add(_Entry(message.row, file_slug(message), payload))
@@ -254,7 +258,9 @@ def render_all(request: MergeRequest, *, progress: ProgressHook | None = None) -
         )
 
     def result_for(source: str, columns: list[str]) -> MergeResult:
-        return MergeResult(request.format, request.skip_bad, source, columns)
+        return MergeResult(
+            request.format, request.skip_bad, source, columns, safe_cells=request.safe_cells
+        )
 
     if request.csv_path is not None:
         with CsvRows(request.csv_path) as table:
@@ -432,13 +438,23 @@ def _given_rows(rows: Iterable[Mapping[str, str]]) -> tuple[list[str], Iterator[
 # -- output --------------------------------------------------------------------------------
 
 
-def _csv_line(cells: Iterable[object]) -> str:
+def spreadsheet_safe(cell: object) -> object:
+    """A cell that Excel, Sheets or LibreOffice would run as a formula (it starts with =, +,
+    -, @, a tab or a carriage return) gets a leading ' so it shows as text (OWASP's rule
+    against CSV injection)."""
+    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + cell
+    return cell
+
+
+def _csv_line(cells: Iterable[object], safe: bool = True) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(cells)
+    shown = [spreadsheet_safe(cell) for cell in cells] if safe else list(cells)
+    csv.writer(buffer, lineterminator="\n").writerow(shown)
     return buffer.getvalue()
 
 
-def _csv_row(message: Message, columns: list[str]) -> str:
+def _csv_row(message: Message, columns: list[str], safe: bool = True) -> str:
     """A message as a ``--format csv`` line: its row, the candidate's fields, the message."""
     candidate = message.candidate
     return _csv_line(
@@ -450,7 +466,8 @@ def _csv_row(message: Message, columns: list[str]) -> str:
             message.subject or "",
             message.body,
             len(message.body),
-        ]
+        ],
+        safe,
     )
 
 
