@@ -3,6 +3,7 @@ never a traceback, a crash or a hang."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -181,3 +182,129 @@ def test_a_fetch_has_a_total_deadline():
     assert str(error.value) == (
         "https://slow.example/page: no complete answer within 25 s; try later"
     )
+
+
+# -- files that are not plain UTF-8 text files ----------------------------------------------
+
+MERGE = ("outreach", "render", "connection-note", "--set", "sender.name=Sam", "--allow-long")
+
+
+@pytest.fixture
+def fifo(tmp_path):
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes here")
+    path = tmp_path / "pipe.yaml"
+    os.mkfifo(path)
+    return path
+
+
+def test_a_fifo_named_like_a_term_file_is_refused_not_waited_on(run, fifo):
+    result = run("terms", "lint", str(fifo))
+    assert result.exit_code == 1
+    assert result.stdout == f"{fifo}:1: is a named pipe (FIFO), not a regular file; give a file\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("lint", "-b", "linkedin", "--file", "{}"),
+        ("role", "from-jd", "{}"),
+        ("outreach", *MERGE[1:], "--csv", "{}"),
+    ],
+)
+def test_a_fifo_given_as_input_is_refused(run, fifo, args):
+    result = run(*(arg.format(fifo) for arg in args))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {fifo}: is a named pipe (FIFO), not a regular file; give a file\n"
+    )
+
+
+def test_latin1_lint_file_names_line_and_byte(run, tmp_path):
+    strings = tmp_path / "strings.txt"
+    strings.write_bytes('python AND flask\n"caf\u00e9" AND go\n'.encode("latin-1"))
+    result = run("lint", "-b", "linkedin", "--file", str(strings))
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {strings}:2: not UTF-8 text (byte 0xe9); save it as UTF-8\n"
+
+
+def test_utf16_with_bom_is_read_and_without_bom_is_named(tmp_path):
+    from sourcer.textfile import ReadError, read_text
+
+    with_bom = tmp_path / "bom.txt"
+    with_bom.write_text("python AND flask\n", encoding="utf-16")
+    assert read_text(str(with_bom)) == "python AND flask\n"
+    bare = tmp_path / "bare.txt"
+    bare.write_bytes("python AND flask\n".encode("utf-16-le"))
+    with pytest.raises(ReadError) as error:
+        read_text(str(bare))
+    assert str(error.value) == (
+        f"{bare}: looks like UTF-16 without a byte-order mark; save it as UTF-8"
+    )
+
+
+def test_oversized_files_are_refused_before_reading_them_whole(tmp_path):
+    from sourcer.textfile import ReadError, read_text
+
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"a" * 2_000_001)
+    with pytest.raises(ReadError, match="larger than 1 MB"):
+        read_text(str(big))
+
+
+# -- mail-merge CSV -------------------------------------------------------------------------
+
+
+def test_an_unclosed_quote_is_an_error_naming_its_row_not_a_truncation(run, tmp_path):
+    people = tmp_path / "people.csv"
+    rows = ["first_name,current_company", 'Ada,"Acme'] + [f"N{i},Co" for i in range(1000)]
+    people.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = run(*MERGE, "--csv", str(people), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f'Error: {people}:2: a quote (") opened in this row is never closed, so the rest of '
+        "the file would be one cell; close or remove it\n"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_hundred_thousand_columns_are_refused_at_once(run, tmp_path):
+    people = tmp_path / "wide.csv"
+    people.write_text(",".join(f"c{i}" for i in range(100_000)) + "\n", encoding="utf-8")
+    result = run(*MERGE, "--csv", str(people))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {people}:1: 100,000 columns; a mail-merge file has at most 1,000 "
+        "(is this the right file?)\n"
+    )
+
+
+def test_a_nul_byte_in_a_cell_is_a_row_error(run, tmp_path):
+    people = tmp_path / "people.csv"
+    people.write_bytes(b"first_name\nAda\nB\x00ob\n")
+    result = run(*MERGE, "--csv", str(people))
+    assert result.exit_code == 1
+    assert "row 3: a cell holds a NUL byte; remove it" in result.stderr
+
+
+def test_utf16_csv_with_bom_merges_and_without_is_named(run, tmp_path):
+    people = tmp_path / "people.csv"
+    people.write_text("first_name\nAda\n", encoding="utf-16")
+    good = run(*MERGE, "--csv", str(people))
+    assert good.exit_code == 0, good.stderr
+    assert "Hi Ada" in good.stdout
+    people.write_bytes("first_name\nAda\n".encode("utf-16-le"))
+    bad = run(*MERGE, "--csv", str(people))
+    assert bad.exit_code == 1
+    assert bad.stderr == (
+        f"Error: {people}: looks like UTF-16 without a byte-order mark; save it as UTF-8 "
+        "(CSV UTF-8)\n"
+    )
+
+
+def test_csv_from_stdin_keeps_every_column(run):
+    result = run(
+        *MERGE, "--csv", "-", "--format", "csv", input="first_name,current_company\nAda,Acme\n"
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "Ada" in result.stdout and "Acme" in result.stdout

@@ -242,8 +242,8 @@ def test_unreadable_and_non_utf8_files(import_into, isolated_home, tmp_path):
     latin.write_bytes("Deno\ncaf\u00e9\n".encode("latin-1"))
     result = import_into(str(tmp_path / "missing.html"), str(latin))
     assert [f.message for f in result.failures] == [
-        f"{tmp_path / 'missing.html'}: cannot read: No such file or directory",
-        f"{latin}: not UTF-8 text (byte 8); save it as UTF-8",
+        f"{tmp_path / 'missing.html'}: cannot read it (No such file or directory)",
+        f"{latin}:2: not UTF-8 text (byte 0xe9); save it as UTF-8",
     ]
     assert user_terms(isolated_home) == []
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from sourcer import textfile
 from sourcer.errors import ConfigError, FileExists, MergeError, MessageTooLong, TemplateError
 from sourcer.home import builtin_templates, shipped_dir
 from sourcer.library.store import Layer, Library
-from sourcer.outreach import merge
 from sourcer.outreach.config import load_config
 from sourcer.outreach.context import column_key, parse_assignments
 from sourcer.outreach.merge import (
@@ -547,15 +547,17 @@ def test_the_csv_is_opened_once(tmp_path, monkeypatch):
     people = write_csv(tmp_path / "p.csv", [["first_name"], ["Ada"], ["Bob"]])
     opened: list[str] = []
 
-    def counting_open(path, *args, **kwargs):
-        opened.append(str(path))
-        return open(path, *args, **kwargs)
+    real_open = textfile.open_regular
 
-    monkeypatch.setattr(merge, "open", counting_open, raising=False)
+    def counting_open(path):
+        opened.append(str(path))
+        return real_open(path)
+
+    monkeypatch.setattr(textfile, "open_regular", counting_open)
     with render_all(request("connection-note", *SENDER, csv_path=str(people))) as result:
         assert result.messages == 2
         write_files(result, str(tmp_path / "out"))
-    assert opened == [str(people)]
+    assert [path for path in opened if path.endswith(".csv")] == [str(people)]
 
 
 def test_progress_reaches_the_end_of_the_file(tmp_path):

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from typing import Literal, TextIO
+from typing import Literal
 
 import click
 
@@ -21,22 +20,23 @@ from sourcer.cli.output import (
 from sourcer.errors import Finding, SourcerError
 from sourcer.query.boards import BOARDS
 from sourcer.query.lint import Linted, convert, lint
+from sourcer.textfile import read_source
 
 FIT_HELP = "Over a hard limit: split into parts, or drop the lowest-priority alternatives."
 
 
-def _strings(string: str | None, file: TextIO | None) -> Iterator[tuple[int | None, str]]:
+def _strings(string: str | None, file: str | None) -> Iterator[tuple[int | None, str]]:
     """(line number or None, text) for each string to check."""
     if (string is None) == (file is None):
         raise click.UsageError("give a STRING (or - for stdin), or --file FILE, not both")
     if file is not None:
-        for number, line in enumerate(file, start=1):
+        for number, line in enumerate(read_source(file).split("\n"), start=1):
             if line.strip():
-                yield number, line.rstrip("\r\n")
+                yield number, line.rstrip("\r")
         return
     assert string is not None
     if string == "-":
-        yield None, " ".join(sys.stdin.read().split())
+        yield None, " ".join(read_source("-").split())
     else:
         yield None, string
 
@@ -52,7 +52,7 @@ def _strings(string: str | None, file: TextIO | None) -> Iterator[tuple[int | No
 @click.option(
     "--file",
     "-f",
-    type=click.File("r", encoding="utf-8-sig"),
+    type=click.Path(dir_okay=False, allow_dash=True),
     help="Check every line of FILE (one string per line; - for stdin).",
 )
 @click.option("--fix", is_flag=True, help="Print the repaired string instead of the report.")
@@ -68,7 +68,7 @@ def _strings(string: str | None, file: TextIO | None) -> Iterator[tuple[int | No
 def lint_cmd(
     string: str | None,
     board: str,
-    file: TextIO | None,
+    file: str | None,
     fix: bool,
     strict: bool,
     explain: bool,
@@ -100,7 +100,7 @@ def lint_cmd(
     results: list[tuple[int | None, Linted]] = [
         (line, lint(text, target, mode)) for line, text in _strings(string, file)
     ]
-    source = getattr(file, "name", "-") if file is not None else None
+    source = file
     if explain:
         from sourcer.query.lint import explain as reading
 
@@ -167,7 +167,7 @@ def convert_cmd(
       sourcer convert '(flask OR django) NOT recruiter' --from linkedin --to github
     """
     if string == "-":
-        string = " ".join(sys.stdin.read().split())
+        string = " ".join(read_source("-").split())
     if as_json and urls_only:
         raise click.UsageError("choose one of --json and --url")
     result = convert(string, BOARDS[source], BOARDS[target], "drop" if fit == "drop" else "split")

@@ -104,8 +104,9 @@ def show_cmd(ctx: click.Context, name: str) -> None:
         click.echo(f"note:    {text}")
     click.echo(f"file:    {template.path} ({template.origin})")
     click.echo("")
-    with open(template.path, encoding="utf-8") as handle:
-        click.echo(handle.read().rstrip("\n"))
+    from sourcer.textfile import read_text
+
+    click.echo(read_text(template.path).rstrip("\n"))
 
 
 @outreach.command("render")
@@ -124,8 +125,8 @@ def show_cmd(ctx: click.Context, name: str) -> None:
 @click.option(
     "--csv",
     "csv_path",
-    type=click.Path(exists=True, dir_okay=False),
-    help="Mail-merge: one message per row; columns become candidate fields "
+    type=click.Path(exists=True, dir_okay=False, allow_dash=True),
+    help="Mail-merge: one message per row (- reads stdin); columns become candidate fields "
     "('First Name' is candidate.first_name).",
 )
 @click.option(

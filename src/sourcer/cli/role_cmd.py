@@ -76,13 +76,17 @@ def role() -> None:
 @click.pass_context
 def lint_cmd(ctx: click.Context, paths: tuple[str, ...]) -> None:
     """Check role files; every problem as 'path:line: message'. Exit 1 on errors."""
+    from sourcer.errors import Problem
     from sourcer.roles.schema import check_role_text
+    from sourcer.textfile import ReadError, read_text
 
     checks = known(app_from(ctx))
     report = Report()
     for path in paths:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            _, problems = check_role_text(handle.read(), path, checks)
+        try:
+            _, problems = check_role_text(read_text(path), path, checks)
+        except ReadError as err:
+            problems = [Problem(path, err.line, err.reason)]
         report.count(p.severity for p in problems)
         for problem in problems:
             click.echo(str(problem))
@@ -90,7 +94,7 @@ def lint_cmd(ctx: click.Context, paths: tuple[str, ...]) -> None:
 
 
 @role.command("from-jd")
-@click.argument("source", type=click.File("r", encoding="utf-8-sig"))
+@click.argument("source", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the role file here.")
 @force_option("Overwrite the output file.")
 @json_option
@@ -98,7 +102,7 @@ def lint_cmd(ctx: click.Context, paths: tuple[str, ...]) -> None:
 @click.pass_context
 def from_jd(
     ctx: click.Context,
-    source: click.File,
+    source: str,
     output: str | None,
     force: bool,
     as_json: bool,
@@ -116,9 +120,10 @@ def from_jd(
     """
     from sourcer.roles.jd import read_posting
     from sourcer.roles.schema import role_yaml
+    from sourcer.textfile import read_source
 
-    text = source.read()  # type: ignore[attr-defined]
-    name = getattr(source, "name", "-")
+    text = read_source(source)
+    name = source
     if html is None and name.endswith((".html", ".htm")):
         html = True
     library = app_from(ctx).library
@@ -217,7 +222,8 @@ def role_options(chosen: Role, base: Options) -> Options:
 @click.pass_context
 def list_cmd(ctx: click.Context, as_json: bool) -> None:
     """List the roles saved in $SOURCER_HOME/roles."""
-    import yaml
+    from sourcer.textfile import ReadError, read_text
+    from sourcer.yamlload import YAMLSyntaxError, load
 
     folder = app_from(ctx).home.roles
     names = (
@@ -228,10 +234,10 @@ def list_cmd(ctx: click.Context, as_json: bool) -> None:
     rows = []
     for name in names:
         try:
-            with open(os.path.join(folder, f"{name}.yaml"), encoding="utf-8") as handle:
-                data = yaml.safe_load(handle)
+            path = os.path.join(folder, f"{name}.yaml")
+            data = load(read_text(path), path)
             title = str(data.get("title", "")) if isinstance(data, dict) else ""
-        except (OSError, yaml.YAMLError):
+        except (ReadError, YAMLSyntaxError):
             title = "(unreadable)"
         rows.append({"name": name, "title": title})
     if as_json:

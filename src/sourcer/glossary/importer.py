@@ -22,6 +22,7 @@ from sourcer.glossary.page import GlossaryPage, looks_like_html, parse
 from sourcer.glossary.termfile import slugify, term_yaml
 from sourcer.library.schema import SLUG_RE
 from sourcer.library.store import Entry, Library
+from sourcer.textfile import LARGE, ReadError, read_text
 
 
 class Imported(NamedTuple):
@@ -147,16 +148,9 @@ def read_page(source: str, session: requests.Session | None = None) -> tuple[Glo
         html = fetched.content_type != "text/plain"
         return parse(fetched.text, source, html=html), fetched.url
     try:
-        with open(source, "rb") as handle:
-            data = handle.read()
-    except OSError as err:
-        raise GlossaryError(f"{source}: cannot read: {err.strerror or err}") from err
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise GlossaryError(
-            f"{source}: not UTF-8 text (byte {err.start}); save it as UTF-8"
-        ) from err
+        text = read_text(source, LARGE)
+    except ReadError as err:
+        raise GlossaryError(str(err)) from err
     return parse(text, source, html=looks_like_html(source, text)), os.path.abspath(source)
 
 

@@ -45,13 +45,12 @@ def check_term_file(
 ) -> tuple[Term | None, list[Problem]]:
     """Validate one term file. Returns the term (None if it has errors) and all problems."""
     shown = os.fspath(path)
+    from sourcer.textfile import ReadError, read_text
+
     try:
-        with open(shown, encoding="utf-8") as handle:
-            text = handle.read()
-    except UnicodeDecodeError as err:
-        return None, [Problem(shown, 1, f"not UTF-8 text ({err.reason}); save it as UTF-8")]
-    except OSError as err:
-        return None, [Problem(shown, 1, f"cannot read: {err.strerror or err}")]
+        text = read_text(shown)
+    except ReadError as err:
+        return None, [Problem(shown, err.line, err.reason)]
     return check_term_text(text, shown, slug_of(path), origin)
 
 

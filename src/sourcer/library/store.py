@@ -341,12 +341,12 @@ def _cross_check(
 
 def _skim(path: str) -> tuple[str, str, list[str]]:
     """Name, category and aliases of a file, or blanks; validation is the linter's job."""
+    from sourcer.textfile import ReadError, read_text
     from sourcer.yamlload import YAMLSyntaxError, load
 
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = load(handle.read(), path)
-    except (OSError, UnicodeDecodeError, YAMLSyntaxError):
+        data = load(read_text(path), path)
+    except (ReadError, YAMLSyntaxError):
         return "", "", []
     if not isinstance(data, dict):
         return "", "", []

@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from sourcer.errors import ConfigError
 from sourcer.outreach.channels import SIGNATURE_LIMIT, TIERS
+from sourcer.textfile import ReadError, read_text
 from sourcer.yamlload import LineDict, YAMLSyntaxError, load, unknown_key
 
 KEYS = ("sender", "tier", "company", "role")
@@ -34,12 +35,11 @@ def load_config(path: str) -> Config:
     if not os.path.exists(path):
         return Config({}, path=path)
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = load(handle.read(), path)
+        data = load(read_text(path), path)
     except YAMLSyntaxError as err:
         raise ConfigError(str(err.problem)) from err
-    except (OSError, UnicodeDecodeError) as err:
-        raise ConfigError(f"{path}: cannot read: {err}") from err
+    except ReadError as err:
+        raise ConfigError(str(err)) from err
     if data is None:
         return Config({}, path=path)
     if not isinstance(data, LineDict):

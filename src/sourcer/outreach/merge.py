@@ -11,12 +11,15 @@ message. So nothing is ever half-written.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import itertools
 import json
 import os
 import re
+import shutil
+import sys
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
@@ -341,13 +344,17 @@ class CsvRows(_Closing):
 
     def __init__(self, path: str) -> None:
         self.path = path
-        try:
-            self._raw = open(path, "rb")  # noqa: SIM115 - closed by close()
-        except OSError as err:
-            raise MergeError(f"{path}: cannot open: {err.strerror or err}") from err
+        self._raw = _open_csv(path)
         self.size = os.fstat(self._raw.fileno()).st_size
-        self._handle = io.TextIOWrapper(self._raw, encoding="utf-8-sig", newline="")
-        self._reader = csv.reader(self._handle)
+        try:
+            encoding = _csv_encoding(self._raw.peek(400)[:400], path)
+        except BaseException:
+            self._raw.close()
+            raise
+        self._handle = io.TextIOWrapper(self._raw, encoding=encoding, newline="")
+        # strict: a quote left open is an error, not the rest of the file read as one cell
+        self._reader = csv.reader(self._handle, strict=True)
+        self._row_line = 1
         try:
             with self._errors():
                 self.columns = self._read_header()
@@ -364,25 +371,36 @@ class CsvRows(_Closing):
         header = next(self._reader, None)
         if header is None or not any(cell.strip() for cell in header):
             raise MergeError(f"{self.path}:1: no header row; the first row names the columns")
+        if len(header) > MAX_COLUMNS:
+            raise MergeError(
+                f"{self.path}:1: {len(header):,} columns; a mail-merge file has at most "
+                f"{MAX_COLUMNS:,} (is this the right file?)"
+            )
         keys = [column_key(cell) for cell in header]
+        first: dict[str, int] = {}
         for index, key in enumerate(keys):
             if not key:
                 raise MergeError(f"{self.path}:1: column {index + 1} has no name")
-            if keys.index(key) != index:
+            if key in first:
                 raise MergeError(
-                    f"{self.path}:1: columns {keys.index(key) + 1} and {index + 1} are both "
+                    f"{self.path}:1: columns {first[key] + 1} and {index + 1} are both "
                     f"{key!r}; rename one"
                 )
+            first[key] = index
         return keys
 
     def __iter__(self) -> Iterator[SourceRow | RowError]:
         keys = self.columns
         with self._errors():
+            self._row_line = self._reader.line_num + 1
             for number, cells in enumerate(self._reader, start=2):
+                self._row_line = self._reader.line_num + 1
                 if not any(cell.strip() for cell in cells):
                     yield SourceRow(number, {})
                 elif len(cells) > len(keys):
                     yield RowError(number, f"{len(cells)} cells but {len(keys)} columns")
+                elif any("\x00" in cell for cell in cells):
+                    yield RowError(number, "a cell holds a NUL byte; remove it")
                 else:
                     fields = {
                         key: cell.strip()
@@ -398,20 +416,57 @@ class CsvRows(_Closing):
             yield
         except UnicodeDecodeError as err:
             raise MergeError(
-                f"{self.path}:{_bad_utf8_line(self.path)}: not UTF-8 text; save it as UTF-8 "
+                f"{self.path}:{_bad_utf8_line(self._raw)}: not UTF-8 text; save it as UTF-8 "
                 "(CSV UTF-8)"
             ) from err
         except csv.Error as err:
+            if "unexpected end of data" in str(err):
+                raise MergeError(
+                    f'{self.path}:{self._row_line}: a quote (") opened in this row is never '
+                    "closed, so the rest of the file would be one cell; close or remove it"
+                ) from err
             raise MergeError(f"{self.path}:{self._reader.line_num}: {err}") from err
 
     def close(self) -> None:
         self._handle.close()
 
 
-def _bad_utf8_line(path: str) -> int:
+MAX_COLUMNS = 1_000
+
+
+def _open_csv(path: str) -> io.BufferedReader | io.BufferedRandom:
+    """The CSV file, opened once; ``-`` is standard input, kept in a temporary file so that
+    it can be measured for the progress bar like any other file."""
+    from sourcer.textfile import ReadError, open_regular
+
+    if path == "-":
+        spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed with the reader
+        shutil.copyfileobj(sys.stdin.buffer, spool)
+        spool.seek(0)
+        return spool
+    try:
+        return os.fdopen(open_regular(path), "rb")
+    except ReadError as err:
+        raise MergeError(str(err)) from err
+
+
+def _csv_encoding(head: bytes, path: str) -> str:
+    """UTF-8 (with or without a BOM) or UTF-16 with a BOM; anything else is an error."""
+    from sourcer.textfile import looks_like_utf16
+
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if looks_like_utf16(head):
+        raise MergeError(
+            f"{path}: looks like UTF-16 without a byte-order mark; save it as UTF-8 (CSV UTF-8)"
+        )
+    return "utf-8-sig"
+
+
+def _bad_utf8_line(handle: io.BufferedReader | io.BufferedRandom) -> int:
     """The line of the first byte that is not UTF-8 (only read on this error path)."""
-    with open(path, "rb") as handle:
-        data = handle.read()
+    handle.seek(0)
+    data = handle.read()
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as err:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from sourcer.errors import MessageTooLong, TemplateError
 from sourcer.outreach.channels import CHANNELS, Channel
 from sourcer.templating import FRONT_MATTER, make_environment, render_parts
+from sourcer.textfile import ReadError, read_text
 from sourcer.yamlload import LineDict, YAMLSyntaxError, load, unknown_key
 
 if TYPE_CHECKING:
@@ -75,10 +76,9 @@ class Message(NamedTuple):
 def read_front_matter(path: str) -> tuple[Channel, str]:
     """The channel and description a template declares; TemplateError naming file:line."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            source = handle.read()
-    except (OSError, UnicodeDecodeError) as err:
-        raise TemplateError(f"{path}: cannot read: {err}") from err
+        source = read_text(path)
+    except ReadError as err:
+        raise TemplateError(str(err)) from err
     match = FRONT_MATTER.match(source)
     if match is None:
         raise TemplateError(

@@ -33,6 +33,7 @@ from typing import NamedTuple
 
 from sourcer.errors import Problem, SourcerError
 from sourcer.library.check import Checker, _did_you_mean
+from sourcer.textfile import ReadError, read_text
 from sourcer.yamlload import LineDict, LineList, YAMLSyntaxError, load
 
 VERSION = 1
@@ -280,14 +281,9 @@ def check_role_text(text: str, path: str, known: Known) -> tuple[Role | None, li
 def read_role(path: str, known: Known) -> Role:
     """Load and check a role file; RoleFileError lists every problem."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except UnicodeDecodeError as err:
-        raise RoleFileError(
-            [Problem(path, 1, f"not UTF-8 text ({err.reason}); save it as UTF-8")]
-        ) from err
-    except OSError as err:
-        raise SourcerError(f"{path}: cannot read the role file ({err.strerror or err})") from err
+        text = read_text(path)
+    except ReadError as err:
+        raise RoleFileError([Problem(path, err.line, err.reason)]) from err
     role, problems = check_role_text(text, path, known)
     errors = [p for p in problems if p.severity == "error"]
     if role is None or errors:
