@@ -308,3 +308,61 @@ def test_csv_from_stdin_keeps_every_column(run):
     )
     assert result.exit_code == 0, result.stderr
     assert "Ada" in result.stdout and "Acme" in result.stdout
+
+
+# -- invisible characters and the terminal ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("char", "kind"),
+    [
+        ("\u200b", "zero-width space"),
+        ("\u202e", "bidirectional control"),
+        ("\ufeff", "byte-order mark"),
+        ("\u00ad", "soft hyphen"),
+        ("\x1b", "control character"),
+    ],
+)
+def test_lint_names_invisible_characters_and_fix_removes_them(run, char, kind):
+    string = f"python A{char}ND flask"
+    report = run("lint", "-b", "linkedin", string)
+    assert report.exit_code == 1
+    assert report.stdout == (
+        f"col 9: error [invisible] {kind} {char!r} (U+{ord(char):04X}) is not understood; "
+        "fix: remove it\n"
+    )
+    fixed = run("lint", "-b", "linkedin", "--fix", string)
+    assert fixed.stdout == "python AND flask\n"
+
+
+def test_exotic_spaces_become_plain_spaces():
+    linted = lint("python\u2003AND\u3000flask", BOARDS["linkedin"])
+    assert [search.query for search in linted.fixed] == ["python AND flask"]
+    assert {d.code for d in linted.diagnostics} == {"odd-space"}
+
+
+@pytest.mark.parametrize(
+    ("char", "escape"),
+    [("\x1b", "\\e"), ("\u202e", "\\u202e"), ("\u200b", "\\u200b"), ("\x07", "\\a")],
+)
+def test_terms_lint_rejects_control_and_invisible_characters(run, write_terms, char, escape):
+    body = minimal_term("Evil").replace("name: Evil", f'name: "Ev{escape}il"')
+    folder = write_terms({"evil.yaml": body})
+    result = run("terms", "lint", str(folder))
+    assert result.exit_code == 1
+    assert f"(U+{ord(char):04X}); remove it" in result.stdout
+    assert char not in result.stdout
+
+
+def test_escape_sequences_never_reach_the_terminal_in_errors(run):
+    result = run("terms", "show", "\x1b]0;owned\x07\x1b[31mred")
+    assert result.exit_code == 1
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert "\\x1b]0;owned\\x07\\x1b[31mred" in result.stderr
+
+
+def test_terminal_safe_keeps_text_and_escapes_controls():
+    from sourcer.cli.output import terminal_safe
+
+    assert terminal_safe("PostgreSQL · Database\n\tok") == "PostgreSQL · Database\n\tok"
+    assert terminal_safe("a\x1b[2Jb\u202ec\x9bd") == "a\\x1b[2Jb\\u202ec\\x9bd"

@@ -1,10 +1,14 @@
-"""Word-processor typography that breaks search strings: curly quotes, dashes, odd spaces.
+"""Characters that break search strings: curly quotes, dashes, odd spaces, invisibles.
 
 Every search target treats these as characters of their own (SocialTalent; SourceCon,
 "questionable quotation marks"), so term files may not contain them and pasted search
-strings are normalised.
+strings are normalised. Invisible characters (zero-width spaces, byte-order marks, soft
+hyphens, bidirectional controls, control codes) are worse: a zero-width space inside AND
+makes it a word, and a right-to-left override makes a string read differently from what it
+searches. They are removed; what to call each is for the report.
 """
 
+import re
 from typing import NamedTuple
 
 # character -> (kind, straight replacement)
@@ -26,9 +30,34 @@ _TYPOGRAPHY: dict[str, tuple[str, str]] = {
     "\u2014": ("dash", "-"),
     "\u2015": ("dash", "-"),
     "\u2212": ("dash", "-"),
+    "\uff02": ("look-alike quote", '"'),
+    "\uff07": ("look-alike quote", "'"),
+    "\u00ab": ("curly quote", '"'),
+    "\u00bb": ("curly quote", '"'),
     "\u00a0": ("non-breaking space", " "),
     "\u202f": ("non-breaking space", " "),
+    "\u1680": ("odd space", " "),
+    "\u205f": ("odd space", " "),
+    "\u3000": ("odd space", " "),
+    **{chr(code): ("odd space", " ") for code in range(0x2000, 0x200B)},
+    "\u200b": ("zero-width space", ""),
+    "\u200c": ("zero-width character", ""),
+    "\u200d": ("zero-width character", ""),
+    "\u2060": ("zero-width character", ""),
+    "\ufeff": ("byte-order mark", ""),
+    "\u00ad": ("soft hyphen", ""),
+    "\u061c": ("bidirectional control", ""),
+    "\u200e": ("bidirectional control", ""),
+    "\u200f": ("bidirectional control", ""),
+    **{chr(code): ("bidirectional control", "") for code in range(0x202A, 0x202F)},
+    **{chr(code): ("bidirectional control", "") for code in range(0x2066, 0x206A)},
+    **{
+        chr(code): ("control character", "")
+        for code in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]
+    },
 }
+# ASCII text needs a look only for control codes (tab, newline and return are fine).
+_ASCII_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TRANSLATION = str.maketrans({char: repl for char, (_, repl) in _TYPOGRAPHY.items()})
 
 
@@ -40,16 +69,21 @@ class Typo(NamedTuple):
     kind: str
     replacement: str
 
+    @property
+    def fix(self) -> str:
+        if not self.replacement:
+            return "remove it"
+        if self.replacement == " ":
+            return "use a plain space"
+        return f"use a straight {self.replacement!r}"
+
     def describe(self) -> str:
-        return (
-            f"{self.kind} {self.char!r} (U+{ord(self.char):04X}); "
-            f"use a straight {self.replacement!r}"
-        )
+        return f"{self.kind} {self.char!r} (U+{ord(self.char):04X}); {self.fix}"
 
 
 def find_typography(text: str) -> list[Typo]:
-    """Return every curly quote, dash or non-breaking space in ``text``, in order."""
-    if text.isascii():  # the usual case, and much faster than looking at every character
+    """Every curly quote, dash, odd space or invisible character in ``text``, in order."""
+    if text.isascii() and not _ASCII_CONTROL.search(text):  # the usual case, and fast
         return []
     return [
         Typo(position, char, *_TYPOGRAPHY[char])
@@ -59,5 +93,5 @@ def find_typography(text: str) -> list[Typo]:
 
 
 def straighten(text: str) -> str:
-    """Replace curly quotes, dashes and non-breaking spaces with their ASCII forms."""
+    """Curly quotes, dashes and odd spaces in their ASCII forms; invisible characters gone."""
     return text.translate(_TRANSLATION)

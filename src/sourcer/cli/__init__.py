@@ -12,6 +12,7 @@ import click
 
 from sourcer import __version__
 from sourcer.cli.common import App
+from sourcer.cli.output import terminal_safe
 from sourcer.errors import SourcerError
 
 #: command name -> "module:attribute", imported on first use
@@ -50,7 +51,7 @@ class SourcerGroup(click.Group):
         try:
             return super().invoke(ctx)
         except SourcerError as err:
-            raise click.ClickException(str(err)) from err
+            raise click.ClickException(terminal_safe(str(err))) from err
 
 
 @click.group(

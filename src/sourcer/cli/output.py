@@ -34,6 +34,30 @@ def note(message: str) -> None:
     click.echo(message, err=True)
 
 
+# Control codes (all but tab and newline) and bidirectional controls, shown as escapes so
+# that text from a file can neither drive the terminal nor reorder what is shown.
+_UNSAFE = {
+    code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    for code in (
+        *range(0x00, 0x09),
+        *range(0x0B, 0x20),
+        *range(0x7F, 0xA0),
+        0x061C,
+        0x200E,
+        0x200F,
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+    )
+}
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with every control or bidirectional character escaped (``\\x1b``)."""
+    if text.isascii() and text.isprintable():
+        return text
+    return text.translate(_UNSAFE)
+
+
 def echo_json(data: object) -> None:
     import json  # not needed on the plain-text path of `sourcer query`
 

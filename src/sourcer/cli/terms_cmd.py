@@ -12,7 +12,7 @@ import click
 
 from sourcer.cli.common import App, app_from, complete_term
 from sourcer.cli.options import force_option, json_option
-from sourcer.cli.output import Report, echo_json, note, plural, style
+from sourcer.cli.output import Report, echo_json, note, plural, style, terminal_safe
 from sourcer.errors import SourcerError, UnknownTermError
 from sourcer.library.schema import LEVELS, SKELETON, SLUG_RE, Term
 
@@ -74,7 +74,7 @@ def list_cmd(ctx: click.Context, category: str | None, as_json: bool) -> None:
     widths = [max(len(getattr(e, col)) for e in entries) for col in ("slug", "name", "category")]
     for e in entries:
         cells = (e.slug.ljust(widths[0]), e.name.ljust(widths[1]), e.category.ljust(widths[2]))
-        click.echo("  ".join((*cells, e.origin)).rstrip())
+        click.echo(terminal_safe("  ".join((*cells, e.origin)).rstrip()))
 
 
 @terms.command("find")
@@ -95,7 +95,7 @@ def find_cmd(ctx: click.Context, title: str, as_json: bool) -> None:
         raise SourcerError(f"no term lists a title like {title!r}; try fewer words")
     width = max(len(slug) for slug, _, _ in found)
     for slug, matched, _ in found:
-        click.echo(f"{slug:<{width}}  {matched}")
+        click.echo(terminal_safe(f"{slug:<{width}}  {matched}"))
 
 
 @terms.command("show")
@@ -125,7 +125,8 @@ def show_cmd(ctx: click.Context, term: str, as_json: bool) -> None:
 
 
 def render_term(term: Term) -> str:
-    """The human view of a term, in sections, wrapped to the terminal."""
+    """The human view of a term, in sections, wrapped to the terminal; the file's text has
+    its control characters escaped, so only our own styling reaches the terminal."""
     width = min(shutil.get_terminal_size((88, 24)).columns, 88)
     out: list[str] = []
 
@@ -134,18 +135,25 @@ def render_term(term: Term) -> str:
         out.append(style(text, bold=True))
 
     def para(text: str, indent: str = "") -> None:
-        out.append(click.wrap_text(text, width, initial_indent=indent, subsequent_indent=indent))
+        out.append(
+            click.wrap_text(
+                terminal_safe(text), width, initial_indent=indent, subsequent_indent=indent
+            )
+        )
 
     def bullets(items: tuple[str, ...], indent: str = "  ") -> None:
         for item in items:
             out.append(
                 click.wrap_text(
-                    item, width, initial_indent=f"{indent}- ", subsequent_indent=f"{indent}  "
+                    terminal_safe(item),
+                    width,
+                    initial_indent=f"{indent}- ",
+                    subsequent_indent=f"{indent}  ",
                 )
             )
 
-    meta = " · ".join(filter(None, (term.slug, term.category, term.origin)))
-    out.append(f"{style(term.name, bold=True)}  ({meta})")
+    meta = terminal_safe(" · ".join(filter(None, (term.slug, term.category, term.origin))))
+    out.append(f"{style(terminal_safe(term.name), bold=True)}  ({meta})")
     out.append("")
     para(term.summary)
     facts = [
@@ -161,13 +169,15 @@ def render_term(term: Term) -> str:
     for label, value in facts:
         if value:
             out.append(
-                click.wrap_text(f"{label + ':':<15}{value}", width, subsequent_indent=" " * 15)
+                click.wrap_text(
+                    f"{label + ':':<15}{terminal_safe(value)}", width, subsequent_indent=" " * 15
+                )
             )
     if term.levels:
         heading("Experience levels")
         for name, level in term.levels.items():
             years = f" ({level.years} years)" if level.years else ""
-            out.append(f"  {name}{years}")
+            out.append(terminal_safe(f"  {name}{years}"))
             bullets(level.indicators, "    ")
             if level.keywords:
                 para("keywords: " + ", ".join(level.keywords), "    ")
@@ -213,7 +223,7 @@ def lint_cmd(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None
         )
     else:
         for problem in problems:
-            click.echo(str(problem))
+            click.echo(terminal_safe(str(problem)))
     files = len({p.path for p in problems if p.severity == "error"})
     report.finish(f"{plural(report.errors, 'error')} in {plural(files, 'file')}")
 

@@ -166,6 +166,9 @@ class Parsed(NamedTuple):
     tokens: list[Token]
 
 
+_TYPO_CODES = {"curly quote": "curly-quote", "look-alike quote": "curly-quote", "dash": "dash"}
+
+
 def parse(
     text: str, *, lowercase_operators: bool = False, or_first: bool = False, not_word: bool = False
 ) -> Parsed:
@@ -188,13 +191,13 @@ def parse(
         )
         text = text[:MAX_LENGTH]
     for typo in find_typography(text):
-        code = {"curly quote": "curly-quote", "dash": "dash"}.get(typo.kind, "odd-space")
+        code = _TYPO_CODES.get(typo.kind, "invisible" if not typo.replacement else "odd-space")
         diagnostics.append(
             diagnostic(
                 code,
                 typo.position + 1,
                 f"{typo.kind} {typo.char!r} (U+{ord(typo.char):04X}) is not understood",
-                f"use a straight {typo.replacement!r}",
+                typo.fix,
             )
         )
     tokens, problems = tokenize(straighten(text), lowercase_operators)
