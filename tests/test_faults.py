@@ -366,3 +366,67 @@ def test_terminal_safe_keeps_text_and_escapes_controls():
 
     assert terminal_safe("PostgreSQL · Database\n\tok") == "PostgreSQL · Database\n\tok"
     assert terminal_safe("a\x1b[2Jb\u202ec\x9bd") == "a\\x1b[2Jb\\u202ec\\x9bd"
+
+
+# -- the index cache ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cached_library(tmp_path, write_terms):
+    from sourcer.library.store import Layer, Library
+
+    folder = write_terms(
+        {
+            "flask.yaml": minimal_term("Flask"),
+            "postgresql.yaml": minimal_term("PostgreSQL", aliases="[postgres]"),
+        }
+    )
+    cache = tmp_path / "cache"
+
+    def make() -> Library:
+        return Library([Layer("user", folder)], cache_dir=cache)
+
+    make().entries()  # writes the cache
+    (cache_file,) = cache.glob("index-*.json")
+    return make, cache_file
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "[]",
+        '{"version": 999}',
+        '{"version": VERSION, "files": []}',
+        '{"version": VERSION, "files": {"flask.yaml": [1, 2, 3]}}',
+        '{"version": VERSION, "files": {"flask.yaml": "x"}}',
+        "[" * 100_000,
+        "not json",
+        "",
+    ],
+)
+def test_a_corrupt_cache_is_ignored_and_rebuilt(cached_library, content):
+    import json
+
+    from sourcer.library import store
+
+    make, cache_file = cached_library
+    cache_file.write_text(content.replace("VERSION", str(store._INDEX_VERSION)), "utf-8")
+    library = make()
+    assert library.get("postgres").name == "PostgreSQL"
+    assert sorted(library.entries()) == ["flask", "postgresql"]
+    rebuilt = json.loads(cache_file.read_text("utf-8"))
+    assert sorted(rebuilt["files"]) == ["flask.yaml", "postgresql.yaml"]
+
+
+def test_a_forged_record_cannot_make_one_term_answer_for_another(cached_library):
+    import json
+
+    make, cache_file = cached_library
+    data = json.loads(cache_file.read_text("utf-8"))
+    # flask.yaml's record, stamp intact, now claims the alias postgres
+    data["files"]["flask.yaml"][4] = ["postgres"]
+    data["files"]["postgresql.yaml"][4] = []
+    cache_file.write_text(json.dumps(data), "utf-8")
+    assert make().get("postgres").name == "PostgreSQL"
+    healed = json.loads(cache_file.read_text("utf-8"))
+    assert healed["files"]["flask.yaml"][4] == []

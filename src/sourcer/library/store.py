@@ -80,6 +80,8 @@ class Library:
         self._entries: dict[str, Entry] | None = None
         #: names and aliases to entries, exactly and ignoring punctuation (built on first use)
         self._words: tuple[dict[str, list[Entry]], dict[str, Entry]] | None = None
+        #: set once a cache has been caught out: every file is then read afresh
+        self._trust_no_cache = False
 
     # -- lookup ------------------------------------------------------------------------
 
@@ -89,7 +91,15 @@ class Library:
         if found is not None:
             return read_term(found[1], found[0].name)
         entry = self.resolve(query)
-        return read_term(entry.path, entry.origin)
+        term = read_term(entry.path, entry.origin)
+        if not _claims(term, query) and not self._trust_no_cache:
+            # The index said this file answers to the query, but the file does not: the cache
+            # is stale or forged. Rebuild it from the files and ask again.
+            self._trust_no_cache = True
+            self._entries = None
+            self._words = None
+            return self.get(query)
+        return term
 
     def find(self, query: str) -> Term | None:
         """Like :meth:`get`, but None for a missing or invalid term (for optional links)."""
@@ -213,13 +223,17 @@ class Library:
 
         cache_path = self._cache_path(layer.path)
         cached: dict[str, Any] = {}
-        if cache_path is not None:
+        if cache_path is not None and not self._trust_no_cache:
+            # The cache only saves time: anything odd about it (unreadable, huge, deeply
+            # nested, the wrong shape) means it is ignored and written afresh.
             try:
-                with open(cache_path, encoding="utf-8") as handle:
-                    data = json.load(handle)
-                if data.get("version") == _INDEX_VERSION:
-                    cached = data["files"]
-            except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                if os.path.getsize(cache_path) <= _CACHE_LIMIT:
+                    with open(cache_path, encoding="utf-8") as handle:
+                        data = json.load(handle)
+                    if isinstance(data, dict) and data.get("version") == _INDEX_VERSION:
+                        files = data.get("files")
+                        cached = files if isinstance(files, dict) else {}
+            except (OSError, ValueError, RecursionError):
                 cached = {}
         fresh: dict[str, Any] = {}
         changed = False
@@ -231,7 +245,7 @@ class Library:
             stamp = [stat.st_mtime_ns, stat.st_size]
             name = os.path.basename(path)
             record = cached.get(name)
-            if not (isinstance(record, list) and len(record) == 5 and record[:2] == stamp):
+            if not _good_record(record, stamp):
                 record = [*stamp, *_skim(path)]
                 changed = True
             fresh[name] = record
@@ -358,6 +372,32 @@ def _skim(path: str) -> tuple[str, str, list[str]]:
         category if isinstance(category, str) else "",
         [a for a in aliases if isinstance(a, str)] if isinstance(aliases, list) else [],
     )
+
+
+_CACHE_LIMIT = 50_000_000
+
+
+def _good_record(record: object, stamp: list[int]) -> bool:
+    """A cached [mtime, size, name, category, aliases] for a file with this stamp."""
+    return (
+        isinstance(record, list)
+        and len(record) == 5
+        and record[:2] == stamp
+        and isinstance(record[2], str)
+        and isinstance(record[3], str)
+        and isinstance(record[4], list)
+        and all(isinstance(alias, str) for alias in record[4])
+    )
+
+
+def _claims(term: Term, query: str) -> bool:
+    """Whether ``term`` answers to ``query`` by its slug, name or an alias."""
+    words = (term.slug, term.name, *term.aliases)
+    folded = fold(query)
+    if any(fold(word) == folded for word in words):
+        return True
+    loose = _loose(query)
+    return any(_loose(word) == loose for word in words)
 
 
 def _write_cache(path: str, data: dict[str, Any]) -> None:
