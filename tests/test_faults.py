@@ -430,3 +430,38 @@ def test_a_forged_record_cannot_make_one_term_answer_for_another(cached_library)
     assert make().get("postgres").name == "PostgreSQL"
     healed = json.loads(cache_file.read_text("utf-8"))
     assert healed["files"]["flask.yaml"][4] == []
+
+
+# -- the Markdown brief through a Markdown renderer -----------------------------------------
+
+HOSTILE_TERM = """\
+name: '<script>alert(1)</script>'
+summary: 'See [docs](javascript:alert(1)) and <img src=x onerror=alert(1)> or \\<b>.'
+aliases: ['<i>x</i>']
+titles:
+  typical: '[Developer](javascript:alert(2))'
+red_flags: ['<a href="javascript:alert(3)">click</a>']
+"""
+
+
+def test_markdown_brief_renders_no_tag_and_no_script_link(run, write_terms):
+    from bs4 import BeautifulSoup
+    from markdown_it import MarkdownIt
+
+    folder = write_terms({"hostile.yaml": HOSTILE_TERM})
+    result = run("--terms-dir", str(folder), "brief", "hostile", "--format", "md")
+    assert result.exit_code == 0, result.stderr
+    html = MarkdownIt("commonmark").render(result.stdout)
+    soup = BeautifulSoup(html, "html.parser")
+    assert not soup.find_all(["script", "img", "i", "b"])
+    hrefs = [a["href"] for a in soup.find_all("a")]
+    assert hrefs and all(href.startswith("https://") for href in hrefs)
+    assert "<script>alert(1)</script>" in soup.get_text()
+
+
+def test_a_link_that_is_not_http_is_refused():
+    from sourcer.brief import http_url
+    from sourcer.errors import TemplateError
+
+    with pytest.raises(TemplateError, match="only http"):
+        http_url("javascript:alert(1)")

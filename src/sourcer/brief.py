@@ -1,14 +1,18 @@
 """The recruiter brief: a screening kit for one role and every board's search, on one page.
 
-The brief is data (plain dicts) rendered by Jinja templates in ``templates/brief/``: Markdown
-without escaping (it is text) and HTML with autoescaping on, so a term whose name holds
-``<script>`` renders as text and every link's href is exactly the board's URL.
+The brief is data (plain dicts) rendered by Jinja templates in ``templates/brief/``: HTML with
+autoescaping on, so a term whose name holds ``<script>`` renders as text and every link's
+href is exactly the board's URL; Markdown with every value's ``<``, ``[``, ``]`` and ``\\``
+backslash-escaped, so that a Markdown tool turning the brief into HTML makes no tag and no
+link of a term's text. Links are http(s) only; search strings sit verbatim in code fences.
 """
 
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Literal
 
+from sourcer.errors import TemplateError
 from sourcer.library.schema import LEVELS, Term
 from sourcer.query.boards import BOARDS
 from sourcer.query.recipe import Options
@@ -70,18 +74,45 @@ def _term(term: Term, level: str | None, names: Callable[[str], str]) -> dict[st
     return data
 
 
+class Verbatim(str):
+    """Text the Markdown template prints as it is: a code fence's content, a checked link."""
+
+
+def markdown_escape(value: object) -> object:
+    """Every value the Markdown template prints, unless Verbatim, with the characters that
+    make HTML tags or links backslash-escaped (CommonMark escapes any ASCII punctuation)."""
+    if value is None or isinstance(value, Verbatim) or not isinstance(value, str):
+        return value
+    return _MARKDOWN_ESCAPES.sub(r"\\\g<0>", value)
+
+
+_MARKDOWN_ESCAPES = re.compile(r"[\\<\[\]]")
+
+
+def http_url(url: object) -> Verbatim:
+    """A link target that is http(s) and has nothing Markdown would end a link on."""
+    text = str(url)
+    if not text.startswith(("https://", "http://")) or any(c in text for c in " <>()\n"):
+        raise TemplateError(f"refusing to link to {text[:80]!r}: only http(s) links are written")
+    return Verbatim(text)
+
+
 def render_brief(data: Mapping[str, object], fmt: Format, templates_dir: str) -> str:
     """The brief as Markdown or as one self-contained HTML page."""
     environment = make_environment([os.path.abspath(templates_dir)], html=fmt == "html")
+    if fmt == "md":
+        environment.finalize = markdown_escape  # read when templates compile, so set first
     environment.filters["fence"] = fence
+    environment.filters["verbatim"] = Verbatim
+    environment.filters["http_url"] = http_url
     text = render_parts(environment, TEMPLATES[fmt], data, ["body"])["body"]
     return text.rstrip("\n") + "\n"
 
 
-def fence(text: str) -> str:
+def fence(text: str) -> Verbatim:
     """A Markdown code fence longer than any run of backticks inside ``text``."""
     longest = run = 0
     for char in text:
         run = run + 1 if char == "`" else 0
         longest = max(longest, run)
-    return "`" * max(3, longest + 1)
+    return Verbatim("`" * max(3, longest + 1))
