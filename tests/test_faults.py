@@ -465,3 +465,118 @@ def test_a_link_that_is_not_http_is_refused():
 
     with pytest.raises(TemplateError, match="only http"):
         http_url("javascript:alert(1)")
+
+
+# -- writes: all or nothing -----------------------------------------------------------------
+
+
+def _people(tmp_path, count=20):
+    people = tmp_path / "people.csv"
+    people.write_text("first_name\n" + "".join(f"N{i}\n" for i in range(count)), encoding="utf-8")
+    return people
+
+
+def _fail_on(monkeypatch, module, name, call, error):
+    """Make ``module.name`` raise ``error`` on its ``call``-th use."""
+    real = getattr(module, name)
+    calls = []
+
+    def failing(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == call:
+            raise error
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, failing)
+
+
+def _left_in(folder):
+    return sorted(p.name for p in folder.rglob("*")) if folder.exists() else None
+
+
+def test_a_full_disk_mid_merge_leaves_nothing(run, tmp_path, monkeypatch):
+    from sourcer import fsutil
+
+    _fail_on(monkeypatch, fsutil.os, "fsync", 7, OSError(28, "No space left on device"))
+    out = tmp_path / "out"
+    result = run(*MERGE, "--csv", str(_people(tmp_path)), "--out", str(out))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {out / '008-n6.txt'}: cannot write it (No space left on device)\n"
+    )
+    assert _left_in(out) is None
+
+
+def test_a_signal_mid_merge_leaves_nothing(run, tmp_path, monkeypatch):
+    import signal
+
+    from sourcer import fsutil
+
+    real = fsutil.os.fsync
+    calls = []
+
+    def fsync_then_sigterm(fd):
+        calls.append(fd)
+        if len(calls) == 5:
+            os.kill(os.getpid(), signal.SIGTERM)  # the handler sourcer installs raises here
+        return real(fd)
+
+    monkeypatch.setattr(fsutil.os, "fsync", fsync_then_sigterm)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    result = run(*MERGE, "--csv", str(_people(tmp_path)), "--out", str(out))
+    assert result.exit_code == 128 + signal.SIGTERM
+    assert _left_in(out) == ["keep.txt"]
+    assert signal.getsignal(signal.SIGTERM) is not None  # put back afterwards
+
+
+def test_ctrl_c_mid_merge_leaves_nothing(run, tmp_path, monkeypatch):
+    from sourcer import fsutil
+
+    _fail_on(monkeypatch, fsutil.os, "fsync", 3, KeyboardInterrupt())
+    out = tmp_path / "out"
+    result = run(*MERGE, "--csv", str(_people(tmp_path)), "--out", str(out))
+    assert (result.exit_code, result.stderr) == (1, "\nAborted!\n")
+    assert _left_in(out) is None
+
+
+def test_a_failure_while_moving_into_place_puts_everything_back(run, tmp_path, monkeypatch):
+    from sourcer import fsutil
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "002-n0.txt").write_text("old message\n")
+    # links: a backup of 002, then 003 into place, then 004 fails
+    _fail_on(monkeypatch, fsutil.os, "link", 3, OSError(5, "Input/output error"))
+    result = run(*MERGE, "--csv", str(_people(tmp_path, 5)), "--out", str(out), "--force")
+    assert result.exit_code == 1
+    assert "cannot write it (Input/output error)" in result.stderr
+    assert _left_in(out) == ["002-n0.txt"]
+    assert (out / "002-n0.txt").read_text() == "old message\n"
+
+
+def test_a_dangling_symlink_among_the_targets_stops_before_writing(run, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "003-n1.txt").symlink_to(tmp_path / "nowhere")
+    result = run(*MERGE, "--csv", str(_people(tmp_path, 5)), "--out", str(out))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {out / '003-n1.txt'} already exists")
+    assert _left_in(out) == ["003-n1.txt"]
+
+
+def test_an_import_that_cannot_write_writes_nothing(run, isolated_home, tmp_path, monkeypatch):
+    from sourcer import fsutil
+    from tests.test_import import DENO_TEXT
+
+    pages = []
+    for name in ("Deno", "Bun"):
+        page = tmp_path / f"{name}.txt"
+        page.write_text(DENO_TEXT.replace("Deno", name), encoding="utf-8")
+        pages.append(str(page))
+    _fail_on(monkeypatch, fsutil.os, "fsync", 2, OSError(28, "No space left on device"))
+    result = run("terms", "import", *pages)
+    assert result.exit_code == 1
+    assert "No space left on device" in result.stderr
+    assert _left_in(isolated_home / "terms") in (None, [])

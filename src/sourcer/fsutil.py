@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -65,3 +67,98 @@ def _link_no_clobber(tmp: Path, path: Path) -> None:
         if path.exists():
             raise FileExists(str(path)) from None
         tmp.replace(path)
+
+
+class Transaction:
+    """Several files written all or none: each is staged in a hidden folder beside its
+    target (so the final move is a rename on one file system), and only :meth:`commit`
+    moves them into place. Any failure or interruption before or during the commit
+    leaves no new file behind and every existing file as it was.
+
+        with Transaction(force=False) as batch:
+            batch.add("out/001-ada.txt", text)
+            ...
+            batch.commit()
+    """
+
+    def __init__(self, *, force: bool = False) -> None:
+        self.force = force
+        self._staging: dict[Path, Path] = {}  # target folder -> its staging folder
+        self._created: list[Path] = []  # folders we made, removed again if nothing lands
+        self._staged: list[tuple[Path, Path]] = []  # (staged file, target)
+        self._committed = False
+
+    def __enter__(self) -> Transaction:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._cleanup()
+
+    def add(self, target: str | os.PathLike[str], text: str) -> None:
+        """Stage ``text`` for ``target``; FileExists now if it exists and force is off."""
+        path = Path(target)
+        if not self.force and os.path.lexists(path):  # a dangling symlink counts too
+            raise FileExists(str(path))
+        try:
+            folder = self._folder_for(path.parent)
+            staged = folder / f"{len(self._staged):06d}"
+            with open(staged, "x", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(staged, 0o666 & ~_umask())
+        except OSError as err:
+            reason = err.strerror or str(err)
+            raise WriteError(f"{path}: cannot write it ({reason})") from err
+        self._staged.append((staged, path))
+
+    def commit(self) -> None:
+        """Move every staged file into place; on any failure put everything back."""
+        done: list[tuple[Path, Path | None]] = []  # (target, backup of what it replaced)
+        try:
+            for staged, path in self._staged:
+                backup = None
+                if os.path.lexists(path):
+                    if not self.force:
+                        raise FileExists(str(path))
+                    backup = staged.with_name(staged.name + ".old")
+                    os.link(path, backup, follow_symlinks=False)
+                    os.replace(staged, path)
+                else:
+                    try:
+                        os.link(staged, path)
+                    except FileExistsError as err:
+                        raise FileExists(str(path)) from err
+                done.append((path, backup))
+        except BaseException as err:
+            failed = path
+            for moved, backup in reversed(done):
+                with contextlib.suppress(OSError):
+                    if backup is not None:
+                        os.replace(backup, moved)
+                    else:
+                        moved.unlink()
+            if isinstance(err, OSError):
+                raise WriteError(f"{failed}: cannot write it ({err.strerror or err})") from err
+            raise
+        self._committed = True
+
+    def _folder_for(self, parent: Path) -> Path:
+        if parent not in self._staging:
+            missing = []
+            probe = parent
+            while not probe.exists():
+                missing.append(probe)
+                probe = probe.parent
+            parent.mkdir(parents=True, exist_ok=True)
+            self._created.extend(reversed(missing))
+            self._staging[parent] = Path(tempfile.mkdtemp(prefix=".sourcer-", dir=parent))
+        return self._staging[parent]
+
+    def _cleanup(self) -> None:
+        for folder in self._staging.values():
+            shutil.rmtree(folder, ignore_errors=True)
+        if not self._committed:
+            for folder in reversed(self._created):
+                with contextlib.suppress(OSError):
+                    folder.rmdir()  # only if empty: nothing of ours is left in it

@@ -48,10 +48,28 @@ class SourcerGroup(click.Group):
         return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
+        # SIGTERM unwinds like Ctrl-C, so every staged write is cleaned up on the way out.
+        previous = _on_sigterm(_terminate)
         try:
             return super().invoke(ctx)
         except SourcerError as err:
             raise click.ClickException(terminal_safe(str(err))) from err
+        finally:
+            _on_sigterm(previous)
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _on_sigterm(handler: Any) -> Any:
+    """Set the SIGTERM handler (main thread only); returns the one it replaces."""
+    import signal
+    import threading
+
+    if handler is None or threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, handler)
 
 
 @click.group(

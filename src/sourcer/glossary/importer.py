@@ -108,7 +108,7 @@ def import_many(
         if progress is not None:
             progress(source)
     if not dry_run:
-        outcomes = [_write(o, force) if isinstance(o, Imported) else o for o in outcomes]
+        outcomes = _write_all(outcomes, force)
     return ImportResult(tuple(outcomes), dry_run)
 
 
@@ -154,13 +154,31 @@ def read_page(source: str, session: requests.Session | None = None) -> tuple[Glo
     return parse(text, source, html=looks_like_html(source, text)), os.path.abspath(source)
 
 
-def _write(imported: Imported, force: bool) -> Imported | ImportFailure:
-    """Write one checked term file atomically, never over an existing file without
-    ``force``; its failure (another file appeared, the disk is full) is the source's."""
-    from sourcer.fsutil import write_atomic
+def _write_all(
+    outcomes: list[Imported | ImportFailure], force: bool
+) -> list[Imported | ImportFailure]:
+    """Write every checked term file, all or none, never over an existing file without
+    ``force`` (that source fails alone). If writing fails (the disk is full, another file
+    appeared, Ctrl-C) nothing is written and every source to be written has that failure."""
+    from sourcer.errors import FileExists
+    from sourcer.fsutil import Transaction
 
+    taken: set[str] = set()  # two sources for one file: the first one wins
+
+    def check(o: Imported | ImportFailure) -> Imported | ImportFailure:
+        if isinstance(o, Imported):
+            if o.path in taken or (not force and os.path.lexists(o.path)):
+                return ImportFailure(o.source, FileExists(o.path))
+            taken.add(o.path)
+        return o
+
+    outcomes = [check(o) for o in outcomes]
+    todo = [o for o in outcomes if isinstance(o, Imported)]
     try:
-        write_atomic(imported.path, imported.yaml, force=force)
+        with Transaction(force=force) as batch:
+            for imported in todo:
+                batch.add(imported.path, imported.yaml)
+            batch.commit()
     except SourcerError as err:
-        return ImportFailure(imported.source, err)
-    return imported._replace(written=True)
+        return [ImportFailure(o.source, err) if isinstance(o, Imported) else o for o in outcomes]
+    return [o._replace(written=True) if isinstance(o, Imported) else o for o in outcomes]

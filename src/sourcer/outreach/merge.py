@@ -31,7 +31,7 @@ from typing import Literal, NamedTuple, TypeVar
 from jinja2.exceptions import UndefinedError
 
 from sourcer.errors import FileExists, MergeError, MessageTooLong, SourcerError, TemplateError
-from sourcer.fsutil import write_atomic
+from sourcer.fsutil import Transaction
 from sourcer.library.schema import Term
 from sourcer.outreach.config import Config
 from sourcer.outreach.context import Assignments, build_context, column_key, settings_from
@@ -537,10 +537,12 @@ def file_slug(message: Message) -> str:
 
 def write_files(result: MergeResult, out_dir: str, force: bool = False) -> list[str]:
     """One file per message in ``out_dir``, ``012-ada-lovelace.txt`` (the row number keeps
-    names unique and in the CSV's order), each written atomically; returns their paths.
+    names unique and in the CSV's order), all or none; returns their paths.
 
-    Every name is checked before any file is written: an existing file is FileExists unless
-    ``force``. MergeError while rows failed, unless the request said ``skip_bad``.
+    Every name is checked before any file is written: an existing file (or a dangling
+    symlink) is FileExists unless ``force``. The files are staged and moved into place only
+    when all are written, so a full disk or Ctrl-C leaves nothing new and nothing changed.
+    MergeError while rows failed, unless the request said ``skip_bad``.
     """
     result.check()
     if result.format != "text":
@@ -550,11 +552,13 @@ def write_files(result: MergeResult, out_dir: str, force: bool = False) -> list[
         os.path.join(out_dir, f"{entry.row or 1:0{width}d}-{entry.name}.txt")
         for entry in result._spool
     ]
-    existing = [path for path in paths if os.path.exists(path)]
+    existing = [path for path in paths if os.path.lexists(path)]
     if existing and not force:
         more = f" and {len(existing) - 1} more" if len(existing) > 1 else ""
         raise FileExists(f"{existing[0]}{more}")
-    for path, entry in zip(paths, result._spool, strict=True):
-        text = entry.payload
-        write_atomic(path, text if text.endswith("\n") else text + "\n", force=force)
+    with Transaction(force=force) as batch:
+        for path, entry in zip(paths, result._spool, strict=True):
+            text = entry.payload
+            batch.add(path, text if text.endswith("\n") else text + "\n")
+        batch.commit()
     return paths
