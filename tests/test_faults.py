@@ -580,3 +580,56 @@ def test_an_import_that_cannot_write_writes_nothing(run, isolated_home, tmp_path
     assert result.exit_code == 1
     assert "No space left on device" in result.stderr
     assert _left_in(isolated_home / "terms") in (None, [])
+
+
+# -- templates that run away ------------------------------------------------------------------
+
+
+def _template(tmp_path, body):
+    folder = tmp_path / "tpl"
+    folder.mkdir(exist_ok=True)
+    (folder / "loop.j2").write_text(f"---\nchannel: email\n---\n{body}\n", encoding="utf-8")
+    return folder
+
+
+def test_a_template_that_loops_for_ever_is_stopped(run, tmp_path, monkeypatch):
+    from sourcer import templating
+
+    monkeypatch.setattr(templating, "TIME_BUDGET", 0.2)
+    folder = _template(
+        tmp_path, "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    )
+    result = run("outreach", "--templates-dir", str(folder), "render", "loop", *MERGE[3:])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {folder / 'loop.j2'}: took more than 0.2 s to render; "
+        "look for a loop that runs away\n"
+    )
+
+
+def test_a_template_that_writes_too_much_is_stopped(run, tmp_path):
+    folder = _template(tmp_path, "{% for i in range(100000) %}{{ 'x' * 100 }}{% endfor %}")
+    result = run("outreach", "--templates-dir", str(folder), "render", "loop", *MERGE[3:])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {folder / 'loop.j2'}: renders more than 2,000,000 characters; "
+        "look for a loop that runs away\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("front", "message"),
+    [
+        ("channel: [email, inmail]", "channel must be one of"),
+        ("channel: {a: 1}", "channel must be one of"),
+        ("channel: email\ndescription: [1, 2]", "description must be text"),
+    ],
+)
+def test_front_matter_of_the_wrong_type_is_an_error(run, tmp_path, front, message):
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    (folder / "odd.j2").write_text(f"---\n{front}\n---\nHi\n", encoding="utf-8")
+    result = run("outreach", "--templates-dir", str(folder), "render", "odd", *MERGE[3:])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {folder / 'odd.j2'}:")
+    assert message in result.stderr

@@ -9,10 +9,11 @@ Front matter (a YAML block between ``---`` lines at the top of a template) is re
 Jinja comment of the same height, so error line numbers are the file's own.
 """
 
+import contextlib
 import os
 import re
 import traceback
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from jinja2 import BaseLoader, Environment, FileSystemLoader, StrictUndefined
@@ -107,16 +108,19 @@ def render_parts(
     template = load_template(environment, name)
     out: dict[str, str] = {}
     try:
-        for part in parts:
-            if part in template.blocks:
-                block = template.blocks[part]
-                try:
-                    out[part] = "".join(block(template.new_context(dict(context))))
-                except Exception:
-                    # re-raised with the template's own line numbers, as render() does
-                    environment.handle_exception()
-            elif part == "body":
-                out[part] = template.render(context)
+        with _time_budget():
+            for part in parts:
+                if part in template.blocks:
+                    block = template.blocks[part]
+                    try:
+                        out[part] = _collect(block(template.new_context(dict(context))))
+                    except Exception:
+                        # re-raised with the template's own line numbers, as render() does
+                        environment.handle_exception()
+                elif part == "body":
+                    out[part] = _collect(template.generate(context))
+    except _OverBudget as err:
+        raise TemplateError(f"{template.filename or name}: {err}") from None
     except SecurityError as err:
         raise TemplateError(
             f"{_where(name, template.filename, err)}: not allowed in a shared template: {err}"
@@ -128,6 +132,55 @@ def render_parts(
             f"{_where(name, template.filename, err)}: {type(err).__name__}: {err}"
         ) from err
     return out
+
+
+#: What one render may produce and take: far beyond any message or brief, short of a hang.
+MAX_OUTPUT = 2_000_000
+TIME_BUDGET = 5.0
+
+
+class _OverBudget(BaseException):
+    """Raised out of a render that went on too long (BaseException: Jinja passes it on)."""
+
+
+def _collect(chunks: Iterable[str]) -> str:
+    out: list[str] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > MAX_OUTPUT:
+            raise _OverBudget(
+                f"renders more than {MAX_OUTPUT:,} characters; look for a loop that runs away"
+            )
+        out.append(chunk)
+    return "".join(out)
+
+
+@contextlib.contextmanager
+def _time_budget(seconds: float | None = None) -> Iterator[None]:
+    """Stop a render after ``seconds`` (on the main thread of a Unix process; elsewhere the
+    output cap is the only bound)."""
+    import signal
+    import threading
+
+    seconds = TIME_BUDGET if seconds is None else seconds
+    if (
+        not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise _OverBudget(f"took more than {seconds:g} s to render; look for a loop that runs away")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def load_template(environment: Environment, name: str) -> Any:

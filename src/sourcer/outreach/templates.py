@@ -99,13 +99,16 @@ def read_front_matter(path: str) -> tuple[Channel, str]:
             f"expected {', '.join(FRONT_MATTER_KEYS)}"
         )
     channel = data.get("channel")
-    if channel not in CHANNELS:
+    if not isinstance(channel, str) or channel not in CHANNELS:
         line = data.key_lines.get("channel", 0) + 1
         raise TemplateError(
             f"{path}:{line}: channel must be one of {', '.join(CHANNELS)} (got {channel!r})"
         )
     description = data.get("description") or ""
-    return CHANNELS[str(channel)], str(description)
+    if not isinstance(description, str):
+        line = data.key_lines.get("description", 0) + 1
+        raise TemplateError(f"{path}:{line}: description must be text (got {description!r})")
+    return CHANNELS[channel], description
 
 
 class Templates:
