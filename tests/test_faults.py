@@ -3,6 +3,7 @@ never a traceback, a crash or a hang."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -78,7 +79,11 @@ def test_300_nested_parentheses_are_an_error_not_a_crash(run):
     text = "(" * 300 + "flask" + ")" * 300
     result = run("lint", text, "--board", "linkedin")
     assert result.exit_code == 1
-    assert "error [too-deep] parentheses nested more than 50 deep" in result.stdout
+    assert result.stdout.endswith(
+        "\ncol 51: error [too-deep] parentheses nested more than 50 deep; "
+        "fix: flatten the search; no site needs this nesting\n"
+    )
+    assert "unclosed" not in result.stdout and "empty" not in result.stdout
     converted = run("convert", text, "--from", "linkedin", "--to", "google")
     assert converted.exit_code == 1
     assert "Traceback" not in converted.stderr
@@ -633,3 +638,72 @@ def test_front_matter_of_the_wrong_type_is_an_error(run, tmp_path, front, messag
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: {folder / 'odd.j2'}:")
     assert message in result.stderr
+
+
+# -- fuzzing the parser and the CSV reader ---------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+SEARCH_PIECES = st.one_of(
+    st.sampled_from(
+        ["(", ")", '"', "\u201c", "AND", "OR", "NOT", "-", "*", "site:", "\u200b", " ", "\t"]
+    ),
+    st.text(max_size=6),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pieces=st.lists(SEARCH_PIECES, max_size=40),
+    board=st.sampled_from(sorted(BOARDS)),
+    target=st.sampled_from(sorted(BOARDS)),
+)
+def test_lint_and_convert_never_fail_on_any_string(pieces, board, target):
+    from sourcer.errors import SourcerError
+    from sourcer.query.lint import convert
+    from sourcer.typography import find_typography
+
+    text = " ".join(pieces)
+    linted = lint(text, BOARDS[board])
+    for finding in linted.diagnostics:
+        assert 1 <= finding.column <= len(text) + 1
+    for search in linted.fixed:
+        assert not find_typography(search.query)
+    # a SourcerError is a one-line error for the user; "NOT OR" on Google was an IndexError
+    with contextlib.suppress(SourcerError):
+        convert(text, BOARDS[board], BOARDS[target], "split")
+
+
+CELL = st.text(st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)))
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=st.lists(st.lists(CELL, min_size=2, max_size=2), max_size=8))
+def test_the_csv_reader_gives_back_what_was_written(tmp_path, rows):
+    import csv
+    import io
+
+    from sourcer.outreach.merge import CsvRows, SourceRow
+
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(["first_name", "note"])
+    writer.writerows(rows)
+    path = tmp_path / "fuzz.csv"
+    path.write_bytes(buffer.getvalue().encode("utf-8"))
+    with CsvRows(str(path)) as table:
+        got = list(table)
+    assert table.columns == ["first_name", "note"]
+    expected = [
+        {
+            key: cell.strip()
+            for key, cell in zip(("first_name", "note"), row, strict=True)
+            if cell.strip()
+        }
+        for row in rows
+    ]
+    assert all(isinstance(row, SourceRow) for row in got)
+    assert [row.fields for row in got] == expected

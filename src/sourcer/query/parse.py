@@ -221,6 +221,7 @@ class _Parser:
         self.pos = 0
         self.or_first = or_first
         self.depth = 0
+        self.abandoned = False  # set past the nesting limit: the enclosing groups say nothing
         #: NOT is a plain word (Google): read as the site reads it, not as the author meant
         self.not_word = not_word
         self.diagnostics: list[Finding] = []
@@ -413,6 +414,8 @@ class _Parser:
         return self.primary()
 
     def primary(self) -> Node | None:
+        if self.peek() is None:  # an operator at the very end: reported by its caller
+            return None
         token = self.take()
         if token.kind == "(":
             if self.depth >= MAX_DEPTH:
@@ -423,11 +426,14 @@ class _Parser:
                     "flatten the search; no site needs this nesting",
                 )
                 self.pos = len(self.tokens)  # stop reading: the rest cannot be trusted
+                self.abandoned = True
                 return None
             self.depth += 1
             inner = self.or_expr()
             self.depth -= 1
             closing = self.peek()
+            if self.abandoned:
+                return inner
             if closing is not None and closing.kind == ")":
                 self.take()
             else:
