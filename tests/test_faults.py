@@ -707,3 +707,34 @@ def test_the_csv_reader_gives_back_what_was_written(tmp_path, rows):
     ]
     assert all(isinstance(row, SourceRow) for row in got)
     assert [row.fields for row in got] == expected
+
+
+# -- imported pages are written so that they load back exactly -------------------------------
+
+
+def test_long_words_and_odd_characters_survive_the_term_file():
+    from datetime import date
+
+    from sourcer.glossary.termfile import term_yaml
+    from tests.test_glossary import GLEAM
+
+    url = "https://example.com/" + "a" * 120
+    page = GLEAM._replace(summary=f"Read {url} first.", red_flags=("x\u2028keywords: [evil]",))
+    text = term_yaml(page, "https://example.com/x", lambda name: None, date(2026, 1, 1))
+    data = load(text, "gleam.yaml")
+    assert data["summary"] == f"Read {url} first."
+    assert data["red_flags"] == ["x\u2028keywords: [evil]"]
+
+
+def test_a_line_break_in_the_cited_source_cannot_inject_yaml():
+    from datetime import date
+
+    from sourcer.glossary.termfile import term_yaml
+    from tests.test_glossary import GLEAM
+
+    source = "https://example.com/a\x85exclude: [python]\u2028keywords: [evil]"
+    text = term_yaml(GLEAM, source, lambda name: None, date(2026, 1, 1))
+    data = load(text, "gleam.yaml")
+    assert data.get("keywords", []) == [] and data.get("exclude", []) == []
+    assert data["sources"] == [source]
+    assert "\\u0085exclude" in text.splitlines()[0]

@@ -127,7 +127,10 @@ def prepare(
     chosen = slug or slugify(page.name)
     if not SLUG_RE.match(chosen):
         raise GlossaryError(f"{source}: {chosen!r} is not a valid slug; pass --slug")
-    text = term_yaml(page, cited, index.resolve, today)
+    try:
+        text = term_yaml(page, cited, index.resolve, today)
+    except ValueError as err:
+        raise GlossaryError(f"{source}: {err}; nothing was written") from err
     path = os.path.join(folder, f"{chosen}.yaml")
     _, problems = index.check(text, path, chosen)
     errors = [p for p in problems if p.severity == "error"]

@@ -31,7 +31,11 @@ WIDTH = 88
 
 
 class Folded(str):
-    """Prose written as a folded block (``key: >-``), wrapped to :data:`WIDTH`."""
+    """Prose written as a folded block (``key: >-``), wrapped to :data:`WIDTH`; its spacing
+    is made single, as folding would make it."""
+
+    def __new__(cls, text: str) -> "Folded":
+        return super().__new__(cls, " ".join(text.split()))
 
 
 class Word(str):
@@ -83,10 +87,51 @@ def term_yaml(
     of an existing term, or None; names it cannot resolve are left in a curation note."""
     day = (today or date.today()).isoformat()
     header = [
-        f"# Imported by sourcer {__version__} from {source} on {day}.",
+        f"# Imported by sourcer {__version__} from {_escaped(source)} on {day}.",
         "# Curate before relying on it: the page gives no aliases, level keywords or exclusions.",
     ]
-    return "\n".join([*header, render(term_record(page, source, resolve))])
+    record = term_record(page, source, resolve)
+    text = "\n".join([*header, render(record)])
+    check_round_trip(text, record)
+    return text
+
+
+def check_round_trip(text: str, record: Mapping[str, Value]) -> None:
+    """ValueError unless ``text`` loads back as exactly ``record``: nothing the page held can
+    have become YAML of its own, or lost a character on the way."""
+    from sourcer.yamlload import YAMLSyntaxError, load
+
+    try:
+        loaded = load(text, "<imported>")
+    except YAMLSyntaxError as err:
+        raise ValueError(f"the term file would not load back ({err})") from err
+    wanted = _plain(record)
+    if loaded != wanted:
+        assert isinstance(wanted, dict)
+        differ = [
+            key for key in wanted if not isinstance(loaded, dict) or loaded.get(key) != wanted[key]
+        ]
+        raise ValueError(f"the term file would not load back as written ({', '.join(differ)})")
+
+
+def _plain(value: object) -> object:
+    """A record as YAML loads it: curation notes gone, tuples as lists, mappings as dicts."""
+    if isinstance(value, Curate):
+        return _plain(value.value)
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (tuple, list)):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _escaped(text: str) -> str:
+    """``text`` for a comment line: anything YAML could read as a line break, escaped."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else f"\\u{ord(char):04x}" for char in text)
 
 
 def term_record(
@@ -190,12 +235,20 @@ def _entry(key: str, value: Value, indent: str) -> list[str]:
 
 
 def _quoted(text: str) -> str:
-    """A YAML scalar: a JSON string is always valid YAML, whatever the text holds."""
-    return json.dumps(text, ensure_ascii=False)
+    """A YAML scalar: a JSON string, with what JSON leaves raw but YAML reads as a line break
+    or refuses (NEL, the Unicode line and paragraph separators, C1 controls) escaped too."""
+    quoted = json.dumps(text, ensure_ascii=False)
+    if quoted.isprintable():
+        return quoted
+    return "".join(char if char.isprintable() else f"\\u{ord(char):04x}" for char in quoted)
 
 
 def _folded(key: str, text: str, indent: str) -> list[str]:
     if not text:
         return [f'{indent}{key}: ""']
-    wrapped = textwrap.wrap(text, width=WIDTH - len(indent) - 2, break_on_hyphens=False)
+    if not text.isprintable() or text != " ".join(text.split()):
+        return [f"{indent}{key}: {_quoted(text)}"]  # folding would change it: quote it
+    wrapped = textwrap.wrap(
+        text, width=WIDTH - len(indent) - 2, break_on_hyphens=False, break_long_words=False
+    )
     return [f"{indent}{key}: >-", *(f"{indent}  {line}" for line in wrapped)]
