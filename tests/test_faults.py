@@ -738,3 +738,13 @@ def test_a_line_break_in_the_cited_source_cannot_inject_yaml():
     assert data.get("keywords", []) == [] and data.get("exclude", []) == []
     assert data["sources"] == [source]
     assert "\\u0085exclude" in text.splitlines()[0]
+
+
+def test_deeply_nested_html_is_read_in_one_pass():
+    from sourcer.glossary.page import html_lines
+
+    depth = 30_000
+    html = "<main>" + "<div>word " * depth + "</div>" * depth + "<p>end<br>line</p></main>"
+    lines = html_lines(html)
+    assert len(lines) == depth + 2
+    assert lines[0] == "word" and lines[-2:] == ["end", "line"]

@@ -12,7 +12,7 @@ Writing the term file from the record is :mod:`sourcer.glossary.termfile`.
 
 import re
 from collections.abc import Mapping
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sourcer.errors import GlossaryError
 from sourcer.library.schema import LEVELS, Level, Question
@@ -145,13 +145,33 @@ def html_lines(html: str) -> list[str]:
     ):
         tag.decompose()
     root = soup.find("main") or soup.find("article") or soup.body or soup
-    # Blocks start new lines; inline elements (<strong>Q:</strong> text) stay on theirs.
-    for tag in root.find_all(BLOCK_TAGS):
-        tag.insert_before("\n")
-        tag.insert_after("\n")
-    for tag in root.find_all("br"):
-        tag.replace_with("\n")
-    return text_lines(root.get_text())
+    return text_lines(_visible_text(root))
+
+
+def _visible_text(root: Any) -> str:
+    """The text under ``root`` with a line break around every block and for every <br>;
+    inline elements (<strong>Q:</strong> text) stay on their line. One pass with a stack of
+    its own, so 100,000 nested <div>s take no longer than 100,000 in a row."""
+    from bs4.element import CData, NavigableString, Tag
+
+    blocks = set(BLOCK_TAGS)
+    out: list[str] = []
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, leaving = stack.pop()
+        if leaving:
+            out.append("\n")
+        elif isinstance(node, Tag):
+            if node.name == "br":
+                out.append("\n")
+                continue
+            if node.name in blocks:
+                out.append("\n")
+                stack.append((node, True))
+            stack.extend((child, False) for child in reversed(node.contents))
+        elif type(node) in (NavigableString, CData):
+            out.append(str(node))
+    return "".join(out)
 
 
 def text_lines(text: str) -> list[str]:
