@@ -9,7 +9,7 @@ import pytest
 import requests
 import responses
 
-from sourcer import __version__
+from sourcer import __version__, yamlload
 from sourcer.errors import FetchError, FileExists, GlossaryError
 from sourcer.glossary.http import RETRY_STATUSES, make_session
 from sourcer.glossary.importer import Imported, ImportFailure, ImportResult, import_many
@@ -486,3 +486,41 @@ def test_overriding_a_shipped_term_is_noted(run, isolated_home, tmp_path):
 def test_usage_errors(run):
     assert run("terms", "import").exit_code == 2
     assert run("terms", "import", "a.txt", "b.txt", "--slug", "x").exit_code == 2
+
+
+# -- odd answers from a glossary server --------------------------------------------------------
+
+
+def test_a_non_ascii_redirect_is_percent_encoded_and_cited_safely(import_into, http):
+    import re
+
+    # UTF-8 bytes of café, NEL and a YAML line, as the header reaches requests (Latin-1)
+    target = "https://glossary.example.com/café\x85keywords: [evil]"
+    latin1 = target.encode("utf-8").decode("latin-1")
+    http.get(URL, status=302, headers={"Location": latin1})
+    http.get(
+        re.compile(r"https://glossary\.example\.com/caf.*"),
+        body=HASKELL_HTML,
+        content_type="text/html",
+    )
+    (imported,) = import_into(URL, dry_run=True).imported
+    cited = "https://glossary.example.com/caf%C3%A9%C2%85keywords:%20[evil]"
+    data = yamlload.load(imported.yaml, "haskell.yaml")
+    assert data["sources"] == [cited]
+    assert data.get("keywords", []) == []
+
+
+@pytest.mark.parametrize("charset", ["punycode", "idna", "unicode_escape", "base64", "nope"])
+def test_a_charset_that_is_no_page_charset_is_refused(import_into, http, isolated_home, charset):
+    http.get(URL, body=b"\xff\xfe<html>", content_type=f"text/html; charset={charset}")
+    failure = failed(import_into(URL), isolated_home)
+    assert failure.message == f"{URL}: unknown character set {charset!r}"
+
+
+def test_a_redirect_that_is_not_utf8_is_a_clear_error(import_into, http, isolated_home):
+    http.get(URL, status=302, headers={"Location": "https://glossary.example.com/caf\xe9"})
+    failure = failed(import_into(URL), isolated_home)
+    assert failure.message == (
+        f"{URL}: redirected to an address that is not UTF-8 text; "
+        "open the page in a browser and import the address it ends at"
+    )

@@ -7,10 +7,11 @@ content-type check, and a body size cap enforced while the body streams in. Ever
 the URL and the cause.
 """
 
+import contextlib
 import time
 from collections.abc import Callable
 from typing import NamedTuple
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -105,6 +106,11 @@ def fetch(
         in_time()
         try:
             response = session.get(current, timeout=timeout, stream=True, allow_redirects=False)
+        except UnicodeDecodeError as err:  # requests reading a redirect's Location
+            raise FetchError(
+                f"{current}: redirected to an address that is not UTF-8 text; "
+                "open the page in a browser and import the address it ends at"
+            ) from err
         except requests.exceptions.Timeout as err:
             raise FetchError(f"{current}: timed out ({_cause(err)})") from err
         except requests.exceptions.ConnectionError as err:
@@ -113,7 +119,12 @@ def fetch(
             raise FetchError(f"{current}: {_cause(err)}") from err
         with response:
             if response.is_redirect:
-                target = urljoin(current, response.headers.get("Location", ""))
+                # headers arrive as Latin-1: read the bytes as UTF-8, as browsers do, and
+                # percent-encode whatever is not plain URL text (spaces, controls, accents)
+                location = response.headers.get("Location", "")
+                with contextlib.suppress(UnicodeError):
+                    location = location.encode("latin-1").decode("utf-8")
+                target = quote(urljoin(current, location), safe=URL_SAFE)
                 if urlsplit(target).scheme.lower() not in ("http", "https"):
                     raise FetchError(
                         f"{current}: redirected to {target}; only http and https are followed"
@@ -168,12 +179,29 @@ def _decode(body: bytes, response: requests.Response, url: str, media: str) -> s
         declared = EncodingDetector.find_declared_encoding(body, is_html=True)
         charset = declared or None
     try:
+        if charset is not None and not _is_page_charset(charset):
+            raise LookupError(charset)
         return body.decode(charset or "utf-8")
     except LookupError as err:
         raise FetchError(f"{url}: unknown character set {charset!r}") from err
-    except UnicodeDecodeError as err:
+    except UnicodeError as err:  # not only UnicodeDecodeError: some codecs raise the base
         named = f"its declared {charset}" if charset else "UTF-8, and it declares no charset"
-        raise FetchError(f"{url}: the page is not {named} (byte {err.start})") from err
+        at = f" (byte {err.start})" if isinstance(err, UnicodeDecodeError) else ""
+        raise FetchError(f"{url}: the page is not {named}{at}") from err
+
+
+#: Characters a URL keeps as they are; anything else (spaces, controls, non-ASCII) is %-encoded.
+URL_SAFE = "!#$%&'()*+,/:;=?@[]~"
+
+#: Python codecs that decode bytes but are no character set a web page can be written in.
+_NOT_PAGE_CHARSETS = {"punycode", "idna", "unicode-escape", "raw-unicode-escape", "undefined"}
+
+
+def _is_page_charset(charset: str) -> bool:
+    import codecs
+
+    info = codecs.lookup(charset)  # LookupError for a name Python does not know
+    return getattr(info, "_is_text_encoding", True) and info.name not in _NOT_PAGE_CHARSETS
 
 
 def _charset(content_type: str) -> str | None:
