@@ -307,9 +307,10 @@ def test_utf16_csv_with_bom_merges_and_without_is_named(run, tmp_path):
     )
 
 
-def test_csv_from_stdin_keeps_every_column(run):
+@pytest.mark.parametrize("name", ["-", "/dev/stdin"])
+def test_csv_from_stdin_keeps_every_column(run, name):
     result = run(
-        *MERGE, "--csv", "-", "--format", "csv", input="first_name,current_company\nAda,Acme\n"
+        *MERGE, "--csv", name, "--format", "csv", input="first_name,current_company\nAda,Acme\n"
     )
     assert result.exit_code == 0, result.stderr
     assert "Ada" in result.stdout and "Acme" in result.stdout

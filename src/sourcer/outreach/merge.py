@@ -439,7 +439,7 @@ def _open_csv(path: str) -> io.BufferedReader | io.BufferedRandom:
     it can be measured for the progress bar like any other file."""
     from sourcer.textfile import ReadError, open_regular
 
-    if path == "-":
+    if path in ("-", "/dev/stdin"):  # a pipe cannot be read twice or measured: spool it
         spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed with the reader
         shutil.copyfileobj(sys.stdin.buffer, spool)
         spool.seek(0)
