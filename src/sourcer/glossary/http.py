@@ -9,11 +9,12 @@ the URL and the cause.
 
 import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import NamedTuple
 from urllib.parse import quote, urljoin, urlsplit
 
 import requests
+import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
@@ -24,7 +25,7 @@ from sourcer.errors import FetchError
 USER_AGENT = (
     f"sourcer/{__version__} (recruiter glossary import; +https://pypi.org/project/sourcer/)"
 )
-TIMEOUT = (5.0, 20.0)  # connect, read (seconds)
+TIMEOUT = (5.0, 5.0)  # connect, read (seconds): a glossary page is small
 MAX_BYTES = 2_000_000
 MAX_REDIRECTS = 5
 RETRY_STATUSES = (429, 500, 502, 503, 504)
@@ -40,9 +41,9 @@ class Page(NamedTuple):
 
 
 #: longest wait a server's Retry-After may ask for, in seconds
-MAX_RETRY_AFTER = 30.0
+MAX_RETRY_AFTER = 3.0
 #: longest a whole fetch may take, redirects, retries and reading included, in seconds
-DEADLINE = 60.0
+DEADLINE = 15.0
 
 
 class CappedRetry(Retry):
@@ -54,11 +55,12 @@ class CappedRetry(Retry):
 
 
 def make_session(*, retries: int = 3, backoff: float = 0.5) -> requests.Session:
-    """A session whose every request retries 429/5xx answers and connection failures."""
+    """A session whose every request retries 429/5xx answers (``retries`` times) and a
+    failed connection or read (once: a silent server must not hold us for long)."""
     retry = CappedRetry(
         total=retries,
-        connect=retries,
-        read=retries,
+        connect=min(retries, 1),
+        read=min(retries, 1),
         status=retries,
         backoff_factor=backoff,
         status_forcelist=RETRY_STATUSES,
@@ -114,7 +116,10 @@ def fetch(
         except requests.exceptions.Timeout as err:
             raise FetchError(f"{current}: timed out ({_cause(err)})") from err
         except requests.exceptions.ConnectionError as err:
-            raise FetchError(f"{current}: cannot connect ({_cause(err)})") from err
+            cause = _cause(err)
+            # a read timeout that outlasted its retries arrives as a ConnectionError
+            what = "timed out" if "timed out" in cause.lower() else "cannot connect"
+            raise FetchError(f"{current}: {what} ({cause})") from err
         except requests.exceptions.RequestException as err:
             raise FetchError(f"{current}: {_cause(err)}") from err
         with response:
@@ -158,14 +163,22 @@ def _read_capped(
         raise FetchError(f"{url}: page is {int(declared):,} bytes, over the {max_bytes:,} limit")
     chunks: list[bytes] = []
     size = 0
+    # read1 returns whatever has arrived, so the deadline is checked after every trickle; a
+    # plain read of 64 KiB would wait for all of it, a byte at a time, for hours.
+    read1 = getattr(response.raw, "read1", None)
+    pieces: Iterator[bytes] = (
+        iter(lambda: read1(65536, decode_content=True), b"")
+        if read1 is not None
+        else response.iter_content(chunk_size=65536)
+    )
     try:
-        for chunk in response.iter_content(chunk_size=65536):
+        for chunk in pieces:
             in_time()  # a server dripping one byte a second cannot hold us
             size += len(chunk)
             if size > max_bytes:
                 raise FetchError(f"{url}: page is over the {max_bytes:,}-byte limit")
             chunks.append(chunk)
-    except requests.exceptions.RequestException as err:
+    except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError) as err:
         raise FetchError(f"{url}: the connection broke while reading ({_cause(err)})") from err
     return b"".join(chunks)
 
