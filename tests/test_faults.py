@@ -749,3 +749,19 @@ def test_deeply_nested_html_is_read_in_one_pass():
     lines = html_lines(html)
     assert len(lines) == depth + 2
     assert lines[0] == "word" and lines[-2:] == ["end", "line"]
+
+
+@pytest.mark.parametrize("error", [OSError(28, "No space left on device"), KeyboardInterrupt()])
+def test_a_single_file_write_that_fails_leaves_no_file_and_no_temp(
+    run, tmp_path, monkeypatch, error
+):
+    from sourcer import fsutil
+
+    def fsync(fd):
+        raise error
+
+    monkeypatch.setattr(fsutil.os, "fsync", fsync)
+    out = tmp_path / "briefs" / "brief.md"
+    result = run("brief", "flask", "-o", str(out))
+    assert result.exit_code == 1
+    assert _left_in(out.parent) in (None, [])  # no brief and no temporary file
