@@ -11,6 +11,11 @@ searches. They are removed; what to call each is for the report.
 import re
 from typing import NamedTuple
 
+#: Bidirectional controls: they reorder what is shown without being seen.
+BIDI_CONTROLS = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+#: Control codes (C0, DEL, C1) other than tab, newline and carriage return.
+CONTROL_CODES = (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0))
+
 # character -> (kind, straight replacement)
 _TYPOGRAPHY: dict[str, tuple[str, str]] = {
     "\u201c": ("curly quote", '"'),
@@ -46,15 +51,8 @@ _TYPOGRAPHY: dict[str, tuple[str, str]] = {
     "\u2060": ("zero-width character", ""),
     "\ufeff": ("byte-order mark", ""),
     "\u00ad": ("soft hyphen", ""),
-    "\u061c": ("bidirectional control", ""),
-    "\u200e": ("bidirectional control", ""),
-    "\u200f": ("bidirectional control", ""),
-    **{chr(code): ("bidirectional control", "") for code in range(0x202A, 0x202F)},
-    **{chr(code): ("bidirectional control", "") for code in range(0x2066, 0x206A)},
-    **{
-        chr(code): ("control character", "")
-        for code in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]
-    },
+    **{chr(code): ("bidirectional control", "") for code in BIDI_CONTROLS},
+    **{chr(code): ("control character", "") for code in CONTROL_CODES},
 }
 # ASCII text needs a look only for control codes (tab, newline and return are fine).
 _ASCII_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -1,7 +1,8 @@
 """What commands print: results on stdout, everything else on stderr, JSON on request, and one
 :class:`Report` that prints a run's summary and decides its exit status.
 
-This module is on the start-up path of ``sourcer query``: it imports only click.
+This module is on the start-up path of ``sourcer query``: it imports only click and the
+small character tables of :mod:`sourcer.typography`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
+
+from sourcer.typography import BIDI_CONTROLS, CONTROL_CODES
 
 if TYPE_CHECKING:  # the types only; the query modules load when a command needs them
     from sourcer.query.search import Search
@@ -36,18 +39,10 @@ def note(message: str) -> None:
 
 # Control codes (all but tab and newline) and bidirectional controls, shown as escapes so
 # that text from a file can neither drive the terminal nor reorder what is shown.
+# A carriage return is escaped too: on a terminal it writes over the start of the line.
 _UNSAFE = {
     code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-    for code in (
-        *range(0x00, 0x09),
-        *range(0x0B, 0x20),
-        *range(0x7F, 0xA0),
-        0x061C,
-        0x200E,
-        0x200F,
-        *range(0x202A, 0x202F),
-        *range(0x2066, 0x206A),
-    )
+    for code in (*CONTROL_CODES, 0x0D, *BIDI_CONTROLS)
 }
 
 
