@@ -128,10 +128,15 @@ def _plain(value: object) -> object:
 
 
 def _escaped(text: str) -> str:
-    """``text`` for a comment line: anything YAML could read as a line break, escaped."""
+    """``text`` with every unprintable character (anything YAML could read as a line break
+    or refuse) written as ``\\uXXXX``: safe in a comment line and inside a JSON string."""
     if text.isprintable():
         return text
-    return "".join(char if char.isprintable() else f"\\u{ord(char):04x}" for char in text)
+    return "".join(char if char.isprintable() else _escape(ord(char)) for char in text)
+
+
+def _escape(code: int) -> str:
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"  # YAML reads both
 
 
 def term_record(
@@ -237,10 +242,7 @@ def _entry(key: str, value: Value, indent: str) -> list[str]:
 def _quoted(text: str) -> str:
     """A YAML scalar: a JSON string, with what JSON leaves raw but YAML reads as a line break
     or refuses (NEL, the Unicode line and paragraph separators, C1 controls) escaped too."""
-    quoted = json.dumps(text, ensure_ascii=False)
-    if quoted.isprintable():
-        return quoted
-    return "".join(char if char.isprintable() else f"\\u{ord(char):04x}" for char in quoted)
+    return _escaped(json.dumps(text, ensure_ascii=False))
 
 
 def _folded(key: str, text: str, indent: str) -> list[str]:
