@@ -284,6 +284,30 @@ def test_a_hundred_thousand_columns_are_refused_at_once(run, tmp_path):
     )
 
 
+def test_a_cell_past_the_size_limit_is_an_error_naming_its_row(run, tmp_path):
+    people = tmp_path / "people.csv"
+    big = "x" * 200_000
+    people.write_text(f"first_name,note\nAda,short\nBob,{big}\n", encoding="utf-8")
+    result = run(*MERGE, "--csv", str(people))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {people}:3: a cell in this row is longer than 131,072 characters; "
+        "is a quote left open?\n"
+    )
+
+
+def test_standard_input_past_its_cap_is_refused(run, monkeypatch):
+    from sourcer.outreach import merge
+
+    monkeypatch.setattr(merge, "MAX_STDIN", 1024**2)
+    result = run(*MERGE, "--csv", "-", input="first_name\n" + "Ada\n" * 300_000)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: standard input: more than 1 MiB; is it the right stream? "
+        "Save the CSV to a file and pass its path\n"
+    )
+
+
 def test_a_nul_byte_in_a_cell_is_a_row_error(run, tmp_path):
     people = tmp_path / "people.csv"
     people.write_bytes(b"first_name\nAda\nB\x00ob\n")
@@ -623,6 +647,65 @@ def test_a_template_that_writes_too_much_is_stopped(run, tmp_path):
     )
 
 
+def test_a_runaway_loop_is_stopped_off_the_main_thread_too(tmp_path, monkeypatch):
+    """A web server renders on worker threads, where no timer signal reaches: the sandbox's
+    own checks must stop the loop there."""
+    import threading
+
+    from sourcer import templating
+    from sourcer.errors import TemplateError
+
+    monkeypatch.setattr(templating, "TIME_BUDGET", 0.2)
+    folder = _template(
+        tmp_path, "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    )
+    environment = templating.make_environment([str(folder)])
+    caught: list[BaseException] = []
+
+    def render() -> None:
+        try:
+            templating.render_parts(environment, "loop.j2", {}, ["body"])
+        except BaseException as err:
+            caught.append(err)
+
+    worker = threading.Thread(target=render, daemon=True)
+    worker.start()
+    worker.join(timeout=8)
+    assert not worker.is_alive()
+    assert len(caught) == 1
+    assert isinstance(caught[0], TemplateError)
+    assert str(caught[0]) == (
+        f"{folder / 'loop.j2'}: took more than 0.2 s to render; look for a loop that runs away"
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("{{ 'x' * 10 ** 9 }}", "makes a value of more than 2,000,000 items with *"),
+        ("{{ [1] * 3000000 }}", "makes a value of more than 2,000,000 items with *"),
+        ("{{ 3000000 * 'ab' }}", "makes a value of more than 2,000,000 items with *"),
+        ("{{ 2 ** 100000000 }}", "raises a number to the power 100,000,000"),
+    ],
+)
+def test_a_template_cannot_build_a_huge_value(run, tmp_path, body, message):
+    folder = _template(tmp_path, body)
+    result = run("outreach", "--templates-dir", str(folder), "render", "loop", *MERGE[3:])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {folder / 'loop.j2'}: {message}")
+
+
+def test_a_macro_that_calls_itself_for_ever_is_an_error(run, tmp_path):
+    folder = _template(tmp_path, "{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}")
+    result = run("outreach", "--templates-dir", str(folder), "render", "loop", *MERGE[3:])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {folder / 'loop.j2'}:")
+    assert result.stderr.endswith(
+        ": a macro or include calls itself without end; give it a way to stop\n"
+    )
+    assert "Traceback" not in result.stderr
+
+
 @pytest.mark.parametrize(
     ("front", "message"),
     [
@@ -751,17 +834,83 @@ def test_deeply_nested_html_is_read_in_one_pass():
     assert lines[0] == "word" and lines[-2:] == ["end", "line"]
 
 
+def _single_writes(tmp_path, home):
+    """Each command that writes one file: (arguments, the file it writes)."""
+    from tests.conftest import REPO
+
+    posting = REPO / "examples" / "posting-go.txt"
+    return {
+        "brief -o": (
+            ["brief", "flask", "-o", str(tmp_path / "out" / "brief.md")],
+            tmp_path / "out" / "brief.md",
+        ),
+        "role from-jd -o": (
+            ["role", "from-jd", str(posting), "-o", str(tmp_path / "out" / "go.yaml")],
+            tmp_path / "out" / "go.yaml",
+        ),
+        "terms new": (["terms", "new", "widget-maker"], home / "terms" / "widget-maker.yaml"),
+    }
+
+
+SINGLE_WRITES = ["brief -o", "role from-jd -o", "terms new"]
+
+
+@pytest.mark.parametrize("command", SINGLE_WRITES)
 @pytest.mark.parametrize("error", [OSError(28, "No space left on device"), KeyboardInterrupt()])
 def test_a_single_file_write_that_fails_leaves_no_file_and_no_temp(
-    run, tmp_path, monkeypatch, error
+    run, tmp_path, isolated_home, monkeypatch, error, command
 ):
     from sourcer import fsutil
+
+    args, out = _single_writes(tmp_path, isolated_home)[command]
 
     def fsync(fd):
         raise error
 
     monkeypatch.setattr(fsutil.os, "fsync", fsync)
-    out = tmp_path / "briefs" / "brief.md"
-    result = run("brief", "flask", "-o", str(out))
+    result = run(*args)
     assert result.exit_code == 1
-    assert _left_in(out.parent) in (None, [])  # no brief and no temporary file
+    assert "Traceback" not in result.stderr
+    assert _left_in(out.parent) in (None, [])  # no file, no temporary file, no new folder
+    if isinstance(error, OSError):
+        assert result.stderr == f"Error: {out}: cannot write it (No space left on device)\n"
+
+
+@pytest.mark.parametrize("command", SINGLE_WRITES)
+def test_a_forced_write_that_fails_in_the_move_keeps_the_old_file(
+    run, tmp_path, isolated_home, monkeypatch, command
+):
+    from sourcer import fsutil
+
+    args, out = _single_writes(tmp_path, isolated_home)[command]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("mine\n", encoding="utf-8")
+    _fail_on(monkeypatch, fsutil.os, "replace", 1, OSError(5, "Input/output error"))
+    result = run(*args, "--force")
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {out}: cannot write it (Input/output error)\n"
+    assert out.read_text(encoding="utf-8") == "mine\n"
+    assert _left_in(out.parent) == [out.name]
+
+
+def test_a_forced_write_keeps_the_permissions_of_the_file_it_replaces(run, tmp_path):
+    out = tmp_path / "brief.md"
+    out.write_text("old\n", encoding="utf-8")
+    out.chmod(0o640)
+    assert run("brief", "flask", "-o", str(out), "--force").exit_code == 0
+    assert out.read_text(encoding="utf-8") != "old\n"
+    assert out.stat().st_mode & 0o777 == 0o640
+
+
+def test_a_very_long_unknown_name_is_cut_short_in_the_error(run):
+    result = run("query", "a" * 100_000)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: unknown term: " + repr("a" * 60) + "… (100,000 characters) "
+        "(no term has a name that long)\n"
+    )
+    shown = run("terms", "show", "b" * 1000)
+    assert shown.exit_code == 1
+    assert shown.stderr.startswith(
+        "Error: unknown term " + repr("b" * 60) + "… (1,000 characters)."
+    )

@@ -70,6 +70,13 @@ class TermFileError(SourcerError):
         super().__init__(f"{first}{tail}")
 
 
+def shorten(text: str, limit: int = 80) -> str:
+    """``text`` quoted for a message, cut short when it is too long to read."""
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[: limit - 20]!r}… ({len(text):,} characters)"
+
+
 class UnknownTermError(SourcerError):
     """Raised when a lookup by slug, name or alias finds no term."""
 
@@ -80,7 +87,7 @@ class UnknownTermError(SourcerError):
             hint = f" Did you mean: {', '.join(self.suggestions)}?"
         else:
             hint = " Run 'sourcer terms list' to see every term."
-        super().__init__(f"unknown term {query!r}.{hint}")
+        super().__init__(f"unknown term {shorten(query)}.{hint}")
 
 
 class FileExists(SourcerError):

@@ -10,8 +10,10 @@ Jinja comment of the same height, so error line numbers are the file's own.
 """
 
 import contextlib
+import contextvars
 import os
 import re
+import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -19,7 +21,7 @@ from typing import Any
 from jinja2 import BaseLoader, Environment, FileSystemLoader, StrictUndefined
 from jinja2.exceptions import SecurityError, TemplateNotFound, TemplateSyntaxError
 from jinja2.exceptions import TemplateError as JinjaTemplateError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import SandboxedEnvironment, safe_range
 from jinja2.utils import missing
 
 from sourcer.errors import TemplateError
@@ -90,7 +92,7 @@ def make_environment(search_path: Sequence[str], *, html: bool = False) -> Sandb
     apostrophe in a candidate's name into ``&#39;`` in a LinkedIn note.
     """
     loader: BaseLoader = FrontMatterLoader([os.path.abspath(p) for p in search_path])
-    return SandboxedEnvironment(
+    return BudgetedEnvironment(
         loader=loader,
         undefined=NamedStrictUndefined,
         keep_trailing_newline=True,
@@ -127,6 +129,11 @@ def render_parts(
         ) from err
     except JinjaTemplateError as err:
         raise TemplateError(f"{_where(name, template.filename, err)}: {err.message}") from err
+    except RecursionError as err:
+        raise TemplateError(
+            f"{_where(name, template.filename, err)}: a macro or include calls itself without "
+            "end; give it a way to stop"
+        ) from err
     except Exception as err:  # a filter given the wrong type, and the like: still the template's
         raise TemplateError(
             f"{_where(name, template.filename, err)}: {type(err).__name__}: {err}"
@@ -138,9 +145,66 @@ def render_parts(
 MAX_OUTPUT = 2_000_000
 TIME_BUDGET = 5.0
 
+#: When the render running on this thread (or task) must stop, by time.monotonic(), and
+#: the budget it was given.
+_deadline: contextvars.ContextVar[tuple[float, float] | None] = contextvars.ContextVar(
+    "sourcer_render_deadline", default=None
+)
+
 
 class _OverBudget(BaseException):
     """Raised out of a render that went on too long (BaseException: Jinja passes it on)."""
+
+
+def _check_deadline() -> None:
+    budget = _deadline.get()
+    if budget is not None and time.monotonic() > budget[0]:
+        raise _OverBudget(
+            f"took more than {budget[1]:g} s to render; look for a loop that runs away"
+        )
+
+
+def _budgeted_range(*args: int) -> Iterator[int]:
+    """The sandbox's ``range`` (at most MAX_RANGE items), checking the time budget as it
+    goes, so that nested loops stop on any thread, not only where a timer signal reaches."""
+    numbers = safe_range(*args)
+    for index, number in enumerate(numbers):
+        if not index & 0x3FF:
+            _check_deadline()
+        yield number
+
+
+class BudgetedEnvironment(SandboxedEnvironment):
+    """The sandbox, plus bounds on time and size that hold on every thread: each call and
+    every 1,024 turns of a ``range`` loop check the render's deadline, and ``*`` and ``**``
+    refuse results larger than a render may write."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.globals["range"] = _budgeted_range
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        _check_deadline()
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        _check_deadline()
+        if operator == "*":
+            for value, times in ((left, right), (right, left)):
+                if (
+                    isinstance(value, (str, list, tuple))
+                    and isinstance(times, int)
+                    and len(value) * times > MAX_OUTPUT
+                ):
+                    raise _OverBudget(
+                        f"makes a value of more than {MAX_OUTPUT:,} items with *; "
+                        "look for a number that is too large"
+                    )
+        if operator == "**" and isinstance(right, int) and abs(right) > 1_000:
+            raise _OverBudget(f"raises a number to the power {right:,}; use a smaller power")
+        return super().call_binop(context, operator, left, right)
 
 
 def _collect(chunks: Iterable[str]) -> str:
@@ -158,18 +222,30 @@ def _collect(chunks: Iterable[str]) -> str:
 
 @contextlib.contextmanager
 def _time_budget(seconds: float | None = None) -> Iterator[None]:
-    """Stop a render after ``seconds`` (on the main thread of a Unix process; elsewhere the
-    output cap is the only bound)."""
+    """Stop a render after ``seconds``: everywhere by the checks of BudgetedEnvironment, and
+    on the main thread of a Unix process also by a timer signal (which stops a loop that
+    calls nothing)."""
     import signal
     import threading
 
     seconds = TIME_BUDGET if seconds is None else seconds
-    if (
-        not hasattr(signal, "setitimer")
-        or threading.current_thread() is not threading.main_thread()
-    ):
-        yield
-        return
+    token = _deadline.set((time.monotonic() + seconds, seconds))
+    try:
+        if (
+            not hasattr(signal, "setitimer")
+            or threading.current_thread() is not threading.main_thread()
+        ):
+            yield
+        else:
+            with _timer(seconds):
+                yield
+    finally:
+        _deadline.reset(token)
+
+
+@contextlib.contextmanager
+def _timer(seconds: float) -> Iterator[None]:
+    import signal
 
     def expire(signum: int, frame: object) -> None:
         raise _OverBudget(f"took more than {seconds:g} s to render; look for a loop that runs away")

@@ -21,7 +21,7 @@ from sourcer.cli.options import (
     site_option,
 )
 from sourcer.cli.output import echo_json, note, report_warnings, searches_text, warn
-from sourcer.errors import ClipboardError, QueryError, UnknownTermError
+from sourcer.errors import ClipboardError, QueryError, UnknownTermError, shorten
 from sourcer.library.schema import Term
 from sourcer.library.store import Library
 from sourcer.query.boards import BOARDS, DEFAULT_SITE, FIELD_LABELS, SITES, Board
@@ -292,9 +292,12 @@ def load_terms(library: Library, *lists: Sequence[str]) -> tuple[list[Term], ...
                     if err.suggestions
                     else "not in the library;"
                 )
-                unknown.append(
-                    f"{name!r} ({hint} to search it as written: --keyword {_shell_word(name)})"
-                )
+                if len(name) > 80:
+                    unknown.append(f"{shorten(name)} (no term has a name that long)")
+                else:
+                    unknown.append(
+                        f"{name!r} ({hint} to search it as written: --keyword {_shell_word(name)})"
+                    )
         loaded.append(terms)
     if unknown:
         noun = "term" if len(unknown) == 1 else "terms"

@@ -18,7 +18,6 @@ import itertools
 import json
 import os
 import re
-import shutil
 import sys
 import tempfile
 import unicodedata
@@ -26,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Literal, NamedTuple, TypeVar
+from typing import BinaryIO, Literal, NamedTuple, TypeVar
 
 from jinja2.exceptions import UndefinedError
 
@@ -425,6 +424,11 @@ class CsvRows(_Closing):
                     f'{self.path}:{self._row_line}: a quote (") opened in this row is never '
                     "closed, so the rest of the file would be one cell; close or remove it"
                 ) from err
+            if "field larger than field limit" in str(err):
+                raise MergeError(
+                    f"{self.path}:{self._row_line}: a cell in this row is longer than "
+                    f"{csv.field_size_limit():,} characters; is a quote left open?"
+                ) from err
             raise MergeError(f"{self.path}:{self._reader.line_num}: {err}") from err
 
     def close(self) -> None:
@@ -432,6 +436,20 @@ class CsvRows(_Closing):
 
 
 MAX_COLUMNS = 1_000
+#: Standard input is kept in a temporary file; past this it is surely not a mail-merge file.
+MAX_STDIN = 2 * 1024**3
+
+
+def _copy_capped(source: BinaryIO, target: BinaryIO, limit: int) -> None:
+    copied = 0
+    while chunk := source.read(1 << 20):
+        copied += len(chunk)
+        if copied > limit:
+            raise MergeError(
+                f"standard input: more than {limit / 1024**2:,.0f} MiB; "
+                "is it the right stream? Save the CSV to a file and pass its path"
+            )
+        target.write(chunk)
 
 
 def _open_csv(path: str) -> io.BufferedReader | io.BufferedRandom:
@@ -441,7 +459,11 @@ def _open_csv(path: str) -> io.BufferedReader | io.BufferedRandom:
 
     if path in ("-", "/dev/stdin"):  # a pipe cannot be read twice or measured: spool it
         spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed with the reader
-        shutil.copyfileobj(sys.stdin.buffer, spool)
+        try:
+            _copy_capped(sys.stdin.buffer, spool, MAX_STDIN)
+        except BaseException:
+            spool.close()
+            raise
         spool.seek(0)
         return spool
     try:
