@@ -914,3 +914,20 @@ def test_a_very_long_unknown_name_is_cut_short_in_the_error(run):
     assert shown.stderr.startswith(
         "Error: unknown term " + repr("b" * 60) + "… (1,000 characters)."
     )
+
+
+def test_a_python_tag_in_a_term_file_is_refused_by_name(run, isolated_home):
+    from tests.conftest import REPO
+
+    folder = isolated_home / "terms"
+    folder.mkdir(parents=True, exist_ok=True)
+    text = (REPO / "terms" / "flask.yaml").read_text(encoding="utf-8")
+    evil = text.replace("name: Flask", 'name: !!python/object/apply:os.system ["echo pwned"]', 1)
+    (folder / "evil.yaml").write_text(evil, encoding="utf-8")
+    result = run("query", "evil")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {folder / 'evil.yaml'}:1: the tag !!python/object/apply:os.system is not "
+        "allowed; write a plain value\n"
+    )
+    assert "pwned" not in result.stdout

@@ -114,6 +114,12 @@ def load(text: str, path: str) -> Any:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark is not None else 1
         what = err.problem or err.context or "invalid YAML"
+        tag = re.match(r"could not determine a constructor for the tag '(.*)'", what)
+        if tag:
+            shown = tag.group(1).replace("tag:yaml.org,2002:", "!!")
+            raise YAMLSyntaxError(
+                Problem(path, line, f"the tag {shown} is not allowed; write a plain value")
+            ) from err
         raise YAMLSyntaxError(Problem(path, line, f"YAML syntax error: {what}")) from err
     except yaml.YAMLError as err:
         raise YAMLSyntaxError(Problem(path, 1, f"YAML error: {err}")) from err
