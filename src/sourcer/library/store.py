@@ -11,8 +11,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from sourcer.errors import Problem, SourcerError, UnknownTermError, WriteError
-from sourcer.library.check import check_term_file, claimed_twice, missing_link, read_term
 from sourcer.library.schema import SLUG_RE, Term, slug_of
+from sourcer.library.termcache import load_term
 
 _INDEX_VERSION = 1
 
@@ -89,9 +89,9 @@ class Library:
         """Find a term by slug, name or alias (case-insensitive) and load it."""
         found = self._find_by_slug(query.strip().casefold())
         if found is not None:
-            return read_term(found[1], found[0].name)
+            return load_term(found[1], found[0].name, self.cache_dir)
         entry = self.resolve(query)
-        term = read_term(entry.path, entry.origin)
+        term = load_term(entry.path, entry.origin, self.cache_dir)
         if not _claims(term, query) and not self._trust_no_cache:
             # The index said this file answers to the query, but the file does not: the cache
             # is stale or forged. Rebuild it from the files and ask again.
@@ -275,6 +275,8 @@ class Library:
         folders), only those are checked, as a layer on top of the library, so that their
         links to existing terms resolve.
         """
+        from sourcer.library.check import check_term_file
+
         problems: list[Problem] = []
         if paths:
             files: list[tuple[str, str]] = []
@@ -334,6 +336,8 @@ def _cross_check(
     reported: set[str],
 ) -> Iterable[Problem]:
     """Links to missing slugs, and a name or alias claimed by two terms (checked files only)."""
+    from sourcer.library.check import claimed_twice, missing_link
+
     claims: dict[str, list[tuple[Term, str, str]]] = {}
     for slug in sorted(effective):
         term = terms.get(effective[slug][1])
