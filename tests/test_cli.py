@@ -77,3 +77,35 @@ def test_unwritable_output_is_a_one_line_error(run, tmp_path):
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: {target}: cannot write it (")
     assert "Traceback" not in result.output
+
+
+def test_the_short_help_table_is_each_commands_own_first_sentence():
+    import click
+
+    from sourcer.cli import LAZY_COMMANDS, SHORT_HELP, cli
+
+    assert sorted(SHORT_HELP) == sorted(LAZY_COMMANDS)
+    ctx = click.Context(cli)
+    for name, text in SHORT_HELP.items():
+        command = cli.get_command(ctx, name)
+        assert command is not None
+        assert command.get_short_help_str(1000) == text, name
+
+
+def test_top_level_help_imports_no_command(tmp_path):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, runpy\n"
+        "sys.argv = ['sourcer', '--help']\n"
+        "try:\n    runpy.run_module('sourcer', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('sourcer.cli.')), file=sys.stderr)\n"
+    )
+    env = {**os.environ, "SOURCER_HOME": str(tmp_path), "HOME": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+    )
+    assert "  query     Build Boolean search strings for TERMS" in done.stdout
+    assert done.stderr.strip().splitlines()[-1] == "['sourcer.cli.common']"

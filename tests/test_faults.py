@@ -885,7 +885,14 @@ def test_a_forced_write_that_fails_in_the_move_keeps_the_old_file(
     args, out = _single_writes(tmp_path, isolated_home)[command]
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("mine\n", encoding="utf-8")
-    _fail_on(monkeypatch, fsutil.os, "replace", 1, OSError(5, "Input/output error"))
+    real_replace = fsutil.os.replace
+
+    def replace(source, target, *rest, **kwargs):
+        if os.fspath(target) == str(out):
+            raise OSError(5, "Input/output error")
+        return real_replace(source, target, *rest, **kwargs)
+
+    monkeypatch.setattr(fsutil.os, "replace", replace)
     result = run(*args, "--force")
     assert result.exit_code == 1
     assert result.stderr == f"Error: {out}: cannot write it (Input/output error)\n"

@@ -156,3 +156,45 @@ def test_a_compiled_record_is_not_used_for_a_user_term(compiled, tmp_path):
     mine.write_bytes((REPO / "terms" / "flask.yaml").read_bytes())
     term = termcache.load_term(str(mine), "user", None)
     assert term.origin == "user" and term.path == str(mine)
+
+
+# -- compiled templates -----------------------------------------------------------------------
+
+
+def test_shipped_templates_are_compiled_once_and_user_templates_never_kept(run, isolated_home):
+    cache = isolated_home / "cache" / "templates"
+    first = run("brief", "flask", "--format", "html")
+    assert first.exit_code == 0, first.stderr
+    kept = sorted(p.name for p in cache.iterdir())
+    assert kept and all(name.endswith(".jinja") for name in kept)
+    again = run("brief", "flask", "--format", "html")
+    assert again.stdout == first.stdout
+    assert sorted(p.name for p in cache.iterdir()) == kept
+
+    mine = isolated_home / "templates"
+    mine.mkdir()
+    (mine / "mine.j2").write_text(
+        "---\nchannel: linkedin-connection\n---\nHi {{ candidate.first_name }}\n", encoding="utf-8"
+    )
+    note = run("outreach", "render", "mine", "--set", "candidate.first_name=Ada")
+    assert note.exit_code == 0, note.stderr
+    assert note.stdout == "Hi Ada\n"
+    assert sorted(p.name for p in cache.iterdir()) == kept  # nothing of the user's kept
+
+
+def test_a_damaged_compiled_template_is_compiled_afresh(run, isolated_home):
+    first = run("brief", "flask")
+    cache = isolated_home / "cache" / "templates"
+    for entry in cache.iterdir():
+        entry.write_bytes(b"garbage")
+    again = run("brief", "flask")
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout == first.stdout
+
+
+def test_a_cache_that_cannot_be_written_only_costs_time(run, isolated_home):
+    isolated_home.mkdir(parents=True)
+    (isolated_home / "cache").write_text("a file, not a folder", encoding="utf-8")
+    result = run("brief", "flask")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("# ")

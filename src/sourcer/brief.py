@@ -97,9 +97,14 @@ def http_url(url: object) -> Verbatim:
     return Verbatim(text)
 
 
-def render_brief(data: Mapping[str, object], fmt: Format, templates_dir: str) -> str:
-    """The brief as Markdown or as one self-contained HTML page."""
-    environment = make_environment([os.path.abspath(templates_dir)], html=fmt == "html")
+def render_brief(
+    data: Mapping[str, object], fmt: Format, templates_dir: str, cache_dir: str | None = None
+) -> str:
+    """The brief as Markdown or as one self-contained HTML page (the compiled template kept
+    in ``cache_dir``, if given)."""
+    environment = make_environment(
+        [os.path.abspath(templates_dir)], html=fmt == "html", cache_dir=cache_dir
+    )
     if fmt == "md":
         environment.finalize = markdown_escape  # read when templates compile, so set first
     environment.filters["fence"] = fence

@@ -8,6 +8,7 @@ import shutil
 import stat
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from sourcer.errors import FileExists, WriteError
 
@@ -50,12 +51,18 @@ class Transaction:
         self._created: list[Path] = []  # folders we made, removed again if nothing lands
         self._staged: list[tuple[Path, Path]] = []  # (staged file, target)
         self._committed = False
+        self._previous: Any = None
 
     def __enter__(self) -> Transaction:
+        # SIGTERM unwinds like Ctrl-C while files are staged, so they are cleaned up.
+        self._previous = _on_sigterm(_terminate)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._cleanup()
+        try:
+            self._cleanup()
+        finally:
+            _on_sigterm(self._previous)
 
     def add(self, target: str | os.PathLike[str], text: str) -> None:
         """Stage ``text`` for ``target``; FileExists now if it exists and force is off."""
@@ -127,3 +134,17 @@ class Transaction:
             for folder in reversed(self._created):
                 with contextlib.suppress(OSError):
                     folder.rmdir()  # only if empty: nothing of ours is left in it
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _on_sigterm(handler: Any) -> Any:
+    """Set the SIGTERM handler (main thread only); returns the one it replaces."""
+    import signal
+    import threading
+
+    if handler is None or threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, handler)

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from jinja2 import BaseLoader, Environment, FileSystemLoader, StrictUndefined
+from jinja2.bccache import Bucket, FileSystemBytecodeCache
 from jinja2.exceptions import SecurityError, TemplateNotFound, TemplateSyntaxError
 from jinja2.exceptions import TemplateError as JinjaTemplateError
 from jinja2.sandbox import SandboxedEnvironment, safe_range
@@ -85,14 +86,18 @@ def hide_front_matter(source: str) -> str:
     return comment + source[match.end() :]
 
 
-def make_environment(search_path: Sequence[str], *, html: bool = False) -> SandboxedEnvironment:
+def make_environment(
+    search_path: Sequence[str], *, html: bool = False, cache_dir: str | None = None
+) -> SandboxedEnvironment:
     """A sandboxed environment over absolute ``search_path`` folders (first wins).
 
     Autoescaping is on for HTML and off for plain-text messages: escaping would turn an
-    apostrophe in a candidate's name into ``&#39;`` in a LinkedIn note.
+    apostrophe in a candidate's name into ``&#39;`` in a LinkedIn note. With ``cache_dir``,
+    the shipped templates' compiled code is kept there (see :class:`ShippedBytecodeCache`).
     """
     loader: BaseLoader = FrontMatterLoader([os.path.abspath(p) for p in search_path])
     return BudgetedEnvironment(
+        bytecode_cache=ShippedBytecodeCache(cache_dir) if cache_dir else None,
         loader=loader,
         undefined=NamedStrictUndefined,
         keep_trailing_newline=True,
@@ -100,6 +105,44 @@ def make_environment(search_path: Sequence[str], *, html: bool = False) -> Sandb
         lstrip_blocks=True,
         autoescape=html,
     )
+
+
+class ShippedBytecodeCache(FileSystemBytecodeCache):
+    """Jinja's file cache of compiled templates, for the templates sourcer ships only.
+
+    Compiling a template costs about 13 ms; loading its cached code a fraction of one. Each
+    entry is checked against the template's source (Jinja stores a checksum). A user's own
+    templates are compiled afresh each time, so nothing they did not write runs in their
+    place. A cache that cannot be written only costs time.
+    """
+
+    def __init__(self, directory: str) -> None:
+        self._folder = os.path.join(directory, "templates")
+        super().__init__(self._folder, "%s.jinja")
+        from sourcer.home import shipped_dir
+
+        self._shipped = os.path.join(os.path.realpath(shipped_dir("templates")), "")
+
+    def get_bucket(
+        self, environment: Environment, name: str, filename: str | None, source: str
+    ) -> Bucket:
+        if filename is None or not os.path.realpath(filename).startswith(self._shipped):
+            return _Uncached(environment, self.get_cache_key(name, filename), "")
+        try:
+            return super().get_bucket(environment, name, filename, source)
+        except OSError:  # the cache is not a folder, or unreadable: compile afresh
+            return _Uncached(environment, self.get_cache_key(name, filename), "")
+
+    def set_bucket(self, bucket: Bucket) -> None:
+        if isinstance(bucket, _Uncached):
+            return
+        with contextlib.suppress(OSError):
+            os.makedirs(self._folder, exist_ok=True)
+            super().set_bucket(bucket)
+
+
+class _Uncached(Bucket):
+    """A bucket that is never loaded or stored: a template compiled each time."""
 
 
 def render_parts(

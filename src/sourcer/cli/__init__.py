@@ -12,7 +12,6 @@ import click
 
 from sourcer import __version__
 from sourcer.cli.common import App
-from sourcer.cli.output import terminal_safe
 from sourcer.errors import SourcerError
 
 #: command name -> "module:attribute", imported on first use
@@ -25,6 +24,19 @@ LAZY_COMMANDS: dict[str, str] = {
     "query": "sourcer.cli.query_cmd:query",
     "role": "sourcer.cli.role_cmd:role",
     "terms": "sourcer.cli.terms_cmd:terms",
+}
+
+#: each command's short help, so that ``sourcer --help`` imports no command (a test checks
+#: that these are the first sentences of the commands' own help)
+SHORT_HELP: dict[str, str] = {
+    "boards": "List the boards: syntax, limits (with sources) and link format.",
+    "brief": "A recruiter brief for TERMS: screening kit and every board's search on one page.",
+    "convert": "Rewrite a Boolean STRING written for one board in another board's dialect.",
+    "lint": "Check a Boolean STRING against a board's dialect and limits.",
+    "outreach": "Write outreach messages (connection notes, InMails, emails) from templates.",
+    "query": "Build Boolean search strings for TERMS, ready to paste into each board.",
+    "role": "Roles: one file per hiring need, used by query, brief and outreach (--role).",
+    "terms": "Browse, check and create the technology terms searches are built from.",
 }
 
 
@@ -47,29 +59,31 @@ class SourcerGroup(click.Group):
             return command
         return super().get_command(ctx, cmd_name)
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from SHORT_HELP, as Click would write it from each command."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            if name in SHORT_HELP:
+                stand_in = click.Command(name, help=SHORT_HELP[name])  # Click's own shortening
+                rows.append((name, stand_in.get_short_help_str(limit)))
+            else:
+                command = self.get_command(ctx, name)
+                if command is not None and not command.hidden:
+                    rows.append((name, command.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
     def invoke(self, ctx: click.Context) -> Any:
-        # SIGTERM unwinds like Ctrl-C, so every staged write is cleaned up on the way out.
-        previous = _on_sigterm(_terminate)
         try:
             return super().invoke(ctx)
         except SourcerError as err:
+            from sourcer.cli.output import terminal_safe
+
             raise click.ClickException(terminal_safe(str(err))) from err
-        finally:
-            _on_sigterm(previous)
-
-
-def _terminate(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)
-
-
-def _on_sigterm(handler: Any) -> Any:
-    """Set the SIGTERM handler (main thread only); returns the one it replaces."""
-    import signal
-    import threading
-
-    if handler is None or threading.current_thread() is not threading.main_thread():
-        return None
-    return signal.signal(signal.SIGTERM, handler)
 
 
 @click.group(

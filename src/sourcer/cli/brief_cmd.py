@@ -98,7 +98,10 @@ def brief(
         lookup=library.find,
     )
     text = render_brief(
-        data, "html" if chosen_format == "html" else "md", builtin_templates("brief")
+        data,
+        "html" if chosen_format == "html" else "md",
+        builtin_templates("brief"),
+        cache_dir=app.home.cache,
     )
 
     if output is None and open_page:

@@ -38,7 +38,8 @@ def _templates(ctx: click.Context) -> Templates:
             ("builtin", builtin_templates("outreach")),
             ("user", app_from(ctx).home.templates),
             *((folder, folder) for folder in extra),
-        ]
+        ],
+        cache_dir=app_from(ctx).home.cache,
     )
 
 

@@ -114,9 +114,11 @@ def read_front_matter(path: str) -> tuple[Channel, str]:
 class Templates:
     """The layered templates and the sandboxed environment that renders them."""
 
-    def __init__(self, layers: Sequence[tuple[str, str]]) -> None:
+    def __init__(self, layers: Sequence[tuple[str, str]], cache_dir: str | None = None) -> None:
         #: (origin, folder), built-in first; later layers win
         self.layers = [(origin, os.path.abspath(folder)) for origin, folder in layers]
+        #: where the shipped templates' compiled code is kept, if anywhere
+        self.cache_dir = cache_dir
         self._environment: SandboxedEnvironment | None = None
 
     def names(self) -> dict[str, tuple[str, str]]:
@@ -154,7 +156,7 @@ class Templates:
         if self._environment is None:
             # Plain text: no autoescape (see sourcer.templating.make_environment).
             folders = [folder for _, folder in reversed(self.layers)]
-            self._environment = make_environment(folders, html=False)
+            self._environment = make_environment(folders, html=False, cache_dir=self.cache_dir)
         return self._environment
 
     def render(
