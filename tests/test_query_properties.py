@@ -169,3 +169,46 @@ def _used(role: str, kind: str, board, site: str) -> bool:
     if kind == "sense":
         return target.senses if target else board.senses
     return not (role == "location" and board.location == "none")
+
+
+def test_the_fitters_measures_are_those_of_the_rendered_search(monkeypatch):
+    """The fitter measures a plan from its groups' pieces (sourcer.query.search._PlanMeasure);
+    for every shipped term on every board (each level and mode in rotation, both fits, some
+    in pairs, with places and exclusions), those measures equal the measures of the search
+    rendered whole."""
+    from sourcer.home import shipped_dir
+    from sourcer.library.store import Layer, Library
+    from sourcer.query import search
+    from sourcer.query.render import render
+    from sourcer.query.search import compile_searches
+
+    checked = []
+    real_call = search._PlanMeasure.__call__
+
+    def checking(self, plan):
+        fast = real_call(self, plan)
+        assert fast == measure(render(self.tree(plan)[0], self.board)), plan
+        checked.append(1)
+        return fast
+
+    monkeypatch.setattr(search._PlanMeasure, "__call__", checking)
+    library = Library([Layer("builtin", shipped_dir("terms"))])
+    slugs = list(library.entries())
+    for index, slug in enumerate(slugs):
+        terms = [library.get(slug)]
+        if index % 7 == 0:
+            terms.append(library.get(slugs[(index + 1) % len(slugs)]))
+        levels = (None, "junior", "mid", "senior")
+        modes = ("broad", "balanced", "strict")
+        for turn in range(2):  # two of the twelve level-mode pairs per term, in rotation
+            level = levels[(index + turn) % 4]
+            for mode in (modes[(index + turn) % 3],):
+                options = Options(
+                    level=level,
+                    mode=mode,
+                    locations=("Berlin", "Remote") if index % 5 == 0 else (),
+                    excludes=("intern",) if index % 3 == 0 else (),
+                    fit="drop" if index % 4 == 0 else "split",
+                )
+                compile_searches(terms, options, list(BOARDS), lookup=library.find)
+    assert len(checked) > 2_000

@@ -37,6 +37,22 @@ def render(node: Node, board: Board) -> str:
     return _render(_lower(node, board), board, parent=None)
 
 
+def lower(node: Node, board: Board) -> Node:
+    """``node`` with the board's rewrites made (see :func:`_lower`), ready for render_child."""
+    return _lower(node, board)
+
+
+def render_child(node: Node, board: Board) -> str:
+    """A lowered node as it reads inside a search's top-level AND (an OR group in
+    parentheses): the search is these pieces joined (see sourcer.query.search)."""
+    return _render(node, board, parent=AllOf)
+
+
+def render_member(node: Node, board: Board) -> str:
+    """A lowered node as it reads as one alternative of an OR group."""
+    return _render(node, board, parent=AnyOf)
+
+
 def _lower(node: Node, board: Board) -> Node:
     """Board-specific rewrites before rendering: NOT (a OR b) becomes -a -b on minus-style
     boards (a minus before parentheses is not reliably understood) and NOT a NOT b on boards

@@ -24,7 +24,16 @@ from sourcer.query.recipe import (
     any_group,
     build_recipe,
 )
-from sourcer.query.render import Metrics, measure, render, word
+from sourcer.query.render import (
+    OPERATOR_WORDS,
+    Metrics,
+    lower,
+    measure,
+    render,
+    render_child,
+    render_member,
+    word,
+)
 
 #: the candidate products of the job boards, which need a paid seat and have no links
 JOB_BOARD_PRODUCTS = {
@@ -342,7 +351,7 @@ def _trim_shared(
     slots: Sequence[Slot],
     plans: list[Plan],
     board: Board,
-    tree: Callable[[Plan], tuple[Node, str | None]],
+    measure_plan: Callable[[Plan], Metrics],
 ) -> tuple[list[Plan], list[Alternative]]:
     """Keep a one-part search within the board's soft limits by leaving out shared
     exclusions from the end (never the user's, never the first two, never anything searched
@@ -353,7 +362,7 @@ def _trim_shared(
     trimmed: list[Alternative] = []
 
     def within() -> bool:
-        measured = measure(render(tree(tuple(tuple(c) for c in plan))[0], board))
+        measured = measure_plan(tuple(tuple(c) for c in plan))
         return all(measured.get(lim.metric) <= lim.value for lim in board.soft_limits)
 
     for index, slot in enumerate(slots):
@@ -466,11 +475,12 @@ def assemble(
 
     # --fit drop keeps within the soft limits as well (LinkedIn's disputed ones).
     limits = board.limits if fit == "drop" else board.hard_limits
+    measure_plan = _PlanMeasure(board, slots, tree, before, after, node_of)
 
     def fits(plan: Plan) -> bool:
         if not limits:
             return True
-        measured = measure(render(tree(plan)[0], board))
+        measured = measure_plan(plan)
         return all(measured.get(limit.metric) <= limit.value for limit in limits)
 
     if not limits and not any(slot.cap for slot in slots):
@@ -480,7 +490,7 @@ def assemble(
     else:
         fitted_plans, fitted_dropped = _fit(slots, fit, fits, limits, board, ranked)
     if fit == "split" and board.soft_limits and ranked:
-        fitted_plans, trimmed = _trim_shared(slots, fitted_plans, board, tree)
+        fitted_plans, trimmed = _trim_shared(slots, fitted_plans, board, measure_plan)
     else:
         trimmed = []
     dropped = tuple(f"{slots[i].group.label}: {a.text}" for i, a in fitted_dropped)
@@ -516,6 +526,138 @@ def assemble(
             )
         )
     return searches
+
+
+class _Piece(NamedTuple):
+    metrics: Metrics
+    #: a NOT: joined to what comes before by a space, never by AND
+    negated: bool
+
+
+class _PlanMeasure:
+    """The measures of a plan's search without rendering it whole.
+
+    The fitter tries many plans that differ in one group. A search is the top-level AND of
+    its groups' nodes, and its measures are the sums of theirs plus the operators that join
+    them (rendered pieces hold balanced quotes, so no word spans two of them). So each
+    group's piece, for each choice of alternatives, is rendered and measured once; a plan's
+    measures are then a few additions. A search of one piece, which renders without the
+    parentheses a piece has inside AND, is rendered whole.
+    """
+
+    def __init__(
+        self,
+        board: Board,
+        slots: Sequence[Slot],
+        tree: Callable[[Plan], tuple[Node, str | None]],
+        before: Sequence[Node],
+        after: Sequence[Node],
+        node_of: Sequence[dict[Alternative, Node]],
+    ) -> None:
+        self.board = board
+        self.slots = slots
+        self.tree = tree
+        self.node_of = node_of
+        self.before = [piece for node in before for piece in self._pieces_of(node)]
+        self.after = [piece for node in after for piece in self._pieces_of(node)]
+        self._pieces: dict[tuple[int, tuple[Alternative, ...]], list[_Piece]] = {}
+        self._plans: dict[Plan, Metrics] = {}
+        self._alones: dict[tuple[int, Alternative, str], list[_Piece]] = {}
+        self._members: dict[tuple[int, Alternative], Metrics] = {}
+        self.glue_and = f" {board.and_op} " if board.and_op else " "
+        self.and_word = 1 if board.and_op.upper() in OPERATOR_WORDS else 0
+
+    def __call__(self, plan: Plan) -> Metrics:
+        known = self._plans.get(plan)
+        if known is not None:
+            return known
+        items: list[_Piece] = list(self.before)
+        exclusions: list[_Piece] = []
+        for index, (slot, chosen) in enumerate(zip(self.slots, plan, strict=True)):
+            if not chosen or slot.placement == "param":
+                continue
+            pieces = self._pieces.get((index, chosen))
+            if pieces is None:
+                pieces = self._pieces[(index, chosen)] = self._slot_pieces(index, chosen)
+            (exclusions if slot.placement == "exclude" else items).extend(pieces)
+        pieces = [*items, *self.after, *exclusions]
+        if len(pieces) < 2:
+            measured = measure(render(self.tree(plan)[0], self.board))
+        else:
+            chars = words = operators = 0
+            for number, piece in enumerate(pieces):
+                if number:
+                    glue = " " if piece.negated else self.glue_and
+                    chars += len(glue)
+                    if glue != " ":
+                        words += 1
+                        operators += self.and_word
+                chars += piece.metrics.chars
+                words += piece.metrics.words
+                operators += piece.metrics.operators
+            measured = Metrics(chars, words, words - operators, operators)
+        self._plans[plan] = measured
+        return measured
+
+    def _slot_pieces(self, index: int, chosen: tuple[Alternative, ...]) -> list[_Piece]:
+        slot = self.slots[index]
+        nodes = self.node_of[index]
+        alternatives = [a for a in chosen if a in nodes]
+        if not alternatives:
+            return []
+        board = self.board
+        if slot.placement == "exclude" and (board.not_style == "-" or not board.or_op):
+            # written -a -b (or NOT a NOT b): a piece for each alternative
+            return [p for a in alternatives for p in self._alone(index, a, "exclude")]
+        if slot.placement in ("any", "exclude", "field") and len(alternatives) > 1:
+            # (a OR b), NOT (a OR b) or field:(a OR b): the members' measures, the ORs
+            # between them, and what goes before
+            members = [self._member(index, a) for a in alternatives]
+            joins = len(members) - 1
+            or_word = 1 if board.or_op.upper() in OPERATOR_WORDS else 0
+            chars = 2 + sum(m.chars for m in members) + joins * (len(board.or_op) + 2)
+            words = sum(m.words for m in members) + joins
+            operators = sum(m.operators for m in members) + joins * or_word
+            negated = slot.placement == "exclude"
+            if negated:
+                chars, words, operators = chars + 4, words + 1, operators + 1  # "NOT "
+            elif slot.placement == "field":
+                chars, words = chars + len(board.title_field) + 1, words + 1  # "intitle:"
+            return [_Piece(Metrics(chars, words, words - operators, operators), negated)]
+        if slot.placement in ("any", "exclude", "field"):
+            return self._alone(index, alternatives[0], slot.placement)
+        # a place as the board's location qualifier
+        return self._pieces_of(Field(board.location_key, Word(chosen[0].text)))
+
+    def _alone(self, index: int, alternative: Alternative, placement: str) -> list[_Piece]:
+        key = (index, alternative, placement)
+        found = self._alones.get(key)
+        if found is None:
+            node = self.node_of[index][alternative]
+            if placement == "exclude":
+                node = Not(node)
+            elif placement == "field":
+                node = Field(self.board.title_field, node)
+            found = self._alones[key] = self._pieces_of(node)
+        return found
+
+    def _member(self, index: int, alternative: Alternative) -> Metrics:
+        key = (index, alternative)
+        found = self._members.get(key)
+        if found is None:
+            lowered = lower(self.node_of[index][alternative], self.board)
+            found = self._members[key] = measure(render_member(lowered, self.board))
+        return found
+
+    def _pieces_of(self, node: Node) -> list[_Piece]:
+        """What ``node`` becomes inside the search's top-level AND: one child, or several
+        where the board writes NOT (a OR b) as -a -b."""
+        lowered = lower(AllOf((node,)), self.board)
+        assert isinstance(lowered, AllOf)
+        return [
+            _Piece(measure(render_child(child, self.board)), isinstance(child, Not))
+            for child in lowered.items
+        ]
 
 
 def _fit(
