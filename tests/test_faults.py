@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import subprocess
 import sys
 
@@ -457,9 +458,44 @@ def test_a_forged_record_cannot_make_one_term_answer_for_another(cached_library)
     data["files"]["flask.yaml"][4] = ["postgres"]
     data["files"]["postgresql.yaml"][4] = []
     cache_file.write_text(json.dumps(data), "utf-8")
+    for words in cache_file.parent.glob("words-*"):
+        shutil.rmtree(words)  # the full index is asked only without a word index
     assert make().get("postgres").name == "PostgreSQL"
     healed = json.loads(cache_file.read_text("utf-8"))
     assert healed["files"]["flask.yaml"][4] == []
+
+
+def test_a_forged_word_index_cannot_make_one_term_answer_for_another(cached_library):
+    import json
+
+    make, cache_file = cached_library
+    (words,) = cache_file.parent.glob("words-*")
+    forged = 0
+    for bucket in words.glob("[0-9][0-9].json"):
+        data = json.loads(bucket.read_text("utf-8"))
+        for key in list(data):
+            if key in ("=postgres", "~postgres"):
+                data[key] = [["flask", "Flask", "", ["postgres"]]]
+                forged += 1
+        bucket.write_text(json.dumps(data), "utf-8")
+    assert forged == 2
+    assert make().get("postgres").name == "PostgreSQL"
+    healed = [
+        records
+        for bucket in words.glob("[0-9][0-9].json")
+        for key, records in json.loads(bucket.read_text("utf-8")).items()
+        if key == "=postgres"
+    ]
+    assert healed == [[["postgresql", "PostgreSQL", "", ["postgres"]]]]
+
+
+def test_a_word_index_is_not_used_once_its_folder_changed(cached_library, tmp_path):
+    make, _ = cached_library
+    folder = tmp_path / "extra-terms"
+    library = make()
+    assert library.get("postgres").name == "PostgreSQL"
+    (folder / "mysql.yaml").write_text(minimal_term("MySQL", aliases="[mariadb-ish]"), "utf-8")
+    assert make().get("mariadb-ish").name == "MySQL"
 
 
 # -- the Markdown brief through a Markdown renderer -----------------------------------------
@@ -605,7 +641,19 @@ def test_an_import_that_cannot_write_writes_nothing(run, isolated_home, tmp_path
         page = tmp_path / f"{name}.txt"
         page.write_text(DENO_TEXT.replace("Deno", name), encoding="utf-8")
         pages.append(str(page))
-    _fail_on(monkeypatch, fsutil.os, "fsync", 2, OSError(28, "No space left on device"))
+    terms = isolated_home / "terms"
+    real_fsync = fsutil.os.fsync
+    written: list[str] = []
+
+    def fsync(fd):  # the second term file fails (the caches beside them may be written)
+        where = os.readlink(f"/proc/self/fd/{fd}")
+        if where.startswith(str(terms)):
+            written.append(where)
+            if len(written) == 2:
+                raise OSError(28, "No space left on device")
+        return real_fsync(fd)
+
+    monkeypatch.setattr(fsutil.os, "fsync", fsync)
     result = run("terms", "import", *pages)
     assert result.exit_code == 1
     assert "No space left on device" in result.stderr
@@ -938,3 +986,18 @@ def test_a_python_tag_in_a_term_file_is_refused_by_name(run, isolated_home):
         "allowed; write a plain value\n"
     )
     assert "pwned" not in result.stdout
+
+
+def test_an_edit_inside_a_file_is_seen_although_its_folder_did_not_change(cached_library, tmp_path):
+    make, _ = cached_library
+    folder = tmp_path / "extra-terms"
+    assert make().get("postgres").name == "PostgreSQL"
+    before = os.stat(folder).st_mtime_ns
+    # an editor that writes in place: the folder's stamp stays, the word index is stale
+    (folder / "postgresql.yaml").write_text(
+        minimal_term("PostgreSQL", aliases="[pg-database]"), "utf-8"
+    )
+    (folder / "flask.yaml").write_text(minimal_term("Flask", aliases="[postgres]"), "utf-8")
+    assert os.stat(folder).st_mtime_ns == before
+    assert make().get("pg-database").name == "PostgreSQL"  # a new alias: the miss is confirmed
+    assert make().get("postgres").name == "Flask"  # a moved alias: the load is checked

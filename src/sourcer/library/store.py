@@ -5,6 +5,8 @@ or alias uses an index of every file's name, category and aliases, cached per di
 invalidated by each file's mtime and size, so a library of thousands of terms stays fast.
 """
 
+from __future__ import annotations
+
 import contextlib
 import os
 from collections.abc import Iterable, Iterator, Sequence
@@ -82,6 +84,7 @@ class Library:
         self._words: tuple[dict[str, list[Entry]], dict[str, Entry]] | None = None
         #: set once a cache has been caught out: every file is then read afresh
         self._trust_no_cache = False
+        self._words_cache: WordsIndex | None = None
 
     # -- lookup ------------------------------------------------------------------------
 
@@ -132,7 +135,16 @@ class Library:
 
     def lookup(self, query: str) -> Entry | None:
         """The entry with this slug, or name or alias in any case, or failing that the same
-        letters whatever the punctuation ('Node JS' for Node.js); None if there is none."""
+        letters whatever the punctuation ('Node JS' for Node.js); None if there is none.
+
+        While no layer's folder has changed since its word index was written, the answer
+        comes from that index (one small file per layer, whatever the library's size); a
+        miss, or any doubt, is answered from the whole index, which is brought up to date.
+        """
+        if self._entries is None and not self._trust_no_cache and self.cache_dir is not None:
+            found = self._words_index().find(fold(query), _loose(query))
+            if found is not None:
+                return found
         entries = self.entries()
         folded = fold(query)
         if folded in entries:
@@ -237,6 +249,7 @@ class Library:
                 cached = {}
         fresh: dict[str, Any] = {}
         changed = False
+        folder_stamp = _folder_stamp(layer.path)  # before the listing: a change after it shows
         for path in term_files(layer.path):
             try:
                 stat = os.stat(path)
@@ -256,7 +269,17 @@ class Library:
             path = os.path.join(layer.path, file_name)
             slug = slug_of(path)
             entries[slug] = Entry(slug, name, category, tuple(aliases), layer.name, path)
+        if self.cache_dir is not None and folder_stamp is not None:
+            words = self._words_index()
+            if changed or words.stamp(layer) != folder_stamp:
+                words.write(layer, folder_stamp, entries)
         return entries
+
+    def _words_index(self) -> WordsIndex:
+        if self._words_cache is None:
+            assert self.cache_dir is not None
+            self._words_cache = WordsIndex(self.cache_dir, self.layers)
+        return self._words_cache
 
     def _cache_path(self, folder: str) -> str | None:
         if self.cache_dir is None:
@@ -358,13 +381,23 @@ def _cross_check(
 
 
 def _skim(path: str) -> tuple[str, str, list[str]]:
-    """Name, category and aliases of a file, or blanks; validation is the linter's job."""
+    """Name, category and aliases of a file, or blanks; validation is the linter's job.
+    Read off the file's lines where it is plain (sourcer.library.skim), else parsed."""
+    from sourcer.library.skim import skim_text
     from sourcer.textfile import ReadError, read_text
+
+    try:
+        text = read_text(path)
+    except ReadError:
+        return "", "", []
+    skimmed = skim_text(text)
+    if skimmed is not None:
+        return skimmed
     from sourcer.yamlload import YAMLSyntaxError, load
 
     try:
-        data = load(read_text(path), path)
-    except (ReadError, YAMLSyntaxError):
+        data = load(text, path)
+    except YAMLSyntaxError:
         return "", "", []
     if not isinstance(data, dict):
         return "", "", []
@@ -413,3 +446,135 @@ def _write_cache(path: str, data: dict[str, Any]) -> None:
 
     with contextlib.suppress(WriteError):
         write_atomic(path, json.dumps(data, separators=(",", ":")), force=True)
+
+
+def _folder_stamp(folder: str) -> list[int] | None:
+    """What changes when a file is added to, removed from or renamed in ``folder``."""
+    try:
+        stat = os.stat(folder)
+    except OSError:
+        return None
+    return [stat.st_mtime_ns, stat.st_ino]
+
+
+#: how many files each layer's word index is spread over
+_BUCKETS = 64
+
+
+class WordsIndex:
+    """Names and aliases (exactly, and ignoring punctuation) to the terms that claim them,
+    one small index per layer, spread over files by a checksum of the word, so a lookup
+    reads one file of each layer whatever the library's size.
+
+    Each layer's index records its folder's stamp (modification time and inode), and is
+    used only while the folder still has it; an edit inside a file that leaves the folder
+    alone is caught by :meth:`Library.get`, which checks that the term it loads answers to
+    the word, and by a miss always being confirmed from the whole index.
+    """
+
+    def __init__(self, cache_dir: str, layers: Sequence[Layer]) -> None:
+        self.cache_dir = cache_dir
+        self.layers = layers
+
+    def folder(self, layer: Layer) -> str:
+        import zlib
+
+        key = os.path.abspath(layer.path).encode("utf-8", "surrogateescape")
+        return os.path.join(self.cache_dir, f"words-{zlib.crc32(key):08x}")
+
+    def stamp(self, layer: Layer) -> list[int] | None:
+        data = _read_json(os.path.join(self.folder(layer), "stamp.json"))
+        if (
+            isinstance(data, dict)
+            and data.get("version") == _INDEX_VERSION
+            and data.get("folder") == os.path.abspath(layer.path)
+            and isinstance(data.get("stamp"), list)
+        ):
+            return data["stamp"]  # type: ignore[no-any-return]
+        return None
+
+    def find(self, folded: str, loose: str) -> Entry | None:
+        """The first term (by slug) that claims the word, from the word indexes; None when
+        there is none or any layer's index is missing or out of date."""
+        for layer in self.layers:
+            current = _folder_stamp(layer.path)
+            if current is not None and self.stamp(layer) != current:
+                return None
+        for key in ("=" + folded, "~" + loose):
+            found = self._claimant(key)
+            if found is not None:
+                return found
+        return None
+
+    def _claimant(self, key: str) -> Entry | None:
+        claims: dict[str, dict[str, list[Any]]] = {}  # layer path -> slug -> record
+        for layer in self.layers:
+            bucket = _read_json(os.path.join(self.folder(layer), f"{_bucket(key):02d}.json"))
+            records = bucket.get(key) if isinstance(bucket, dict) else None
+            if isinstance(records, list):
+                claims[layer.path] = {
+                    r[0]: r for r in records if isinstance(r, list) and _good_word_record(r)
+                }
+        for slug in sorted({slug for found in claims.values() for slug in found}):
+            for layer in reversed(self.layers):  # the top-most file of that slug is the term
+                path = os.path.join(layer.path, f"{slug}.yaml")
+                if os.path.isfile(path):
+                    record = claims.get(layer.path, {}).get(slug)
+                    if record is not None:
+                        _, name, category, aliases = record
+                        return Entry(slug, name, category, tuple(aliases), layer.name, path)
+                    break  # overridden by a file that does not claim the word
+        return None
+
+    def write(self, layer: Layer, stamp: list[int], entries: dict[str, Entry]) -> None:
+        """Write the layer's word index (all files at once; a failure only costs time)."""
+        import json
+
+        from sourcer.fsutil import Transaction
+
+        buckets: list[dict[str, list[list[Any]]]] = [{} for _ in range(_BUCKETS)]
+        for entry in entries.values():
+            record = [entry.slug, entry.name, entry.category, list(entry.aliases)]
+            keys = {"=" + fold(word) for word in (entry.name, *entry.aliases) if word}
+            keys |= {"~" + _loose(word) for word in (entry.name, *entry.aliases) if word}
+            for key in keys:
+                buckets[_bucket(key)].setdefault(key, []).append(record)
+        folder = self.folder(layer)
+        stamp_data = {
+            "version": _INDEX_VERSION,
+            "folder": os.path.abspath(layer.path),
+            "stamp": stamp,
+        }
+        with contextlib.suppress(WriteError, OSError), Transaction(force=True) as batch:
+            for number, bucket in enumerate(buckets):
+                batch.add(os.path.join(folder, f"{number:02d}.json"), json.dumps(bucket))
+            batch.add(os.path.join(folder, "stamp.json"), json.dumps(stamp_data))  # last
+            batch.commit()
+
+
+def _bucket(key: str) -> int:
+    import zlib
+
+    return zlib.crc32(key.encode("utf-8", "surrogateescape")) % _BUCKETS
+
+
+def _good_word_record(record: list[Any]) -> bool:
+    return (
+        len(record) == 4
+        and all(isinstance(field, str) for field in record[:3])
+        and isinstance(record[3], list)
+        and all(isinstance(alias, str) for alias in record[3])
+        and bool(SLUG_RE.match(record[0]))
+    )
+
+
+def _read_json(path: str) -> Any:
+    import json
+
+    try:
+        if os.path.getsize(path) > _CACHE_LIMIT:
+            return None
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except (OSError, ValueError, RecursionError):
+        return None

@@ -1,0 +1,263 @@
+"""Name, category and aliases of a term file, read off its top-level lines without YAML.
+
+The index needs three keys of every file; parsing each whole file as YAML costs a
+millisecond, a minute for 20,000 files. Term files are written in a small, plain subset of
+YAML (``key: value``, one-line quoted or plain values, ``[a, b]`` or ``- a`` lists), so
+this reader takes those three keys from the lines that hold them. Anything outside that
+subset (a value over several lines, a tag, an anchor, a flow mapping, an escape, a
+duplicate key, a value YAML would read as a number or a boolean) makes it give up and
+return None: the caller then reads the file with the YAML parser, so the answer is always
+the parser's own. A test checks both agree on every shipped file and on generated ones.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+WANTED = ("name", "category", "aliases")
+
+_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?:[ ]+|$)")
+#: a value starts with none of YAML's indicators (flow, anchors, tags, block scalars ...)
+_INDICATOR = frozenset("[]{}&*!|>%@`#,?")
+
+
+#: characters that change how a file splits into lines and indents, beyond \n and \r
+_ODD_BREAKS = "\t\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+#: ASCII characters YAML refuses (every control character but tab, newline and return)
+_ASCII_REFUSED = "".join(map(chr, [*range(0, 9), 11, 12, *range(14, 32), 127]))
+
+
+def _unreadable(text: str) -> bool:
+    """Whether the text holds a character the YAML reader refuses (asked of its own
+    pattern where the text is not plain ASCII)."""
+    if text.isascii():
+        return any(char in text for char in _ASCII_REFUSED)
+    from yaml.reader import Reader
+
+    return Reader.NON_PRINTABLE.search(text) is not None
+
+
+class _GiveUp(Exception):
+    pass
+
+
+def skim_text(text: str) -> tuple[str, str, list[str]] | None:
+    """``(name, category, aliases)`` from a term file's text ("" and [] where a key is
+    missing), or None when the file uses YAML this reader does not handle."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    if any(char in text for char in _ODD_BREAKS) or _unreadable(text):
+        return None  # tabs, other line breaks, characters YAML refuses: the parser's job
+    try:
+        return _skim(text)
+    except _GiveUp:
+        return None
+
+
+#: a line that starts at the left margin and is not a comment: a top-level key (found
+#: after a newline, which the regular expression engine looks for quickly)
+_TOP = re.compile(r"\n([^ #\n][^\n]*)")
+_OPENERS = frozenset("\"'[{")
+
+
+def _skim(text: str) -> tuple[str, str, list[str]]:
+    found: dict[str, object] = {}
+    seen: set[str] = set()
+    text = "\n" + text
+    tops = list(_TOP.finditer(text))
+    for number, top in enumerate(tops):
+        line = top.group(1)
+        match = _KEY.match(line)
+        if match is None:
+            raise _GiveUp  # "---", a list at the margin, a quoted or complex key ...
+        key = match.group(1)
+        if key in seen:
+            raise _GiveUp  # a duplicate key: the loader names both lines
+        seen.add(key)
+        rest = line[match.end() :]
+        if key not in WANTED:
+            if rest[:1] in _OPENERS:
+                _closed_on_the_line(rest)
+            continue
+        end = tops[number + 1].start() if number + 1 < len(tops) else len(text)
+        following = [
+            row
+            for row in text[top.end() : end].splitlines()
+            if row.strip(" ") and not row.lstrip(" ").startswith("#")
+        ]
+        if key == "aliases":
+            found[key] = _list(rest, following)
+        else:
+            if following:
+                raise _GiveUp  # a plain scalar continued on the next lines
+            found[key] = _scalar(rest)
+    name = found.get("name", "")
+    category = found.get("category", "")
+    aliases = found.get("aliases", [])
+    if not isinstance(name, str) or not isinstance(category, str):
+        raise _GiveUp
+    assert isinstance(aliases, list)
+    return name, category, aliases
+
+
+def _closed_on_the_line(value: str) -> None:
+    """Give up on a quoted or flow value of another key that goes on over the next lines
+    (its continuation could start at the margin and look like a key)."""
+    if value[0] in "'\"":
+        _closing_quote(value, 0)
+        return
+    if "'" not in value and '"' not in value:
+        opened = value.count("[") + value.count("{")
+        if opened and opened == value.count("]") + value.count("}"):
+            return
+        raise _GiveUp
+    depth = 0
+    position = 0
+    while position < len(value):
+        char = value[position]
+        if char in "'\"":
+            position = _closing_quote(value, position)
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+            if depth == 0:
+                return
+        position += 1
+    raise _GiveUp
+
+
+def _list(rest: str, following: list[str]) -> list[str]:
+    value = rest.strip(" ")
+    if value.startswith("["):
+        if following:
+            raise _GiveUp  # a flow list over several lines
+        return _flow_list(value)
+    if _strip_comment(value):
+        raise _GiveUp  # aliases must be a list; the validator says so
+    items: list[str] = []
+    indent = None
+    for line in following:
+        stripped = line.lstrip(" ")
+        width = len(line) - len(stripped)
+        if indent is None:
+            indent = width
+        if width != indent or not stripped.startswith("- "):
+            raise _GiveUp  # a continued item, an empty one, a nested list or a mapping
+        items.append(_scalar(stripped[2:]))
+    return items
+
+
+def _flow_list(value: str) -> list[str]:
+    """``[a, 'b', "c"]`` on one line, maybe with a comment after it."""
+    items: list[str] = []
+    position = 1
+    while True:
+        position = _skip_spaces(value, position)
+        if position >= len(value):
+            raise _GiveUp
+        if value[position] == "]":
+            break
+        if value[position] in "'\"":
+            end = _closing_quote(value, position)
+            items.append(_quoted(value[position : end + 1]))
+            position = end + 1
+        else:
+            end = position
+            while end < len(value) and value[end] not in ",]":
+                end += 1
+            raw = value[position:end].rstrip(" ")
+            if any(ch in raw for ch in "[{}:") or " #" in raw:
+                raise _GiveUp  # ":" in a flow list has rules of its own
+            items.append(_plain(raw))
+            position = end
+        position = _skip_spaces(value, position)
+        if position < len(value) and value[position] == ",":
+            position += 1
+        elif position >= len(value) or value[position] != "]":
+            raise _GiveUp
+    if _strip_comment(value[position + 1 :]):
+        raise _GiveUp
+    return items
+
+
+def _skip_spaces(text: str, position: int) -> int:
+    while position < len(text) and text[position] == " ":
+        position += 1
+    return position
+
+
+def _scalar(rest: str) -> str:
+    if not rest.strip(" "):
+        raise _GiveUp  # an empty value is null; the validator says so
+    if rest[0] in "'\"":
+        end = _closing_quote(rest, 0)
+        if _strip_comment(rest[end + 1 :]):
+            raise _GiveUp
+        return _quoted(rest[: end + 1])
+    return _plain(_strip_comment(rest))
+
+
+def _strip_comment(text: str) -> str:
+    """A plain value without its trailing comment (`` #``, or ``#`` first, starts one)."""
+    text = text.strip(" ")
+    if text.startswith("#"):
+        return ""
+    cut = text.find(" #")
+    return (text if cut < 0 else text[:cut]).strip(" ")
+
+
+def _closing_quote(text: str, start: int) -> int:
+    quote = text[start]
+    position = start + 1
+    while True:
+        end = text.find(quote, position)
+        if end < 0:
+            raise _GiveUp  # goes on over the next line
+        if quote == "'" and text[end + 1 : end + 2] == "'":
+            position = end + 2
+            continue
+        return end
+
+
+def _quoted(token: str) -> str:
+    body = token[1:-1]
+    if token[0] == "'":
+        return body.replace("''", "'")
+    if "\\" in body:
+        raise _GiveUp  # escapes: the parser knows them all
+    return body
+
+
+def _plain(value: str) -> str:
+    if not value or value[0] in _INDICATOR or (value[0] in "-:" and value[1:2] in ("", " ")):
+        raise _GiveUp
+    if ": " in value or value.endswith(":") or " #" in value:
+        raise _GiveUp
+    if not _is_text(value):
+        raise _GiveUp
+    return value
+
+
+def _is_text(value: str) -> bool:
+    """Whether YAML reads this plain scalar as text (not a number, boolean, null or date),
+    asked of the parser's own resolver. Its resolvers are chosen by a value's first
+    character, and none is registered for most letters: such values are text, unasked."""
+    if value[0].isalpha() and value[0] not in _RESOLVED_LETTERS:
+        return True
+    global _resolver
+    if _resolver is None:
+        from yaml.resolver import Resolver
+
+        _resolver = Resolver()
+    from yaml.nodes import ScalarNode
+
+    return bool(_resolver.resolve(ScalarNode, value, (True, False)) == "tag:yaml.org,2002:str")
+
+
+_resolver: Any = None
+#: first letters PyYAML's implicit resolvers look at (booleans and null)
+_RESOLVED_LETTERS = frozenset("yYnNtTfFoO")

@@ -1,0 +1,106 @@
+"""The index's line reader agrees with the YAML parser wherever it answers."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sourcer.library.skim import skim_text
+from sourcer.library.store import term_files
+from tests.conftest import REPO
+
+SHIPPED = sorted(term_files(str(REPO / "terms")))
+
+
+def parsed(text: str) -> tuple[str, str, list[str]] | None:
+    """What the YAML parser says of the three keys, as the index keeps them."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    name, category, aliases = data.get("name"), data.get("category"), data.get("aliases")
+    return (
+        name if isinstance(name, str) else "",
+        category if isinstance(category, str) else "",
+        [a for a in aliases if isinstance(a, str)] if isinstance(aliases, list) else [],
+    )
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.rsplit("/", 1)[-1])
+def test_every_shipped_file_is_read_as_the_parser_reads_it(path):
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    skimmed = skim_text(text)
+    assert skimmed is not None, "shipped files are plain: the fast reader must handle them"
+    assert skimmed == parsed(text)
+
+
+VALUE = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), max_codepoint=0x2FF)
+    | st.sampled_from(list("#:'\"[]{},-&*!|>%@` \t\\?")),
+    max_size=20,
+)
+
+
+def _writings(value: str) -> list[str]:
+    """Ways a person might write a value: plain, single-quoted, double-quoted, JSON."""
+    return [value, "'" + value.replace("'", "''") + "'", '"' + value + '"', json.dumps(value)]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    name=VALUE,
+    category=VALUE,
+    aliases=st.lists(VALUE, max_size=4),
+    style=st.sampled_from(["flow", "block", "none"]),
+    pick=st.integers(min_value=0, max_value=3),
+    comment=st.booleans(),
+    other=st.sampled_from(
+        ["", "summary: plain text\n", 'summary: "two\nlines"\n', "x: [a,\n  b]\n"]
+    ),
+)
+def test_generated_files_are_read_as_the_parser_reads_them(
+    name, category, aliases, style, pick, comment, other
+):
+    note = " # a note" if comment else ""
+    lines = [f"name: {_writings(name)[pick]}{note}", other.rstrip("\n")]
+    lines.append(f"category: {_writings(category)[(pick + 1) % 4]}")
+    if style == "flow":
+        items = ", ".join(_writings(a)[(pick + i) % 4] for i, a in enumerate(aliases))
+        lines.append(f"aliases: [{items}]{note}")
+    elif style == "block":
+        lines.append("aliases:")
+        lines += [f"  - {_writings(a)[(pick + i) % 4]}" for i, a in enumerate(aliases)]
+    text = "\n".join(line for line in lines if line) + "\n"
+    skimmed = skim_text(text)
+    if skimmed is not None:
+        assert skimmed == parsed(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "name: Go\nname: Golang\n",  # a duplicate key: the loader names both lines
+        "name: >-\n  folded\n",
+        "name: Go\n  continued\n",
+        "name: &a Go\n",
+        "name: !!str Go\n",
+        'name: "Go\\u0041"\n',
+        "name: yes\n",
+        "name: 1.5\n",
+        "---\nname: Go\n",
+        "aliases:\n  - a\n    b\n",
+        "aliases: [a,\n  b]\n",
+        "aliases: {a: 1}\n",
+        "name:\tGo\n",
+        "summary: 'a\nname: b'\n",
+    ],
+)
+def test_what_the_reader_does_not_handle_it_leaves_to_the_parser(text):
+    assert skim_text(text) is None
