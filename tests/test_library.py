@@ -192,3 +192,30 @@ def test_every_term_keeps_the_parts_limits_and_linkedin_soft_limits():
                 for board in ("google", "bing", "brave", "duckduckgo"):
                     parts = compile_board(recipe, BOARDS[board])
                     assert len(parts) <= BOARDS[board].max_parts, (slug, board, level, mode)
+
+
+def test_a_typo_is_found_in_a_large_library_with_bounded_work(tmp_path):
+    from sourcer.library import store
+    from tests.test_terms import minimal_term
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(3_000):
+        (folder / f"tech{i:04d}.yaml").write_text(minimal_term(f"Tech{i:04d}"), "utf-8")
+    library = Library([Layer("user", str(folder))], cache_dir=tmp_path / "cache")
+    assert len(library.entries()) == 3_000 > store._MOST_COMPARED
+    assert library.suggest("tehc2999")[0] == "tech2999"
+    assert library.suggest("tech29999")[0] == "tech2999"
+    assert library.suggest("x" * 100_000) == []
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(st.text())
+def test_the_loose_key_keeps_letters_digits_plus_and_hash(text):
+    from sourcer.library.store import _loose
+
+    expected = "".join(ch for ch in text.casefold() if ch.isalnum() or ch in "+#")
+    assert _loose(text) == expected

@@ -8,8 +8,8 @@ that need the whole library (links between terms, aliases claimed twice) live in
 
 import os
 import re
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
 
 from sourcer.errors import Problem, TermFileError
 from sourcer.library.schema import (
@@ -369,7 +369,17 @@ class Checker:
 # -- findings that need the library: worded once, for lint and for imports -----------------
 
 
-def missing_link(term: Term, key: str, ref: str) -> Problem:
+class Located(Protocol):
+    """What a cross-file problem needs of a term: its file and the line of each key."""
+
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def lines(self) -> Mapping[str, int]: ...
+
+
+def missing_link(term: Located, key: str, ref: str) -> Problem:
     """``similar`` or ``related`` names a slug the library lacks."""
     return Problem(
         term.path,
@@ -378,7 +388,7 @@ def missing_link(term: Term, key: str, ref: str) -> Problem:
     )
 
 
-def claimed_twice(term: Term, key: str, word: str, other_path: str, other_slug: str) -> Problem:
+def claimed_twice(term: Located, key: str, word: str, other_path: str, other_slug: str) -> Problem:
     """A name or alias another term has too."""
     return Problem(
         term.path,

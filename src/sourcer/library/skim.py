@@ -68,7 +68,12 @@ def _skim(text: str) -> tuple[str, str, list[str]]:
     seen: set[str] = set()
     text = "\n" + text
     tops = list(_TOP.finditer(text))
+    for key in WANTED:  # a second one anywhere: the loader names both lines
+        if text.count(f"\n{key}:") > 1:
+            raise _GiveUp
     for number, top in enumerate(tops):
+        if len(found) == len(WANTED):
+            break  # what follows cannot change these (a duplicate was looked for above)
         line = top.group(1)
         match = _KEY.match(line)
         if match is None:
@@ -170,8 +175,8 @@ def _flow_list(value: str) -> list[str]:
             while end < len(value) and value[end] not in ",]":
                 end += 1
             raw = value[position:end].rstrip(" ")
-            if any(ch in raw for ch in "[{}:") or " #" in raw:
-                raise _GiveUp  # ":" in a flow list has rules of its own
+            if any(ch in raw for ch in "[{}:?") or " #" in raw:
+                raise _GiveUp  # ":" and "?" in a flow list have rules of their own
             items.append(_plain(raw))
             position = end
         position = _skip_spaces(value, position)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
@@ -52,7 +53,11 @@ def fold(text: str) -> str:
 
 def _loose(text: str) -> str:
     """A key that ignores punctuation and spacing: 'Node.js', 'node js' and 'nodejs' agree."""
-    return "".join(ch for ch in text.casefold() if ch.isalnum() or ch in "+#")
+    return _NOT_LOOSE.sub("", text.casefold())
+
+
+#: what a loose key leaves out: everything but letters, digits, + and #
+_NOT_LOOSE = re.compile(r"[^\w+#]|_")
 
 
 def term_files(folder: str) -> Iterator[str]:
@@ -93,6 +98,16 @@ class Library:
         found = self._find_by_slug(query.strip().casefold())
         if found is not None:
             return load_term(found[1], found[0].name, self.cache_dir)
+        if self._entries is None and not self._trust_no_cache and self.cache_dir is not None:
+            # While no layer's folder has changed since its word index was written, a name or
+            # alias is found there (one small file per layer, whatever the library's size).
+            # A miss, or a term that does not answer to the word, is settled below.
+            hit = self._words_index().find(fold(query), _loose(query))
+            if hit is not None:
+                term = load_term(hit[1], hit[0].name, self.cache_dir)
+                if _claims(term, query):
+                    return term
+                self._trust_no_cache = True
         entry = self.resolve(query)
         term = load_term(entry.path, entry.origin, self.cache_dir)
         if not _claims(term, query) and not self._trust_no_cache:
@@ -135,16 +150,7 @@ class Library:
 
     def lookup(self, query: str) -> Entry | None:
         """The entry with this slug, or name or alias in any case, or failing that the same
-        letters whatever the punctuation ('Node JS' for Node.js); None if there is none.
-
-        While no layer's folder has changed since its word index was written, the answer
-        comes from that index (one small file per layer, whatever the library's size); a
-        miss, or any doubt, is answered from the whole index, which is brought up to date.
-        """
-        if self._entries is None and not self._trust_no_cache and self.cache_dir is not None:
-            found = self._words_index().find(fold(query), _loose(query))
-            if found is not None:
-                return found
+        letters whatever the punctuation ('Node JS' for Node.js); None if there is none."""
         entries = self.entries()
         folded = fold(query)
         if folded in entries:
@@ -198,11 +204,27 @@ class Library:
         """Slugs whose slug, name or alias is close to ``query``."""
         import difflib  # only on this error path: it costs start-up time
 
+        wanted = fold(query)[:_LONGEST_NAME]
+        # difflib's cutoff of 0.75 needs the shorter word at least 0.6 of the longer one
+        shortest, longest = len(wanted) * 0.6, len(wanted) / 0.6
         by_key: dict[str, str] = {}
         for entry in self.entries().values():
             for key in (entry.slug, entry.name, *entry.aliases):
-                by_key.setdefault(fold(key), entry.slug)
-        close = difflib.get_close_matches(fold(query), list(by_key), n=limit * 3, cutoff=0.75)
+                folded = fold(key)
+                if shortest <= len(folded) <= longest:
+                    by_key.setdefault(folded, entry.slug)
+        candidates = list(by_key)
+        if len(candidates) > _MOST_COMPARED:
+            # Bounded work in a large library: compare only the words that share the most
+            # letters in place with the query (from either end), as typos keep most of them.
+            def in_place(key: str) -> int:
+                ahead = sum(a == b for a, b in zip(wanted, key, strict=False))
+                behind = sum(a == b for a, b in zip(reversed(wanted), reversed(key), strict=False))
+                return max(ahead, behind)
+
+            candidates.sort(key=in_place, reverse=True)
+            candidates = candidates[:_MOST_COMPARED]
+        close = difflib.get_close_matches(wanted, candidates, n=limit * 3, cutoff=0.75)
         slugs: list[str] = []
         for key in close:
             if by_key[key] not in slugs:
@@ -328,20 +350,22 @@ class Library:
             checked = set(files)
             effective = self._effective_files()
 
-        terms: dict[str, Term] = {}
-        loaded: dict[str, Term] = {}
+        # One file at a time, keeping only what the checks across files need (memory stays
+        # small however large the library).
+        terms: dict[str, _Links] = {}
+        loaded: dict[str, _Links] = {}
         for origin, path in files:
             term, found = check_term_file(path, origin)
             problems.extend(found)
             if term is not None:
-                terms[path] = term
+                terms[path] = _Links.of(term)
         for origin, path in effective.values():
             if path in terms:
                 loaded[path] = terms[path]
             elif (origin, path) not in checked:
                 term, _ = check_term_file(path, origin)  # reported when its own layer is linted
                 if term is not None:
-                    loaded[path] = term
+                    loaded[path] = _Links.of(term)
         problems.extend(_cross_check(effective, loaded, {p for _, p in checked}))
         return sorted(problems, key=lambda p: (p.path, p.line, p.message))
 
@@ -353,15 +377,35 @@ class Library:
         return effective
 
 
+class _Links(NamedTuple):
+    """What the checks across files need of a term: its names and links, and where."""
+
+    slug: str
+    path: str
+    name: str
+    aliases: tuple[str, ...]
+    similar: tuple[str, ...]
+    related: tuple[str, ...]
+    lines: dict[str, int]
+
+    @classmethod
+    def of(cls, term: Term) -> _Links:
+        lines = {k: v for k, v in term.lines.items() if k in _LINKED_KEYS}
+        return cls(term.slug, term.path, term.name, term.aliases, term.similar, term.related, lines)
+
+
+_LINKED_KEYS = frozenset({"name", "aliases", "similar", "related"})
+
+
 def _cross_check(
     effective: dict[str, tuple[str, str]],
-    terms: dict[str, Term],
+    terms: dict[str, _Links],
     reported: set[str],
 ) -> Iterable[Problem]:
     """Links to missing slugs, and a name or alias claimed by two terms (checked files only)."""
     from sourcer.library.check import claimed_twice, missing_link
 
-    claims: dict[str, list[tuple[Term, str, str]]] = {}
+    claims: dict[str, list[tuple[_Links, str, str]]] = {}
     for slug in sorted(effective):
         term = terms.get(effective[slug][1])
         if term is None:
@@ -412,6 +456,10 @@ def _skim(path: str) -> tuple[str, str, list[str]]:
 
 
 _CACHE_LIMIT = 50_000_000
+#: a typo's suggestions compare at most this many words, however large the library
+_MOST_COMPARED = 2_000
+#: no name is longer; a longer query is cut to this for suggestions
+_LONGEST_NAME = 200
 
 
 def _good_record(record: object, stamp: list[int]) -> bool:
@@ -493,36 +541,37 @@ class WordsIndex:
             return data["stamp"]  # type: ignore[no-any-return]
         return None
 
-    def find(self, folded: str, loose: str) -> Entry | None:
-        """The first term (by slug) that claims the word, from the word indexes; None when
-        there is none or any layer's index is missing or out of date."""
+    def find(self, folded: str, loose: str) -> tuple[Layer, str] | None:
+        """The layer and file of the first term (by slug) that claims the word, from the
+        word indexes; None when there is none or any layer's index is missing or out of
+        date."""
         for layer in self.layers:
             current = _folder_stamp(layer.path)
             if current is not None and self.stamp(layer) != current:
                 return None
-        for key in ("=" + folded, "~" + loose):
-            found = self._claimant(key)
+        # exact first; then the loose key, kept under "~" unless it is also an exact one
+        for keys in (("=" + folded,), ("~" + loose, "=" + loose)):
+            found = self._claimant(keys)
             if found is not None:
                 return found
         return None
 
-    def _claimant(self, key: str) -> Entry | None:
-        claims: dict[str, dict[str, list[Any]]] = {}  # layer path -> slug -> record
+    def _claimant(self, keys: Sequence[str]) -> tuple[Layer, str] | None:
+        claims: dict[str, set[str]] = {}  # layer path -> slugs that claim the word there
         for layer in self.layers:
-            bucket = _read_json(os.path.join(self.folder(layer), f"{_bucket(key):02d}.json"))
-            records = bucket.get(key) if isinstance(bucket, dict) else None
-            if isinstance(records, list):
-                claims[layer.path] = {
-                    r[0]: r for r in records if isinstance(r, list) and _good_word_record(r)
-                }
-        for slug in sorted({slug for found in claims.values() for slug in found}):
+            for key in keys:
+                bucket = _read_json(os.path.join(self.folder(layer), f"{_bucket(key):02d}.json"))
+                slugs = bucket.get(key) if isinstance(bucket, dict) else None
+                if isinstance(slugs, list):
+                    claims.setdefault(layer.path, set()).update(
+                        s for s in slugs if isinstance(s, str) and SLUG_RE.match(s)
+                    )
+        for slug in sorted(set().union(*claims.values())):
             for layer in reversed(self.layers):  # the top-most file of that slug is the term
                 path = os.path.join(layer.path, f"{slug}.yaml")
                 if os.path.isfile(path):
-                    record = claims.get(layer.path, {}).get(slug)
-                    if record is not None:
-                        _, name, category, aliases = record
-                        return Entry(slug, name, category, tuple(aliases), layer.name, path)
+                    if slug in claims.get(layer.path, ()):
+                        return layer, path
                     break  # overridden by a file that does not claim the word
         return None
 
@@ -532,13 +581,16 @@ class WordsIndex:
 
         from sourcer.fsutil import Transaction
 
-        buckets: list[dict[str, list[list[Any]]]] = [{} for _ in range(_BUCKETS)]
+        buckets: list[dict[str, list[str]]] = [{} for _ in range(_BUCKETS)]
         for entry in entries.values():
-            record = [entry.slug, entry.name, entry.category, list(entry.aliases)]
-            keys = {"=" + fold(word) for word in (entry.name, *entry.aliases) if word}
-            keys |= {"~" + _loose(word) for word in (entry.name, *entry.aliases) if word}
+            words = [word for word in (entry.name, *entry.aliases) if word]
+            folded = {fold(word) for word in words}
+            # a loose key equal to an exact one is found under the exact one (see find)
+            keys = {"=" + key for key in folded} | {
+                "~" + loose for word in words if (loose := _loose(word)) not in folded
+            }
             for key in keys:
-                buckets[_bucket(key)].setdefault(key, []).append(record)
+                buckets[_bucket(key)].setdefault(key, []).append(entry.slug)
         folder = self.folder(layer)
         stamp_data = {
             "version": _INDEX_VERSION,
@@ -556,16 +608,6 @@ def _bucket(key: str) -> int:
     import zlib
 
     return zlib.crc32(key.encode("utf-8", "surrogateescape")) % _BUCKETS
-
-
-def _good_word_record(record: list[Any]) -> bool:
-    return (
-        len(record) == 4
-        and all(isinstance(field, str) for field in record[:3])
-        and isinstance(record[3], list)
-        and all(isinstance(alias, str) for alias in record[3])
-        and bool(SLUG_RE.match(record[0]))
-    )
 
 
 def _read_json(path: str) -> Any:
