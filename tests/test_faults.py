@@ -556,15 +556,34 @@ def _fail_on(monkeypatch, module, name, call, error):
     monkeypatch.setattr(module, name, failing)
 
 
+def _fail_writes_in(monkeypatch, folder, call, error):
+    """Make the ``call``-th file written inside ``folder`` raise ``error`` (a full disk,
+    Ctrl-C); files written elsewhere (the caches) are left alone."""
+    from sourcer import fsutil
+
+    real = fsutil._write_new
+    calls = []
+
+    def write(path, text):
+        if str(path).startswith(str(folder)):
+            calls.append(path)
+            if len(calls) == call:
+                if callable(error):
+                    error()
+                else:
+                    raise error
+        return real(path, text)
+
+    monkeypatch.setattr(fsutil, "_write_new", write)
+
+
 def _left_in(folder):
     return sorted(p.name for p in folder.rglob("*")) if folder.exists() else None
 
 
 def test_a_full_disk_mid_merge_leaves_nothing(run, tmp_path, monkeypatch):
-    from sourcer import fsutil
-
-    _fail_on(monkeypatch, fsutil.os, "fsync", 7, OSError(28, "No space left on device"))
     out = tmp_path / "out"
+    _fail_writes_in(monkeypatch, out, 7, OSError(28, "No space left on device"))
     result = run(*MERGE, "--csv", str(_people(tmp_path)), "--out", str(out))
     assert result.exit_code == 1
     assert result.stderr == (
@@ -576,19 +595,12 @@ def test_a_full_disk_mid_merge_leaves_nothing(run, tmp_path, monkeypatch):
 def test_a_signal_mid_merge_leaves_nothing(run, tmp_path, monkeypatch):
     import signal
 
-    from sourcer import fsutil
-
-    real = fsutil.os.fsync
-    calls = []
-
-    def fsync_then_sigterm(fd):
-        calls.append(fd)
-        if len(calls) == 5:
-            os.kill(os.getpid(), signal.SIGTERM)  # the handler sourcer installs raises here
-        return real(fd)
-
-    monkeypatch.setattr(fsutil.os, "fsync", fsync_then_sigterm)
     out = tmp_path / "out"
+
+    def sigterm():
+        os.kill(os.getpid(), signal.SIGTERM)  # the handler sourcer installs raises here
+
+    _fail_writes_in(monkeypatch, out, 5, sigterm)
     out.mkdir()
     (out / "keep.txt").write_text("mine")
     result = run(*MERGE, "--csv", str(_people(tmp_path)), "--out", str(out))
@@ -598,10 +610,8 @@ def test_a_signal_mid_merge_leaves_nothing(run, tmp_path, monkeypatch):
 
 
 def test_ctrl_c_mid_merge_leaves_nothing(run, tmp_path, monkeypatch):
-    from sourcer import fsutil
-
-    _fail_on(monkeypatch, fsutil.os, "fsync", 3, KeyboardInterrupt())
     out = tmp_path / "out"
+    _fail_writes_in(monkeypatch, out, 3, KeyboardInterrupt())
     result = run(*MERGE, "--csv", str(_people(tmp_path)), "--out", str(out))
     assert (result.exit_code, result.stderr) == (1, "\nAborted!\n")
     assert _left_in(out) is None
@@ -633,7 +643,6 @@ def test_a_dangling_symlink_among_the_targets_stops_before_writing(run, tmp_path
 
 
 def test_an_import_that_cannot_write_writes_nothing(run, isolated_home, tmp_path, monkeypatch):
-    from sourcer import fsutil
     from tests.test_import import DENO_TEXT
 
     pages = []
@@ -641,19 +650,7 @@ def test_an_import_that_cannot_write_writes_nothing(run, isolated_home, tmp_path
         page = tmp_path / f"{name}.txt"
         page.write_text(DENO_TEXT.replace("Deno", name), encoding="utf-8")
         pages.append(str(page))
-    terms = isolated_home / "terms"
-    real_fsync = fsutil.os.fsync
-    written: list[str] = []
-
-    def fsync(fd):  # the second term file fails (the caches beside them may be written)
-        where = os.readlink(f"/proc/self/fd/{fd}")
-        if where.startswith(str(terms)):
-            written.append(where)
-            if len(written) == 2:
-                raise OSError(28, "No space left on device")
-        return real_fsync(fd)
-
-    monkeypatch.setattr(fsutil.os, "fsync", fsync)
+    _fail_writes_in(monkeypatch, isolated_home / "terms", 2, OSError(28, "No space left on device"))
     result = run("terms", "import", *pages)
     assert result.exit_code == 1
     assert "No space left on device" in result.stderr
@@ -908,14 +905,9 @@ SINGLE_WRITES = ["brief -o", "role from-jd -o", "terms new"]
 def test_a_single_file_write_that_fails_leaves_no_file_and_no_temp(
     run, tmp_path, isolated_home, monkeypatch, error, command
 ):
-    from sourcer import fsutil
 
     args, out = _single_writes(tmp_path, isolated_home)[command]
-
-    def fsync(fd):
-        raise error
-
-    monkeypatch.setattr(fsutil.os, "fsync", fsync)
+    _fail_writes_in(monkeypatch, out.parent, 1, error)
     result = run(*args)
     assert result.exit_code == 1
     assert "Traceback" not in result.stderr
@@ -1001,3 +993,28 @@ def test_an_edit_inside_a_file_is_seen_although_its_folder_did_not_change(cached
     assert os.stat(folder).st_mtime_ns == before
     assert make().get("pg-database").name == "PostgreSQL"  # a new alias: the miss is confirmed
     assert make().get("postgres").name == "Flask"  # a moved alias: the load is checked
+
+
+def test_a_template_cannot_change_what_every_message_shares(run, tmp_path):
+    """The term's part of the context is built once per merge and shared by every row."""
+    folder = _template(
+        tmp_path,
+        "{{ term.related_names.append('Injected') }}{{ term.related_names | join(',') }}",
+    )
+    people = tmp_path / "people.csv"
+    people.write_text("first_name\nAda\nBob\n", encoding="utf-8")
+    result = run(
+        "outreach",
+        "--templates-dir",
+        str(folder),
+        "render",
+        "loop",
+        "--term",
+        "flask",
+        "--csv",
+        str(people),
+        *MERGE[3:],
+    )
+    assert result.exit_code == 1
+    assert "not allowed in a shared template" in result.stderr
+    assert "Injected" not in result.stdout

@@ -72,10 +72,7 @@ class Transaction:
         try:
             folder = self._folder_for(path.parent)
             staged = folder / f"{len(self._staged):06d}"
-            with open(staged, "x", encoding="utf-8", newline="") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
+            _write_new(staged, text)
             os.chmod(staged, 0o666 & ~_umask())
         except OSError as err:
             reason = err.strerror or str(err)
@@ -83,8 +80,15 @@ class Transaction:
         self._staged.append((staged, path))
 
     def commit(self) -> None:
-        """Move every staged file into place; on any failure put everything back."""
+        """Move every staged file into place; on any failure put everything back.
+
+        The staged files reach the disk first, in one sync for the whole batch (a sync per
+        file made a 10,000-file merge several times slower)."""
         done: list[tuple[Path, Path | None]] = []  # (target, backup of what it replaced)
+        try:
+            _sync([staged for staged, _ in self._staged])
+        except OSError as err:
+            raise WriteError(f"cannot write the files ({err.strerror or err})") from err
         try:
             for staged, path in self._staged:
                 backup = None
@@ -148,3 +152,20 @@ def _on_sigterm(handler: Any) -> Any:
     if handler is None or threading.current_thread() is not threading.main_thread():
         return None
     return signal.signal(signal.SIGTERM, handler)
+
+
+def _write_new(path: Path, text: str) -> None:
+    """Write a new file (never one that exists)."""
+    with open(path, "x", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+
+
+def _sync(paths: list[Path]) -> None:
+    """Make sure ``paths`` are on disk: one sync of everything where the system has it,
+    else each file's own."""
+    if hasattr(os, "sync"):
+        os.sync()
+        return
+    for path in paths:
+        with open(path, "rb") as handle:
+            os.fsync(handle.fileno())

@@ -22,7 +22,7 @@ from jinja2 import BaseLoader, Environment, FileSystemLoader, StrictUndefined
 from jinja2.bccache import Bucket, FileSystemBytecodeCache
 from jinja2.exceptions import SecurityError, TemplateNotFound, TemplateSyntaxError
 from jinja2.exceptions import TemplateError as JinjaTemplateError
-from jinja2.sandbox import SandboxedEnvironment, safe_range
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment, safe_range
 from jinja2.utils import missing
 
 from sourcer.errors import TemplateError
@@ -217,10 +217,12 @@ def _budgeted_range(*args: int) -> Iterator[int]:
         yield number
 
 
-class BudgetedEnvironment(SandboxedEnvironment):
+class BudgetedEnvironment(ImmutableSandboxedEnvironment):
     """The sandbox, plus bounds on time and size that hold on every thread: each call and
     every 1,024 turns of a ``range`` loop check the render's deadline, and ``*`` and ``**``
-    refuse results larger than a render may write."""
+    refuse results larger than a render may write. Lists and mappings cannot be changed
+    from a template (``append``, ``update`` ... are refused), so a context built once can be
+    shared by every message of a merge."""
 
     intercepted_binops = frozenset({"*", "**"})
 

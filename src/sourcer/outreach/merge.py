@@ -35,6 +35,7 @@ from sourcer.library.schema import Term
 from sourcer.outreach.config import Config
 from sourcer.outreach.context import Assignments, build_context, column_key, settings_from
 from sourcer.outreach.templates import Message, Templates
+from sourcer.templating import Fields
 
 Format = Literal["text", "json", "csv"]
 
@@ -246,15 +247,19 @@ def render_all(request: MergeRequest, *, progress: ProgressHook | None = None) -
     )
     tier = request.tier or config.tier or "free"
 
+    # Everything but the candidate is the same for every row: built once, and shared (the
+    # sandbox lets no template change it; see sourcer.templating.BudgetedEnvironment).
+    shared = build_context(
+        candidate={},
+        term=request.term,
+        level=settings.level,
+        sender=config.sender,
+        extra=settings.extra,
+        names=request.term_names,
+    )
+
     def render(candidate: Mapping[str, object], row: int | None) -> Message:
-        context = build_context(
-            candidate=candidate,
-            term=request.term,
-            level=settings.level,
-            sender=config.sender,
-            extra=settings.extra,
-            names=request.term_names,
-        )
+        context = {**shared, "candidate": Fields("candidate", candidate)}
         return request.templates.render(
             template, context, tier=tier, allow_long=request.allow_long, row=row
         )
@@ -570,17 +575,23 @@ def write_files(result: MergeResult, out_dir: str, force: bool = False) -> list[
     if result.format != "text":
         raise ValueError(f"files hold message text; this merge was rendered as {result.format}")
     width = max(len(str(result.messages + 1)), 3)
-    paths = [
-        os.path.join(out_dir, f"{entry.row or 1:0{width}d}-{entry.name}.txt")
-        for entry in result._spool
-    ]
-    existing = [path for path in paths if os.path.lexists(path)]
-    if existing and not force:
+
+    def path_of(entry: _Entry) -> str:
+        return os.path.join(out_dir, f"{entry.row or 1:0{width}d}-{entry.name}.txt")
+
+    paths: list[str] = []
+    try:
+        with Transaction(force=force) as batch:
+            for entry in result._spool:  # one pass: each message is staged as it is read
+                paths.append(path_of(entry))
+                text = entry.payload
+                batch.add(paths[-1], text if text.endswith("\n") else text + "\n")
+            batch.commit()
+    except FileExists as err:
+        # Nothing was written; say how many files are in the way (a second pass, only here).
+        existing = [p for entry in result._spool if os.path.lexists(p := path_of(entry))]
+        if not existing:
+            raise
         more = f" and {len(existing) - 1} more" if len(existing) > 1 else ""
-        raise FileExists(f"{existing[0]}{more}")
-    with Transaction(force=force) as batch:
-        for path, entry in zip(paths, result._spool, strict=True):
-            text = entry.payload
-            batch.add(path, text if text.endswith("\n") else text + "\n")
-        batch.commit()
+        raise FileExists(f"{existing[0]}{more}") from err
     return paths
