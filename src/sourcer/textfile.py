@@ -43,35 +43,52 @@ def open_regular(path: str) -> int:
     at once rather than hanging until a writer appears, and nothing can swap the file
     between the check and the read.
     """
+    fd, _ = _open_regular(path)
+    if hasattr(os, "set_blocking"):
+        os.set_blocking(fd, True)
+    return fd
+
+
+def _open_regular(path: str) -> tuple[int, int]:
+    """:func:`open_regular`'s descriptor (left non-blocking, which a regular file ignores)
+    and the file's size."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except IsADirectoryError as err:
         raise ReadError(path, "is a directory; give a file") from err
     except OSError as err:
         raise ReadError(path, f"cannot read it ({err.strerror or err})") from err
-    mode = os.fstat(fd).st_mode
-    if not stat.S_ISREG(mode):
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
         os.close(fd)
+        mode = info.st_mode
         kind = next((name for test, name in _KINDS.items() if test(mode)), "not a regular file")
         raise ReadError(path, f"is {kind}, not a regular file; give a file")
-    if hasattr(os, "set_blocking"):
-        os.set_blocking(fd, True)
-    return fd
+    return fd, info.st_size
 
 
 def read_bytes(path: str, limit: int = SMALL) -> bytes:
-    """The bytes of a regular file of at most ``limit`` bytes."""
-    fd = open_regular(path)
-    with os.fdopen(fd, "rb") as handle:
-        try:
-            data = handle.read(limit + 1)
-        except OSError as err:
-            raise ReadError(path, f"cannot read it ({err.strerror or err})") from err
-    if len(data) > limit:
+    """The bytes of a regular file of at most ``limit`` bytes (read in as many pieces as
+    its size asks for: one, for a file that does not change meanwhile)."""
+    fd, size = _open_regular(path)
+    parts: list[bytes] = []
+    total = 0
+    try:
+        while total <= limit:
+            part = os.read(fd, min(limit + 1 - total, max(size + 1 - total, 4096)))
+            if not part:
+                break
+            parts.append(part)
+            total += len(part)
+    except OSError as err:
+        raise ReadError(path, f"cannot read it ({err.strerror or err})") from err
+    finally:
+        os.close(fd)
+    if total > limit:
         raise ReadError(
             path, f"is larger than {limit // 1_000_000} MB; this cannot be a file of this kind"
         )
-    return data
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def read_text(path: str, limit: int = SMALL) -> str:

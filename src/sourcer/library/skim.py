@@ -158,6 +158,15 @@ def _list(rest: str, following: list[str]) -> list[str]:
 
 def _flow_list(value: str) -> list[str]:
     """``[a, 'b', "c"]`` on one line, maybe with a comment after it."""
+    inner = value[1:-1]
+    if value.endswith("]") and not any(char in inner for char in "'\"#[]{}?:"):
+        # plain words only: split on the commas (a trailing one ends the list)
+        if not inner.strip(" "):
+            return []
+        words = [word.strip(" ") for word in inner.split(",")]
+        if not words[-1]:
+            words.pop()
+        return [_plain(word) for word in words]
     items: list[str] = []
     position = 1
     while True:
@@ -251,8 +260,9 @@ def _is_text(value: str) -> bool:
     """Whether YAML reads this plain scalar as text (not a number, boolean, null or date),
     asked of the parser's own resolver. Its resolvers are chosen by a value's first
     character, and none is registered for most letters: such values are text, unasked."""
-    if value[0].isalpha() and value[0] not in _RESOLVED_LETTERS:
-        return True
+    if value[0].isalpha() and (value[0] not in _RESOLVED_LETTERS or len(value) > 5):
+        return True  # the words those letters resolve (yes, no, true, false, on, off, null)
+        #              have five letters at most
     global _resolver
     if _resolver is None:
         from yaml.resolver import Resolver
