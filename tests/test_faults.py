@@ -1018,3 +1018,35 @@ def test_a_template_cannot_change_what_every_message_shares(run, tmp_path):
     assert result.exit_code == 1
     assert "not allowed in a shared template" in result.stderr
     assert "Injected" not in result.stdout
+
+
+def test_a_runaway_loop_in_a_merge_is_stopped_and_the_alarm_handler_put_back(
+    run, tmp_path, monkeypatch
+):
+    import signal
+
+    from sourcer import templating
+
+    monkeypatch.setattr(templating, "TIME_BUDGET", 0.2)
+    before = signal.getsignal(signal.SIGALRM)
+    folder = _template(
+        tmp_path,
+        "{% if candidate.first_name == 'Bob' %}{% for i in range(100000) %}"
+        "{% for j in range(100000) %}{% endfor %}{% endfor %}{% endif %}Hi",
+    )
+    people = tmp_path / "people.csv"
+    people.write_text("first_name\nAda\nBob\n", encoding="utf-8")
+    result = run(
+        "outreach",
+        "--templates-dir",
+        str(folder),
+        "render",
+        "loop",
+        "--csv",
+        str(people),
+        *MERGE[3:],
+    )
+    assert result.exit_code == 1
+    assert "row 3" in result.stderr
+    assert "took more than 0.2 s to render" in result.stderr
+    assert signal.getsignal(signal.SIGALRM) == before

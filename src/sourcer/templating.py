@@ -154,11 +154,14 @@ def render_parts(
     out: dict[str, str] = {}
     try:
         with _time_budget():
+            shared = None  # one context for every block, as a whole render has
             for part in parts:
                 if part in template.blocks:
                     block = template.blocks[part]
                     try:
-                        out[part] = _collect(block(template.new_context(dict(context))))
+                        if shared is None:
+                            shared = template.new_context(dict(context))
+                        out[part] = _collect(block(shared))
                     except Exception:
                         # re-raised with the template's own line numbers, as render() does
                         environment.handle_exception()
@@ -271,37 +274,65 @@ def _time_budget(seconds: float | None = None) -> Iterator[None]:
     on the main thread of a Unix process also by a timer signal (which stops a loop that
     calls nothing)."""
     import signal
-    import threading
 
     seconds = TIME_BUDGET if seconds is None else seconds
     token = _deadline.set((time.monotonic() + seconds, seconds))
+    armed = hasattr(signal, "setitimer") and _on_main_thread()
     try:
-        if (
-            not hasattr(signal, "setitimer")
-            or threading.current_thread() is not threading.main_thread()
-        ):
-            yield
+        if armed:
+            with budget_session():  # the handler, once per merge when the merge opened one
+                signal.setitimer(signal.ITIMER_REAL, seconds)
+                try:
+                    yield
+                finally:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
         else:
-            with _timer(seconds):
-                yield
+            yield
     finally:
         _deadline.reset(token)
 
 
 @contextlib.contextmanager
-def _timer(seconds: float) -> Iterator[None]:
+def budget_session() -> Iterator[None]:
+    """While open, the timer signal's handler stays installed, so rendering many messages
+    (a merge) arms only the timer for each; the handler it replaced is put back at the end."""
     import signal
 
-    def expire(signum: int, frame: object) -> None:
-        raise _OverBudget(f"took more than {seconds:g} s to render; look for a loop that runs away")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    global _session_depth
+    if not hasattr(signal, "setitimer") or not _on_main_thread():
+        yield  # no timer off the main thread: the environment's own checks bound the time
+        return
+    if _session_depth:  # already open (only the main thread counts)
+        _session_depth += 1
+        try:
+            yield
+        finally:
+            _session_depth -= 1
+        return
+    previous = signal.signal(signal.SIGALRM, _expire)
+    _session_depth += 1
     try:
         yield
     finally:
+        _session_depth -= 1
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+#: how deep budget sessions are nested on the main thread
+_session_depth = 0
+
+
+def _expire(signum: int, frame: object) -> None:
+    budget = _deadline.get()
+    seconds = budget[1] if budget is not None else TIME_BUDGET
+    raise _OverBudget(f"took more than {seconds:g} s to render; look for a loop that runs away")
+
+
+def _on_main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
 
 
 def load_template(environment: Environment, name: str) -> Any:

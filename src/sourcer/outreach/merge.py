@@ -35,7 +35,7 @@ from sourcer.library.schema import Term
 from sourcer.outreach.config import Config
 from sourcer.outreach.context import Assignments, build_context, column_key, settings_from
 from sourcer.outreach.templates import Message, Templates
-from sourcer.templating import Fields
+from sourcer.templating import Fields, budget_session
 
 Format = Literal["text", "json", "csv"]
 
@@ -277,7 +277,8 @@ def render_all(request: MergeRequest, *, progress: ProgressHook | None = None) -
                 if progress is not None:
                     progress(done, table.position, table.size)
 
-            _merge_rows(result, table, settings.candidate, render, csv_progress)
+            with budget_session():
+                _merge_rows(result, table, settings.candidate, render, csv_progress)
         return result
     if request.rows is not None:
         total = len(request.rows) if isinstance(request.rows, Sized) else 0
@@ -288,7 +289,8 @@ def render_all(request: MergeRequest, *, progress: ProgressHook | None = None) -
             if progress is not None:
                 progress(done, done, total)
 
-        _merge_rows(result, rows, settings.candidate, render, rows_progress)
+        with budget_session():
+            _merge_rows(result, rows, settings.candidate, render, rows_progress)
         return result
     message = render(settings.candidate, None)
     result = result_for("the rows", list(settings.candidate))
