@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -564,8 +565,10 @@ def _fail_writes_in(monkeypatch, folder, call, error):
     real = fsutil._write_new
     calls = []
 
+    staged_beside = str(Path(folder).parent / ".sourcer-")  # a new folder staged whole
+
     def write(path, text):
-        if str(path).startswith(str(folder)):
+        if str(path).startswith((str(folder), staged_beside)):
             calls.append(path)
             if len(calls) == call:
                 if callable(error):
@@ -1050,3 +1053,20 @@ def test_a_runaway_loop_in_a_merge_is_stopped_and_the_alarm_handler_put_back(
     assert "row 3" in result.stderr
     assert "took more than 0.2 s to render" in result.stderr
     assert signal.getsignal(signal.SIGALRM) == before
+
+
+def test_a_new_folder_of_files_arrives_whole_with_a_new_folders_permissions(tmp_path):
+    from sourcer.fsutil import Transaction
+
+    out = tmp_path / "messages"
+    with Transaction() as batch:
+        for i in range(3):
+            batch.add(out / f"{i}.txt", f"message {i}\n")
+        assert not out.exists()  # staged beside it until the commit
+        batch.commit()
+    assert sorted(p.name for p in out.iterdir()) == ["0.txt", "1.txt", "2.txt"]
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o777 & ~umask
+    assert (out / "1.txt").stat().st_mode & 0o777 == 0o666 & ~umask
+    assert [p.name for p in tmp_path.iterdir()] == ["messages"]  # no staging folder left

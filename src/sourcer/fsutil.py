@@ -48,6 +48,8 @@ class Transaction:
     def __init__(self, *, force: bool = False) -> None:
         self.force = force
         self._staging: dict[Path, Path] = {}  # target folder -> its staging folder
+        #: new target folders staged whole beside where they go: moved in by one rename
+        self._whole: dict[Path, Path] = {}
         self._created: list[Path] = []  # folders we made, removed again if nothing lands
         self._staged: list[tuple[Path, Path]] = []  # (staged file, target)
         self._committed = False
@@ -71,7 +73,8 @@ class Transaction:
             raise FileExists(str(path))
         try:
             folder = self._folder_for(path.parent)
-            staged = folder / f"{len(self._staged):06d}"
+            whole = path.parent in self._whole
+            staged = folder / (path.name if whole else f"{len(self._staged):06d}")
             _write_new(staged, text)
             os.chmod(staged, 0o666 & ~_umask())
         except OSError as err:
@@ -89,8 +92,15 @@ class Transaction:
             _sync([staged for staged, _ in self._staged])
         except OSError as err:
             raise WriteError(f"cannot write the files ({err.strerror or err})") from err
+        moved_in: list[Path] = []  # whole new folders renamed into place
         try:
+            for folder, staging in self._whole.items():
+                path = folder
+                os.rename(staging, folder)  # one step for every file in it
+                moved_in.append(folder)
             for staged, path in self._staged:
+                if path.parent in self._whole:
+                    continue
                 backup = None
                 if os.path.lexists(path):
                     if not self.force:
@@ -108,6 +118,8 @@ class Transaction:
                 done.append((path, backup))
         except BaseException as err:
             failed = path
+            for folder in moved_in:
+                shutil.rmtree(folder, ignore_errors=True)
             for moved, backup in reversed(done):
                 with contextlib.suppress(OSError):
                     if backup is not None:
@@ -120,6 +132,15 @@ class Transaction:
         self._committed = True
 
     def _folder_for(self, parent: Path) -> Path:
+        if parent in self._whole:
+            return self._whole[parent]
+        if parent not in self._staging and not parent.exists() and parent.parent.is_dir():
+            # A new folder in an existing one: staged whole beside it, with a new folder's
+            # permissions, and moved in by one rename (no second name for every file).
+            staging = Path(tempfile.mkdtemp(prefix=".sourcer-", dir=parent.parent))
+            os.chmod(staging, 0o777 & ~_umask())
+            self._whole[parent] = staging
+            return staging
         if parent not in self._staging:
             missing = []
             probe = parent
@@ -132,8 +153,8 @@ class Transaction:
         return self._staging[parent]
 
     def _cleanup(self) -> None:
-        for folder in self._staging.values():
-            shutil.rmtree(folder, ignore_errors=True)
+        for folder in (*self._staging.values(), *self._whole.values()):
+            shutil.rmtree(folder, ignore_errors=True)  # gone already if moved in whole
         if not self._committed:
             for folder in reversed(self._created):
                 with contextlib.suppress(OSError):
