@@ -177,6 +177,17 @@ with open(csv_path, newline="", encoding="utf-8") as handle:
         out.write(json.dumps({"row": number, **parts}, ensure_ascii=False) + "\n")
 """
 
+#: What creating files costs on this file system: N small files in a new folder.
+WRITE_FILES = (
+    "import os, sys\n"
+    "folder, count = sys.argv[1], int(sys.argv[2])\n"
+    "os.makedirs(folder)\n"
+    "for i in range(count):\n"
+    "    with open(os.path.join(folder, f'{i:06d}.txt'), 'x', encoding='utf-8') as handle:\n"
+    "        handle.write('Hi there, a message of a few hundred characters.\\n' * 8)\n"
+    "os.sync()\n"
+)
+
 #: The floor of a cold index: read every term file's bytes, and nothing else.
 READ_ALL = (
     "import os, sys\n"
@@ -313,6 +324,28 @@ def merge(cmd: list[str], env: dict[str, str], root: Path, runs: int) -> list[Re
     results.append(
         pairs.result(
             "merge", f"--out of {MERGE_ROWS:,} files vs the same merge to --format json", 1.5
+        )
+    )
+
+    # What the file system itself costs: the same merge to JSON, plus a script that only
+    # creates as many small files in a new folder (the floor of any --out).
+    writer = root / "write_files.py"
+    writer.write_text(WRITE_FILES, encoding="utf-8")
+    plain = root / "plain"
+
+    def merge_then_files() -> float:
+        shutil.rmtree(plain, ignore_errors=True)
+        json_time = timed(merge_cmd(people, "--format", "json"), env)[0]
+        return json_time + timed([sys.executable, str(writer), str(plain), str(MERGE_ROWS)], env)[0]
+
+    pairs = paired(
+        command(merge_cmd(people, "--out", str(out)), env, before=clear_out), merge_then_files, runs
+    )
+    results.append(
+        pairs.result(
+            "merge",
+            f"--out of {MERGE_ROWS:,} files vs the merge to json plus creating as many files",
+            None,
         )
     )
 

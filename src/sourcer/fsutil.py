@@ -69,14 +69,14 @@ class Transaction:
     def add(self, target: str | os.PathLike[str], text: str) -> None:
         """Stage ``text`` for ``target``; FileExists now if it exists and force is off."""
         path = Path(target)
-        if not self.force and os.path.lexists(path):  # a dangling symlink counts too
+        whole = path.parent in self._whole  # a folder of ours: nothing can be in the way
+        if not whole and not self.force and os.path.lexists(path):  # a dangling link counts
             raise FileExists(str(path))
         try:
             folder = self._folder_for(path.parent)
             whole = path.parent in self._whole
             staged = folder / (path.name if whole else f"{len(self._staged):06d}")
-            _write_new(staged, text)
-            os.chmod(staged, 0o666 & ~_umask())
+            _write_new(staged, text)  # created as any new file is: 0o666 less the umask
         except OSError as err:
             reason = err.strerror or str(err)
             raise WriteError(f"{path}: cannot write it ({reason})") from err
