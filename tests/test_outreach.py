@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 
 import pytest
 
@@ -269,3 +270,27 @@ def test_bad_csv_is_one_line(run, tmp_path):
     result = run("outreach", "render", "connection-note", "--csv", str(latin), *SENDER)
     assert result.exit_code == 1
     assert result.stderr == f"Error: {latin}:2: not UTF-8 text; save it as UTF-8 (CSV UTF-8)\n"
+
+
+def test_rendering_a_shipped_template_reads_no_yaml(tmp_path):
+    """Front matter in its usual plain form is read without PyYAML, and there is no config
+    file: once the term's record exists, a message is rendered with no YAML at all."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, runpy\n"
+        "sys.argv = ['sourcer', 'outreach', 'render', 'inmail', '--term', 'flask',\n"
+        "            '--set', 'sender.name=Sam', '--set', 'first_name=Ada']\n"
+        "try:\n    runpy.run_module('sourcer', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "print('yaml' in sys.modules, file=sys.stderr)\n"
+    )
+    env = {**os.environ, "SOURCER_HOME": str(tmp_path), "HOME": str(tmp_path)}
+    for _ in range(2):  # the first run may write the term's record (a source checkout)
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+        )
+    assert done.stdout.startswith("Subject: ")
+    assert "Hi Ada," in done.stdout
+    assert done.stderr.strip().splitlines()[-1] == "False"

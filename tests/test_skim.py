@@ -104,3 +104,33 @@ def test_generated_files_are_read_as_the_parser_reads_them(
 )
 def test_what_the_reader_does_not_handle_it_leaves_to_the_parser(text):
     assert skim_text(text) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    channel=VALUE,
+    description=VALUE,
+    pick=st.integers(min_value=0, max_value=3),
+    order=st.booleans(),
+)
+def test_front_matter_is_read_as_the_parser_reads_it(channel, description, pick, order):
+    from sourcer.library.skim import plain_mapping
+
+    lines = [f"channel: {_writings(channel)[pick]}", f"description: {_writings(description)[pick]}"]
+    text = "\n".join(reversed(lines) if order else lines) + "\n"
+    plain = plain_mapping(text, ("channel", "description"))
+    if plain is None:
+        return
+    data = yaml.safe_load(text)
+    assert {key: value for key, (value, _) in plain.items()} == data
+    assert plain["channel"][1] == (2 if order else 1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "channel: email\nchannel: inmail\n", "chanel: email\n", "channel: [a, b]\n", "- x\n"],
+)
+def test_front_matter_outside_the_plain_form_is_left_to_the_parser(text):
+    from sourcer.library.skim import plain_mapping
+
+    assert plain_mapping(text, ("channel", "description")) is None

@@ -13,6 +13,7 @@ the parser's own. A test checks both agree on every shipped file and on generate
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 WANTED = ("name", "category", "aliases")
@@ -276,3 +277,26 @@ def _is_text(value: str) -> bool:
 _resolver: Any = None
 #: first letters PyYAML's implicit resolvers look at (booleans and null)
 _RESOLVED_LETTERS = frozenset("yYnNtTfFoO")
+
+
+def plain_mapping(text: str, keys: Sequence[str]) -> dict[str, tuple[str, int]] | None:
+    """``key: value`` lines read without YAML: each key (among ``keys``, none twice) with its
+    value and 1-based line, where every line is a key and one plain or quoted value. None for
+    anything else, an empty text included: the caller then asks the parser, whose answers
+    (and error messages) are the reference. Used for a template's front matter."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    if any(char in text for char in _ODD_BREAKS) or _unreadable(text):
+        return None
+    found: dict[str, tuple[str, int]] = {}
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip(" ") or line.lstrip(" ").startswith("#"):
+            continue
+        match = _KEY.match(line)
+        if match is None or match.group(1) not in keys or match.group(1) in found:
+            return None
+        try:
+            found[match.group(1)] = (_scalar(line[match.end() :]), number)
+        except _GiveUp:
+            return None
+    return found or None

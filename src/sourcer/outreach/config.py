@@ -11,13 +11,17 @@ company: Acme          # the hiring company, unless --set company=...
 role: Backend Engineer # the role, unless --set role=...
 """
 
+from __future__ import annotations
+
 import os
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from sourcer.errors import ConfigError
 from sourcer.outreach.channels import SIGNATURE_LIMIT, TIERS
 from sourcer.textfile import ReadError, read_text
-from sourcer.yamlload import LineDict, YAMLSyntaxError, load, unknown_key
+
+if TYPE_CHECKING:  # read only when a config file exists: PyYAML costs start-up time
+    from sourcer.yamlload import LineDict
 
 KEYS = ("sender", "tier", "company", "role")
 
@@ -34,6 +38,8 @@ def load_config(path: str) -> Config:
     """Read and check the config file; a missing file means no settings."""
     if not os.path.exists(path):
         return Config({}, path=path)
+    from sourcer.yamlload import LineDict, YAMLSyntaxError, load, unknown_key
+
     try:
         data = load(read_text(path), path)
     except YAMLSyntaxError as err:
@@ -80,6 +86,8 @@ def _text(data: LineDict, key: str, path: str) -> str | None:
 
 
 def _line(sender: dict[str, str], data: LineDict) -> int:
+    from sourcer.yamlload import LineDict
+
     raw = data.get("sender")
     if isinstance(raw, LineDict):
         return raw.key_lines.get("signature", raw.line)

@@ -14,10 +14,10 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from sourcer.errors import MessageTooLong, TemplateError
+from sourcer.library.skim import plain_mapping
 from sourcer.outreach.channels import CHANNELS, Channel
 from sourcer.templating import FRONT_MATTER, make_environment, render_parts
 from sourcer.textfile import ReadError, read_text
-from sourcer.yamlload import LineDict, YAMLSyntaxError, load, unknown_key
 
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
@@ -85,8 +85,32 @@ def read_front_matter(path: str) -> tuple[Channel, str]:
             f"{path}:1: no front matter; start the file with ---, channel: NAME, --- "
             f"(channels: {', '.join(CHANNELS)})"
         )
+    block = match.group(1) or ""
+    plain = plain_mapping(block, FRONT_MATTER_KEYS)  # the usual front matter: no YAML needed
+    if plain is not None:
+        data: Mapping[str, object] = {key: value for key, (value, _) in plain.items()}
+        key_lines = {key: line for key, (_, line) in plain.items()}
+    else:
+        data, key_lines = _parsed_front_matter(block, path)
+    channel = data.get("channel")
+    if not isinstance(channel, str) or channel not in CHANNELS:
+        line = key_lines.get("channel", 0) + 1
+        raise TemplateError(
+            f"{path}:{line}: channel must be one of {', '.join(CHANNELS)} (got {channel!r})"
+        )
+    description = data.get("description") or ""
+    if not isinstance(description, str):
+        line = key_lines.get("description", 0) + 1
+        raise TemplateError(f"{path}:{line}: description must be text (got {description!r})")
+    return CHANNELS[channel], description
+
+
+def _parsed_front_matter(block: str, path: str) -> tuple[Mapping[str, object], dict[str, int]]:
+    """Front matter read by the YAML parser: its keys and their lines, or TemplateError."""
+    from sourcer.yamlload import LineDict, YAMLSyntaxError, load, unknown_key
+
     try:
-        data = load(match.group(1) or "", path)
+        data = load(block, path)
     except YAMLSyntaxError as err:
         problem = err.problem
         raise TemplateError(f"{path}:{problem.line + 1}: {problem.message}") from err
@@ -98,17 +122,7 @@ def read_front_matter(path: str) -> tuple[Channel, str]:
             f"{path}:{line + 1}: unknown front matter key {key!r}; "
             f"expected {', '.join(FRONT_MATTER_KEYS)}"
         )
-    channel = data.get("channel")
-    if not isinstance(channel, str) or channel not in CHANNELS:
-        line = data.key_lines.get("channel", 0) + 1
-        raise TemplateError(
-            f"{path}:{line}: channel must be one of {', '.join(CHANNELS)} (got {channel!r})"
-        )
-    description = data.get("description") or ""
-    if not isinstance(description, str):
-        line = data.key_lines.get("description", 0) + 1
-        raise TemplateError(f"{path}:{line}: description must be text (got {description!r})")
-    return CHANNELS[channel], description
+    return data, data.key_lines
 
 
 class Templates:
