@@ -379,7 +379,7 @@ def test_missing_column_fails_every_row_that_needs_it(tmp_path):
         "need",
         "---\nchannel: linkedin-connection\n---\nHi {{ candidate.first_name }}\n",
     )
-    people = write_csv(tmp_path / "p.csv", [["name"], ["Ada"], ["Bob"]])
+    people = write_csv(tmp_path / "p.csv", [["nickname"], ["Ada"], ["Bob"]])
     with render_all(request("need", folder=folder, csv_path=str(people))) as result:
         failures = result.failures
     assert [str(f) for f in failures] == [
@@ -526,7 +526,11 @@ def test_warnings_name_their_row(tmp_path):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("latin.csv", "first_name\nJos\xe9\n".encode("latin-1"), "2: not UTF-8 text"),
+        (
+            "binary.csv",
+            b"first_name\nJos\x81\n",  # 0x81: neither UTF-8 nor Windows-1252
+            "2: neither UTF-8 nor Windows-1252 text; save it as CSV UTF-8",
+        ),
         ("dupes.csv", b"Name,name\na,b\n", "1: columns 1 and 2 are both 'name'; rename one"),
         ("empty.csv", b"", "1: no header row; the first row names the columns"),
         ("noname.csv", b"a,,b\n1,2,3\n", "1: column 2 has no name"),
@@ -584,3 +588,107 @@ def test_ten_thousand_rows(tmp_path):
     assert len(data) == 10_000
     assert data[-1]["row"] == 10_001
     assert data[-1]["candidate"]["first_name"] == "Name9999"
+
+
+# -- spreadsheets as they are ----------------------------------------------------------------
+
+
+def _merged(tmp_path, content: bytes, *extra_sets: str):
+    people = tmp_path / "people.csv"
+    people.write_bytes(content)
+    req = request("connection-note", *SENDER, *extra_sets, csv_path=str(people), format="json")
+    with render_all(req) as result:
+        messages = json.loads("".join(result.output()))
+        return result.notes, messages
+
+
+@pytest.mark.parametrize(
+    ("content", "note"),
+    [
+        (b"first_name;current_company\nAda;Acme, Inc.\n", "columns separated by semicolons (;)"),
+        (b"first_name\tcurrent_company\nAda\tAcme, Inc.\n", "columns separated by tabs"),
+        (b'first_name,current_company\nAda,"Acme, Inc."\n', None),
+    ],
+    ids=["semicolon", "tab", "comma"],
+)
+def test_the_delimiter_is_found_and_said(tmp_path, content, note):
+    notes, messages = _merged(tmp_path, content)
+    assert messages[0]["candidate"] == {"first_name": "Ada", "current_company": "Acme, Inc."}
+    assert notes == ([f"{tmp_path / 'people.csv'}: {note}"] if note else [])
+
+
+def test_excel_windows_1252_is_read_and_said(tmp_path):
+    notes, messages = _merged(
+        tmp_path, "first_name;current_company\nJosé;Café Ñu\n".encode("cp1252")
+    )
+    assert messages[0]["candidate"]["first_name"] == "José"
+    assert messages[0]["candidate"]["current_company"] == "Café Ñu"
+    assert notes[0] == (
+        f"{tmp_path / 'people.csv'}: read as Windows-1252 (Excel's 'CSV' format); save it as "
+        "'CSV UTF-8' to be sure of every letter"
+    )
+
+
+def test_utf16_with_a_byte_order_mark_and_tabs(tmp_path):
+    _, messages = _merged(tmp_path, "first_name\tlast_name\nZoë\tÅberg\n".encode("utf-16"))
+    assert messages[0]["candidate"] == {"first_name": "Zoë", "last_name": "Åberg"}
+
+
+@pytest.mark.parametrize(
+    ("header", "row", "expected"),
+    [
+        (
+            "Vorname;Nachname;E-Mail;Firma",
+            "Ada;Lovelace;ada@example.com;Acme",
+            {
+                "first_name": "Ada",
+                "last_name": "Lovelace",
+                "email": "ada@example.com",
+                "current_company": "Acme",
+            },
+        ),
+        (
+            "Prénom,Nom,Courriel,Entreprise",
+            "Zoé,Martin,z@example.fr,Acme",
+            {
+                "first_name": "Zoé",
+                "last_name": "Martin",
+                "email": "z@example.fr",
+                "current_company": "Acme",
+            },
+        ),
+        (
+            "Nombre,Apellidos,Correo,Empresa",
+            "Ana,García López,a@example.es,Acme",
+            {
+                "first_name": "Ana",
+                "last_name": "García López",
+                "email": "a@example.es",
+                "current_company": "Acme",
+            },
+        ),
+        (
+            "Given name,Surname,Email address,Company",
+            "Ada,Lovelace,a@example.com,Acme",
+            {
+                "first_name": "Ada",
+                "last_name": "Lovelace",
+                "email": "a@example.com",
+                "current_company": "Acme",
+            },
+        ),
+        (
+            "Name,Company",
+            "Ada Lovelace,Acme",
+            {"first_name": "Ada", "last_name": "Lovelace", "current_company": "Acme"},
+        ),
+        ("Full name", '"Lovelace, Ada"', {"first_name": "Ada", "last_name": "Lovelace"}),
+        ("First Name,Vorname", "Ada,Adelheid", {"first_name": "Ada"}),
+    ],
+    ids=["german", "french", "spanish", "english", "name", "last-comma-first", "own-wins"],
+)
+def test_columns_named_another_way_fill_the_usual_fields(tmp_path, header, row, expected):
+    _, messages = _merged(tmp_path, f"{header}\n{row}\n".encode())
+    candidate = messages[0]["candidate"]
+    assert {key: candidate[key] for key in expected} == expected
+    assert messages[0]["body"].startswith(f"Hi {expected['first_name']},")

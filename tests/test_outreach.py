@@ -265,11 +265,13 @@ def test_out_never_overwrites_without_force(run, tmp_path):
 
 
 def test_bad_csv_is_one_line(run, tmp_path):
-    latin = tmp_path / "latin.csv"
-    latin.write_bytes("first_name\nJos\xe9\n".encode("latin-1"))
-    result = run("outreach", "render", "connection-note", "--csv", str(latin), *SENDER)
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"first_name\nJos\x81\x8d\n")  # neither UTF-8 nor Windows-1252
+    result = run("outreach", "render", "connection-note", "--csv", str(binary), *SENDER)
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {latin}:2: not UTF-8 text; save it as UTF-8 (CSV UTF-8)\n"
+    assert result.stderr == (
+        f"Error: {binary}:2: neither UTF-8 nor Windows-1252 text; save it as CSV UTF-8\n"
+    )
 
 
 def test_rendering_a_shipped_template_reads_no_yaml(tmp_path):
@@ -294,3 +296,27 @@ def test_rendering_a_shipped_template_reads_no_yaml(tmp_path):
     assert done.stdout.startswith("Subject: ")
     assert "Hi Ada," in done.stdout
     assert done.stderr.strip().splitlines()[-1] == "False"
+
+
+def test_a_semicolon_spreadsheet_is_read_and_the_choice_said(run, tmp_path):
+    people = tmp_path / "people.csv"
+    people.write_bytes("Vorname;Nachname;Firma\nJürgen;Groß;Acme\n".encode("cp1252"))
+    result = run(
+        "outreach",
+        "render",
+        "inmail",
+        "--term",
+        "flask",
+        "--csv",
+        str(people),
+        "--set",
+        "sender.name=Sam",
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "Hi Jürgen," in result.stdout
+    assert "your work at Acme" in result.stdout
+    assert result.stderr.splitlines()[:2] == [
+        f"{people}: read as Windows-1252 (Excel's 'CSV' format); save it as 'CSV UTF-8' to "
+        "be sure of every letter",
+        f"{people}: columns separated by semicolons (;)",
+    ]

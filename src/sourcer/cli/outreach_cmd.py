@@ -186,7 +186,11 @@ def render_cmd(
     With --csv every row is rendered and checked before anything is written: if any row fails,
     every failing row is listed and nothing is written, unless --skip-bad. Row numbers are
     the spreadsheet's (the header is row 1); blank rows are skipped; a row's values win over
-    --set. The file is UTF-8, with or without a byte-order mark.
+    --set. The file may be UTF-8 (with or without a byte-order mark), UTF-16 with one, or
+    Excel's Windows-1252; its columns separated by commas, semicolons or tabs (found, and
+    said on stderr when not commas). Columns named another way (Vorname, Prénom, E-mail,
+    Company ...) also fill first_name, email, current_company; a Name column is split into
+    first_name and last_name.
 
     \b
     Examples:
@@ -261,6 +265,8 @@ def render_cmd(
 def _report(result: MergeResult) -> None:
     """Warnings, blank rows and failed rows on stderr; MergeError if rows failed, unless
     --skip-bad."""
+    for text in result.notes:
+        note(text)
     for warning in result.warnings:
         warn(str(warning))
     if result.blank_rows:

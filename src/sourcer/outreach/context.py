@@ -119,3 +119,89 @@ def column_key(header: str) -> str:
     """A CSV column as a candidate field: 'First Name' -> first_name."""
     folded = unicodedata.normalize("NFKC", header).strip().casefold()
     return re.sub(r"\W+", "_", folded).strip("_")
+
+
+#: Column names people's spreadsheets use, in English, German, French and Spanish, for the
+#: fields the shipped templates read. A column is also kept under its own name.
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "first_name": (
+        "first",
+        "firstname",
+        "given_name",
+        "forename",
+        "vorname",
+        "prénom",
+        "prenom",
+        "nombre",
+    ),
+    "last_name": (
+        "last",
+        "lastname",
+        "surname",
+        "family_name",
+        "nachname",
+        "familienname",
+        "nom",
+        "nom_de_famille",
+        "apellido",
+        "apellidos",
+    ),
+    "email": (
+        "e_mail",
+        "email_address",
+        "e_mail_address",
+        "mail",
+        "e_mail_adresse",
+        "emailadresse",
+        "courriel",
+        "adresse_e_mail",
+        "correo",
+        "correo_electrónico",
+        "correo_electronico",
+    ),
+    "current_company": (
+        "company",
+        "current_employer",
+        "employer",
+        "organization",
+        "organisation",
+        "firma",
+        "unternehmen",
+        "arbeitgeber",
+        "entreprise",
+        "société",
+        "societe",
+        "empresa",
+    ),
+    "current_title": (
+        "title",
+        "job_title",
+        "position",
+        "headline",
+        "titel",
+        "berufsbezeichnung",
+        "poste",
+        "intitulé_du_poste",
+        "cargo",
+        "puesto",
+    ),
+}
+#: Columns that hold a whole name, split into first_name and last_name when those are absent.
+FULL_NAME_COLUMNS = (
+    "name",
+    "full_name",
+    "fullname",
+    "vollständiger_name",
+    "nom_complet",
+    "nombre_completo",
+)
+
+
+def split_name(full: str) -> tuple[str, str]:
+    """'Ada Lovelace' -> ('Ada', 'Lovelace'); 'Lovelace, Ada' -> ('Ada', 'Lovelace');
+    a single word is a first name."""
+    if "," in full:
+        last, _, first = full.partition(",")
+        return first.strip(), last.strip()
+    first, _, last = full.strip().partition(" ")
+    return first, last.strip()

@@ -171,6 +171,8 @@ class MergeResult(_Closing):
     failures: list[RowError] = field(default_factory=list)
     warnings: list[RowWarning] = field(default_factory=list)
     blank_rows: int = 0
+    #: what the reader of the file decided on its own (encoding, delimiter)
+    notes: list[str] = field(default_factory=list)
     #: how many messages were rendered (and are spooled)
     messages: int = 0
     #: cells a spreadsheet would evaluate are neutralised (see :func:`spreadsheet_safe`)
@@ -272,6 +274,7 @@ def render_all(request: MergeRequest, *, progress: ProgressHook | None = None) -
     if request.csv_path is not None:
         with CsvRows(request.csv_path) as table:
             result = result_for(request.csv_path, table.columns)
+            result.notes.extend(table.notes)
 
             def csv_progress(done: int) -> None:
                 if progress is not None:
@@ -350,16 +353,37 @@ class CsvRows(_Closing):
 
     def __init__(self, path: str) -> None:
         self.path = path
+        #: what the reader decided on its own (encoding, delimiter), for the user to see
+        self.notes: list[str] = []
         self._raw = _open_csv(path)
         self.size = os.fstat(self._raw.fileno()).st_size
         try:
             encoding = _csv_encoding(self._raw.peek(400)[:400], path)
+            if encoding == "utf-8-sig" and not _decodes(self._raw, "utf-8"):
+                if not _decodes(self._raw, "cp1252"):
+                    raise MergeError(
+                        f"{path}:{_bad_utf8_line(self._raw)}: neither UTF-8 nor Windows-1252 "
+                        "text; save it as CSV UTF-8"
+                    )
+                encoding = "cp1252"
+                self.notes.append(
+                    f"{path}: read as Windows-1252 (Excel's 'CSV' format); save it as "
+                    "'CSV UTF-8' to be sure of every letter"
+                )
         except BaseException:
             self._raw.close()
             raise
         self._handle = io.TextIOWrapper(self._raw, encoding=encoding, newline="")
+        try:
+            with self._errors():
+                self.delimiter = self._sniff()
+        except BaseException:
+            self.close()
+            raise
+        if self.delimiter != ",":
+            self.notes.append(f"{path}: columns separated by {_DELIMITER_NAMES[self.delimiter]}")
         # strict: a quote left open is an error, not the rest of the file read as one cell
-        self._reader = csv.reader(self._handle, strict=True)
+        self._reader = csv.reader(self._handle, delimiter=self.delimiter, strict=True)
         self._row_line = 1
         try:
             with self._errors():
@@ -367,6 +391,23 @@ class CsvRows(_Closing):
         except BaseException:
             self.close()
             raise
+        self._derived = _derived_fields(self.columns)
+
+    def _sniff(self) -> str:
+        """Comma, semicolon (Excel in much of Europe) or tab, as csv.Sniffer reads the start
+        of the file; where it cannot tell, the one the header line holds most of."""
+        sample = self._handle.read(16_384)
+        self._handle.seek(0)
+        header = sample.split("\n", 1)[0]
+        try:
+            found = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+        except csv.Error:
+            found = ""
+        if found and found in header:
+            return found
+        counts = {d: header.count(d) for d in ",;\t"}
+        best = max(counts, key=lambda d: (counts[d], d == ","))
+        return best if counts[best] else ","
 
     @property
     def position(self) -> int:
@@ -413,7 +454,7 @@ class CsvRows(_Closing):
                         for key, cell in zip(keys, cells, strict=False)
                         if cell.strip()
                     }
-                    yield SourceRow(number, fields)
+                    yield SourceRow(number, _with_derived(fields, self._derived))
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
@@ -440,6 +481,62 @@ class CsvRows(_Closing):
 
     def close(self) -> None:
         self._handle.close()
+
+
+_DELIMITER_NAMES = {";": "semicolons (;)", "\t": "tabs"}
+
+
+def _decodes(handle: io.BufferedReader | io.BufferedRandom, encoding: str) -> bool:
+    """Whether the whole file decodes in ``encoding`` (read in pieces; rewound after)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    handle.seek(0)
+    try:
+        while chunk := handle.read(1 << 16):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    finally:
+        handle.seek(0)
+    return True
+
+
+class _Derived(NamedTuple):
+    """Fields a row gains from columns named another way: (field, from column), and the
+    column whose full names give first and last names."""
+
+    aliases: tuple[tuple[str, str], ...]
+    full_name: str | None
+
+
+def _derived_fields(columns: list[str]) -> _Derived:
+    from sourcer.outreach.context import COLUMN_ALIASES, FULL_NAME_COLUMNS
+
+    present = set(columns)
+    aliases = []
+    for wanted, names in COLUMN_ALIASES.items():
+        if wanted not in present:
+            source = next((name for name in names if name in present), None)
+            if source is not None:
+                aliases.append((wanted, source))
+    has_names = {"first_name", "last_name"} & (present | {f for f, _ in aliases})
+    full = None if has_names else next((c for c in FULL_NAME_COLUMNS if c in present), None)
+    return _Derived(tuple(aliases), full)
+
+
+def _with_derived(fields: dict[str, str], derived: _Derived) -> dict[str, str]:
+    from sourcer.outreach.context import split_name
+
+    for wanted, source in derived.aliases:
+        if source in fields:
+            fields[wanted] = fields[source]
+    if derived.full_name is not None and derived.full_name in fields:
+        first, last = split_name(fields[derived.full_name])
+        if first:
+            fields["first_name"] = first
+        if last:
+            fields["last_name"] = last
+    return fields
 
 
 MAX_COLUMNS = 1_000
