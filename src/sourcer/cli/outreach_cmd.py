@@ -8,6 +8,7 @@ result (or writes it with :func:`~sourcer.outreach.merge.write_files`) and repor
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from contextlib import ExitStack
 from typing import TYPE_CHECKING
 
@@ -260,6 +261,124 @@ def render_cmd(
                 click.echo(chunk, nl=False)
         else:
             sys.stdout.writelines(result.output())
+
+
+@outreach.command("check")
+@click.argument("name")
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(exists=True, dir_okay=False, allow_dash=True),
+    required=True,
+    help="The mail-merge file to check (- reads stdin).",
+)
+@click.option("--term", "term_name", shell_complete=complete_term, help="The skill the role needs.")
+@level_option("The level of the role.")
+@click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="What you would give render: role, company, sender.name=..., first_name=... .",
+)
+@json_option
+@click.pass_context
+def check_cmd(
+    ctx: click.Context,
+    name: str,
+    csv_path: str,
+    term_name: str | None,
+    level: str | None,
+    assignments: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Before a merge: every value template NAME reads, and how many rows lack it.
+
+    Each value is listed with the template lines that use it and whether it is optional (it
+    has a default, or is only used where an 'is defined' test guards it). A candidate value
+    is looked up in each row of the CSV, as render would read it (aliases and a split Name
+    column included); any other value in --set, config.yaml and --term. Exit status 1 when a
+    row lacks a value the template needs.
+
+    \b
+    Examples:
+      sourcer outreach check inmail --csv people.csv --term flask
+      sourcer outreach check email --csv people.csv --set role="Data Engineer" --json
+    """
+    from sourcer.errors import MergeError
+    from sourcer.outreach.check import needs, template_variables
+    from sourcer.outreach.config import load_config
+    from sourcer.outreach.context import build_context, parse_assignments, settings_from
+    from sourcer.outreach.merge import CsvRows, SourceRow
+
+    app = app_from(ctx)
+    templates = _templates(ctx)
+    template = templates.get(name)
+    config = load_config(app.home.config)
+    try:
+        settings = settings_from(
+            parse_assignments(assignments), level=level, role=config.role, company=config.company
+        )
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="'--set'") from None
+    term = app.library.get(term_name) if term_name else None
+    names = (
+        {slug: app.library.name_of(slug) for slug in (*term.similar, *term.related)} if term else {}
+    )
+    shared = build_context(
+        candidate={},
+        term=term,
+        level=settings.level,
+        sender=config.sender,
+        extra=settings.extra,
+        names=names,
+    )
+    variables = template_variables(templates, template.name)
+    bad_rows = 0
+    with CsvRows(csv_path) as table:
+        for text in table.notes:
+            note(text)
+
+        def rows() -> Iterator[dict[str, object]]:
+            nonlocal bad_rows
+            for item in table:
+                if isinstance(item, SourceRow):
+                    if item.fields:
+                        yield {**settings.candidate, **item.fields}
+                else:
+                    bad_rows += 1
+                    click.echo(str(item), err=True)
+
+        found, count = needs(variables, rows(), shared)
+    if as_json:
+        echo_json(
+            {"template": template.name, "rows": count, "variables": [n.to_dict() for n in found]}
+        )
+    else:
+        click.echo(
+            f"{template.name} ({template.channel.name}): {plural(count, 'row')} in {csv_path}"
+        )
+        width = max((len(n.variable.path) for n in found), default=0)
+        for need in found:
+            lines = ", ".join(map(str, need.variable.lines))
+            where = f"line{'s' * (len(need.variable.lines) > 1)} {lines}"
+            kind = "optional" if need.variable.optional else "needed"
+            if need.source == "each row":
+                status = f"{need.lacking} of {count} rows lack it"
+            else:
+                status = "set" if not need.lacking else f"not set ({need.source})"
+            click.echo(f"  {need.variable.path.ljust(width)}  {kind:8}  {where:12}  {status}")
+    missing = [n for n in found if n.lacking and not n.variable.optional]
+    if missing or bad_rows:
+        parts = [
+            f"{n.variable.path} ({n.lacking} of {count} rows lack it)"
+            if n.source == "each row"
+            else f"{n.variable.path} (not set: {n.source})"
+            for n in missing
+        ]
+        if bad_rows:
+            parts.append(f"{plural(bad_rows, 'row')} cannot be read (listed above)")
+        raise MergeError("the template needs " + "; ".join(parts))
 
 
 def _report(result: MergeResult) -> None:
