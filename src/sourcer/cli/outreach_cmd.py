@@ -21,6 +21,8 @@ from sourcer.cli.output import echo_json, note, plural, warn
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
 
+    from sourcer.cli.common import App
+    from sourcer.library.schema import Term
     from sourcer.outreach.merge import Format, MergeResult
     from sourcer.outreach.templates import Templates
 
@@ -111,12 +113,11 @@ def show_cmd(ctx: click.Context, name: str) -> None:
     click.echo(read_text(template.path).rstrip("\n"))
 
 
-@outreach.command("render")
-@click.argument("name", required=False)
-@role_option
-@click.option("--term", "term_name", shell_complete=complete_term, help="The skill the role needs.")
-@level_option("The level of the role.")
-@click.option(
+#: what render and check share: the term, the level and the --set values
+_term_option = click.option(
+    "--term", "term_name", shell_complete=complete_term, help="The skill the role needs."
+)
+_set_option = click.option(
     "--set",
     "assignments",
     multiple=True,
@@ -124,6 +125,14 @@ def show_cmd(ctx: click.Context, name: str) -> None:
     help="role, company or level; a dotted path (sender.name=Sam); any other key is a "
     "candidate field (first_name=Ada). Repeatable.",
 )
+
+
+@outreach.command("render")
+@click.argument("name", required=False)
+@role_option
+@_term_option
+@level_option("The level of the role.")
+@_set_option
 @click.option(
     "--csv",
     "csv_path",
@@ -228,10 +237,7 @@ def render_cmd(
         values = parse_assignments(assignments)
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="'--set'") from None
-    term = app.library.get(term_name) if term_name else None
-    names = (
-        {slug: app.library.name_of(slug) for slug in (*term.similar, *term.related)} if term else {}
-    )
+    term, names = _term_and_names(app, term_name)
     request = MergeRequest(
         templates=_templates(ctx),
         template=name,
@@ -272,15 +278,9 @@ def render_cmd(
     required=True,
     help="The mail-merge file to check (- reads stdin).",
 )
-@click.option("--term", "term_name", shell_complete=complete_term, help="The skill the role needs.")
+@_term_option
 @level_option("The level of the role.")
-@click.option(
-    "--set",
-    "assignments",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="What you would give render: role, company, sender.name=..., first_name=... .",
-)
+@_set_option
 @json_option
 @click.pass_context
 def check_cmd(
@@ -321,10 +321,7 @@ def check_cmd(
         )
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="'--set'") from None
-    term = app.library.get(term_name) if term_name else None
-    names = (
-        {slug: app.library.name_of(slug) for slug in (*term.similar, *term.related)} if term else {}
-    )
+    term, names = _term_and_names(app, term_name)
     shared = build_context(
         candidate={},
         term=term,
@@ -379,6 +376,14 @@ def check_cmd(
         if bad_rows:
             parts.append(f"{plural(bad_rows, 'row')} cannot be read (listed above)")
         raise MergeError("the template needs " + "; ".join(parts))
+
+
+def _term_and_names(app: App, term_name: str | None) -> tuple[Term | None, dict[str, str]]:
+    """The term a message is about, and the names of the terms it links to."""
+    if not term_name:
+        return None, {}
+    term = app.library.get(term_name)
+    return term, {slug: app.library.name_of(slug) for slug in (*term.similar, *term.related)}
 
 
 def _report(result: MergeResult) -> None:
