@@ -1005,7 +1005,9 @@ def test_a_template_cannot_change_what_every_message_shares(run, tmp_path):
         "{{ term.related_names.append('Injected') }}{{ term.related_names | join(',') }}",
     )
     people = tmp_path / "people.csv"
-    people.write_text("first_name\nAda\nBob\n", encoding="utf-8")
+    people.write_text(
+        "first_name,email\nAda,ada@example.com\nBob,bob@example.com\n", encoding="utf-8"
+    )
     result = run(
         "outreach",
         "--templates-dir",
@@ -1038,7 +1040,9 @@ def test_a_runaway_loop_in_a_merge_is_stopped_and_the_alarm_handler_put_back(
         "{% for j in range(100000) %}{% endfor %}{% endfor %}{% endif %}Hi",
     )
     people = tmp_path / "people.csv"
-    people.write_text("first_name\nAda\nBob\n", encoding="utf-8")
+    people.write_text(
+        "first_name,email\nAda,ada@example.com\nBob,bob@example.com\n", encoding="utf-8"
+    )
     result = run(
         "outreach",
         "--templates-dir",

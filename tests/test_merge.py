@@ -515,7 +515,7 @@ def test_row_values_win_over_set(tmp_path):
 
 
 def test_warnings_name_their_row(tmp_path):
-    people = write_csv(tmp_path / "p.csv", [["first_name"], ["Ada"]])
+    people = write_csv(tmp_path / "p.csv", [["first_name", "email"], ["Ada", "ada@example.com"]])
     req = request("email", *SENDER, "role=" + "R" * 70, csv_path=str(people))
     with render_all(req) as result:
         assert result.warnings[0].row == 2
@@ -692,3 +692,40 @@ def test_columns_named_another_way_fill_the_usual_fields(tmp_path, header, row, 
     candidate = messages[0]["candidate"]
     assert {key: candidate[key] for key in expected} == expected
     assert messages[0]["body"].startswith(f"Hi {expected['first_name']},")
+
+
+# -- errors that lead to the fix -------------------------------------------------------------
+
+
+def test_every_missing_value_of_a_row_is_named_at_once(tmp_path):
+    folder = template_folder(
+        tmp_path,
+        "need",
+        "---\nchannel: linkedin-connection\n---\n"
+        "Hi {{ candidate.first_name }} at {{ candidate.current_company }}, {{ salary }}\n",
+    )
+    people = write_csv(tmp_path / "p.csv", [["nickname"], ["Ada"]])
+    req = request("need", "salary=70k", folder=folder, csv_path=str(people))
+    with render_all(req) as result:
+        (failure,) = result.failures
+    assert str(failure) == (
+        f"row 2: {folder / 'need.j2'}:4: candidate.first_name, candidate.current_company, "
+        "salary (you set candidate.salary: write {{ candidate.salary }}) are not set"
+    )
+    assert failure.variable == "candidate.first_name"
+
+
+def test_an_email_for_a_row_without_an_address_fails_and_can_be_skipped(tmp_path):
+    people = write_csv(
+        tmp_path / "p.csv",
+        [["first_name", "E-mail"], ["Ada", "ada@example.com"], ["Bob", ""]],
+    )
+    req = request("email", *SENDER, csv_path=str(people))
+    with render_all(req) as result:
+        assert [str(f) for f in result.failures] == [
+            "row 3: no email address: an email needs an 'email' column (or E-mail, Mail, "
+            "Courriel, Correo ...) with this row's address"
+        ]
+        assert result.messages == 1
+    with render_all(request("email", *SENDER, csv_path=str(people), skip_bad=True)) as result:
+        assert "Hi Ada," in "".join(result.output())

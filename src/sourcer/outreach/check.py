@@ -186,6 +186,11 @@ def needs(
     return found, count
 
 
+def has_value(data: Mapping[str, Any], path: str) -> bool:
+    """Whether ``path`` (``candidate.first_name``) leads to a value in ``data``."""
+    return _has(data, path)
+
+
 def _has(data: Mapping[str, Any], path: str) -> bool:
     value: Any = data
     for part in path.split("."):

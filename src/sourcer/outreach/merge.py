@@ -21,7 +21,7 @@ import re
 import sys
 import tempfile
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -260,11 +260,34 @@ def render_all(request: MergeRequest, *, progress: ProgressHook | None = None) -
         names=request.term_names,
     )
 
+    needed: list[str] | None = None  # what the template cannot do without (read when needed)
+
     def render(candidate: Mapping[str, object], row: int | None) -> Message:
+        nonlocal needed
+        if row is not None and template.channel.slug == "email" and not candidate.get("email"):
+            raise TemplateError(
+                "no email address: an email needs an 'email' column (or E-mail, Mail, "
+                "Courriel, Correo ...) with this row's address"
+            )
         context = {**shared, "candidate": Fields("candidate", candidate)}
-        return request.templates.render(
-            template, context, tier=tier, allow_long=request.allow_long, row=row
-        )
+        try:
+            return request.templates.render(
+                template, context, tier=tier, allow_long=request.allow_long, row=row
+            )
+        except TemplateError as err:
+            cause = err.__cause__
+            if not isinstance(cause, UndefinedError) or not (cause.message or "").endswith(
+                _NOT_SET
+            ):
+                raise
+            if needed is None:
+                from sourcer.outreach.check import template_variables
+
+                variables = template_variables(request.templates, template.name)
+                needed = [v.path for v in variables if not v.optional]
+            raise TemplateError(
+                _all_missing(str(err), cause.message or "", needed, context)
+            ) from cause
 
     def result_for(source: str, columns: list[str]) -> MergeResult:
         return MergeResult(
@@ -327,8 +350,42 @@ def _merge_rows(
         raise
 
 
+def _all_missing(
+    error: str, first: str, needed: Sequence[str], context: Mapping[str, object]
+) -> str:
+    """The template's error for its first missing value, naming every needed value this
+    message lacks, each with the value of the same name that was set elsewhere, if any
+    (``salary is not set (you set candidate.salary: write {{ candidate.salary }})``)."""
+    from sourcer.outreach.check import has_value
+
+    missing = [first[: -len(_NOT_SET)]]
+    missing += [path for path in needed if path not in missing and not has_value(context, path)]
+    described = []
+    for path in missing:
+        elsewhere = _set_elsewhere(path, context)
+        hint = f" (you set {elsewhere}: write {{{{ {elsewhere} }}}})" if elsewhere else ""
+        described.append(path + hint)
+    verb = "is" if len(described) == 1 else "are"
+    return error[: -len(first)] + f"{', '.join(described)} {verb} not set"
+
+
+def _set_elsewhere(path: str, context: Mapping[str, object]) -> str | None:
+    """The same value set at the other level (``--set salary=`` fills candidate.salary, but
+    a template may read ``salary``): candidate.salary for salary, and the other way round."""
+    from sourcer.outreach.check import has_value
+
+    parts = path.split(".")
+    if len(parts) == 1:
+        places = [f"candidate.{path}", f"sender.{path}"]
+    elif len(parts) == 2 and parts[0] in ("candidate", "sender"):
+        places = [parts[1]]
+    else:
+        places = []
+    return next((place for place in places if has_value(context, place)), None)
+
+
 def _row_error(row: int, err: SourcerError) -> RowError:
-    cause = err.__cause__
+    cause = err.__cause__ or err.__context__
     variable = None
     if isinstance(cause, UndefinedError) and (cause.message or "").endswith(_NOT_SET):
         variable = (cause.message or "")[: -len(_NOT_SET)]
