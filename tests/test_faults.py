@@ -193,7 +193,16 @@ def test_a_fetch_has_a_total_deadline():
 
 # -- files that are not plain UTF-8 text files ----------------------------------------------
 
-MERGE = ("outreach", "render", "connection-note", "--set", "sender.name=Sam", "--allow-long")
+MERGE = (
+    "outreach",
+    "render",
+    "connection-note",
+    "--set",
+    "sender.name=Sam",
+    "--allow-long",
+    "--tier",
+    "premium",  # no monthly-notes warning in the way of the stderr checked here
+)
 
 
 @pytest.fixture

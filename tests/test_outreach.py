@@ -320,3 +320,137 @@ def test_a_semicolon_spreadsheet_is_read_and_the_choice_said(run, tmp_path):
         "be sure of every letter",
         f"{people}: columns separated by semicolons (;)",
     ]
+
+
+# -- output people use -----------------------------------------------------------------------
+
+EMAIL_PEOPLE = (
+    "First Name,Last Name,E-mail\nZoë,Ødegård,zoe@example.com\nAda,Lovelace,ada@example.org\n"
+)
+
+
+def test_eml_files_round_trip_through_the_email_package(run, tmp_path):
+    from email import policy
+    from email.parser import BytesParser
+
+    people = tmp_path / "people.csv"
+    people.write_text(EMAIL_PEOPLE, encoding="utf-8")
+    out = tmp_path / "drafts"
+    result = run(
+        "outreach",
+        "render",
+        "email",
+        "--term",
+        "flask",
+        "--csv",
+        str(people),
+        "--set",
+        "sender.name=Sam Lee",
+        "--set",
+        "sender.email=sam@example.net",
+        "--format",
+        "eml",
+        "--out",
+        str(out),
+    )
+    assert result.exit_code == 0, result.stderr
+    files = sorted(out.iterdir())
+    assert [f.name for f in files] == ["002-zoe-degard.eml", "003-ada-lovelace.eml"]
+    raw = files[0].read_bytes()
+    assert b"\r\n" in raw and b"\n\n" not in raw.replace(b"\r\n", b"")
+    message = BytesParser(policy=policy.default).parsebytes(raw)
+    assert message["To"].addresses[0].addr_spec == "zoe@example.com"
+    assert message["To"].addresses[0].display_name == "Zoë Ødegård"
+    assert message["From"].addresses[0].addr_spec == "sam@example.net"
+    assert message["X-Unsent"] == "1"
+    text = run(
+        "outreach",
+        "render",
+        "email",
+        "--term",
+        "flask",
+        "--csv",
+        str(people),
+        "--set",
+        "sender.name=Sam Lee",
+        "--set",
+        "sender.email=sam@example.net",
+        "--format",
+        "json",
+    )
+    first = json.loads(text.stdout)[0]
+    assert message["Subject"] == first["subject"]
+    # the file's lines end in CRLF, as RFC 5322 has them
+    assert message.get_content().replace("\r\n", "\n").rstrip("\n") == first["body"]
+
+
+def test_eml_needs_a_folder_and_an_email_template(run, tmp_path):
+    people = tmp_path / "people.csv"
+    people.write_text(EMAIL_PEOPLE, encoding="utf-8")
+    no_out = run("outreach", "render", "email", "--csv", str(people), *SENDER, "--format", "eml")
+    assert no_out.exit_code == 2
+    assert "--format eml writes one file per message: give --out DIR" in no_out.stderr
+    note = run(
+        "outreach",
+        "render",
+        "connection-note",
+        "--csv",
+        str(people),
+        *SENDER,
+        "--format",
+        "mailto",
+    )
+    assert note.exit_code == 1
+    assert note.stderr == (
+        "Error: --format mailto is for email templates; connection-note is a "
+        "LinkedIn connection note\n"
+    )
+
+
+def test_mailto_links_carry_address_subject_and_body(run, tmp_path):
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    people = tmp_path / "people.csv"
+    people.write_text(EMAIL_PEOPLE, encoding="utf-8")
+    result = run(
+        "outreach",
+        "render",
+        "email",
+        "--term",
+        "flask",
+        "--csv",
+        str(people),
+        *SENDER,
+        "--format",
+        "mailto",
+    )
+    assert result.exit_code == 0, result.stderr
+    links = result.stdout.splitlines()
+    assert len(links) == 2
+    parts = urlsplit(links[1])
+    assert (parts.scheme, unquote(parts.path)) == ("mailto", "ada@example.org")
+    query = parse_qs(parts.query)
+    assert query["subject"][0]
+    assert query["body"][0].startswith("Hi Ada,\r\n")
+
+
+def test_a_free_account_is_warned_past_its_monthly_notes(run, tmp_path):
+    people = tmp_path / "people.csv"
+    people.write_text("first_name\n" + "".join(f"P{i}\n" for i in range(6)), encoding="utf-8")
+    free = run("outreach", "render", "connection-note", "--csv", str(people), *SENDER)
+    assert free.exit_code == 0
+    assert (
+        "warning: 6 connection notes, but a free LinkedIn account can add a note to 5 "
+        "connection requests a month (S: LinkedIn Help" in free.stderr
+    )
+    premium = run(
+        "outreach",
+        "render",
+        "connection-note",
+        "--csv",
+        str(people),
+        *SENDER,
+        "--tier",
+        "premium",
+    )
+    assert "connection requests a month" not in premium.stderr

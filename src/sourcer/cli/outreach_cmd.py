@@ -149,10 +149,12 @@ _set_option = click.option(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "csv"]),
+    type=click.Choice(["text", "json", "csv", "eml", "mailto"]),
     default="text",
     show_default=True,
-    help="What to print on stdout.",
+    help="What to print on stdout. For email templates: eml writes one .eml draft per "
+    "message into --out (opened by any mail client; sourcer never sends), mailto prints "
+    "mailto: links.",
 )
 @click.option(
     "--tier",
@@ -232,6 +234,8 @@ def render_cmd(
             "name a template (see 'sourcer outreach list'), or give a --role "
             "whose outreach: names one"
         )
+    if fmt == "eml" and out_dir is None:
+        raise click.UsageError("--format eml writes one file per message: give --out DIR")
     config = load_config(app.home.config)
     try:
         values = parse_assignments(assignments)
@@ -251,8 +255,8 @@ def render_cmd(
         csv_path=csv_path,
         skip_bad=skip_bad,
         safe_cells=safe_cells,
-        # --out writes each message's text, whatever --format says
-        format="text" if out_dir is not None else fmt,
+        # --out writes each message's text (or .eml file), whatever else --format says
+        format=("eml" if fmt == "eml" else "text") if out_dir is not None else fmt,
     )
     with _ProgressBar() as bar:
         result = render_all(request, progress=bar.update)

@@ -114,3 +114,11 @@ CHANNELS: dict[str, Channel] = {
 SIGNATURE_LIMIT = ChannelLimit(
     "body", 150, hard=True, confidence="S", source="LinkedIn help a412220"
 )
+
+#: How many connection requests a free (Basic) LinkedIn account may add a note to in a
+#: month; Premium accounts have no such cap.
+FREE_NOTES_PER_MONTH = 5
+FREE_NOTES_SOURCE = (
+    "S: LinkedIn Help, 'Invitation limit reached' (answer a550555): Basic members can add a "
+    "personalized message to five connection requests per month"
+)

@@ -37,7 +37,7 @@ from sourcer.outreach.context import Assignments, build_context, column_key, set
 from sourcer.outreach.templates import Message, Templates
 from sourcer.templating import Fields, budget_session
 
-Format = Literal["text", "json", "csv"]
+Format = Literal["text", "json", "csv", "eml", "mailto"]
 
 #: called after each row: (rows read so far, how much of the input is read, out of how much);
 #: for a CSV file the last two are bytes, for rows given as a list they are rows (0: unknown)
@@ -173,6 +173,8 @@ class MergeResult(_Closing):
     blank_rows: int = 0
     #: what the reader of the file decided on its own (encoding, delimiter)
     notes: list[str] = field(default_factory=list)
+    #: who sends (for the From line of an .eml file)
+    sender: Mapping[str, str] = field(default_factory=dict)
     #: how many messages were rendered (and are spooled)
     messages: int = 0
     #: cells a spreadsheet would evaluate are neutralised (see :func:`spreadsheet_safe`)
@@ -213,6 +215,9 @@ class MergeResult(_Closing):
             )
             for entry in entries:
                 yield entry.payload
+        elif self.format in ("mailto", "eml"):
+            for entry in entries:
+                yield entry.payload + ("\n" if self.format == "mailto" else "")
         else:
             for index, entry in enumerate(entries):
                 if entry.row is not None:
@@ -226,6 +231,10 @@ class MergeResult(_Closing):
             payload = json.dumps(message.to_dict(), ensure_ascii=False)
         elif self.format == "csv":
             payload = _csv_row(message, self.columns, self.safe_cells)
+        elif self.format == "eml":
+            payload = email_file(message, self.sender)
+        elif self.format == "mailto":
+            payload = mailto_link(message)
         else:
             payload = message.text()
         self._spool.add(_Entry(message.row, file_slug(message), payload))
@@ -289,10 +298,19 @@ def render_all(request: MergeRequest, *, progress: ProgressHook | None = None) -
                 _all_missing(str(err), cause.message or "", needed, context)
             ) from cause
 
+    if request.format in ("eml", "mailto") and template.channel.slug != "email":
+        raise MergeError(
+            f"--format {request.format} is for email templates; {template.name} is a "
+            f"{template.channel.name}"
+        )
+    sender = {**config.sender, **_texts(settings.extra.get("sender"))}
+
     def result_for(source: str, columns: list[str]) -> MergeResult:
-        return MergeResult(
+        result = MergeResult(
             request.format, request.skip_bad, source, columns, safe_cells=request.safe_cells
         )
+        result.sender = sender
+        return result
 
     if request.csv_path is not None:
         with CsvRows(request.csv_path) as table:
@@ -305,6 +323,7 @@ def render_all(request: MergeRequest, *, progress: ProgressHook | None = None) -
 
             with budget_session():
                 _merge_rows(result, table, settings.candidate, render, csv_progress)
+        _free_notes(result, template.channel.slug, tier)
         return result
     if request.rows is not None:
         total = len(request.rows) if isinstance(request.rows, Sized) else 0
@@ -317,6 +336,7 @@ def render_all(request: MergeRequest, *, progress: ProgressHook | None = None) -
 
         with budget_session():
             _merge_rows(result, rows, settings.candidate, render, rows_progress)
+        _free_notes(result, template.channel.slug, tier)
         return result
     message = render(settings.candidate, None)
     result = result_for("the rows", list(settings.candidate))
@@ -348,6 +368,61 @@ def _merge_rows(
     except BaseException:
         result.close()
         raise
+
+
+def _free_notes(result: MergeResult, channel: str, tier: str) -> None:
+    """A free LinkedIn account can add a note to few connection requests a month: say so
+    when a merge makes more."""
+    from sourcer.outreach.channels import FREE_NOTES_PER_MONTH, FREE_NOTES_SOURCE
+
+    if (
+        channel == "linkedin-connection"
+        and tier == "free"
+        and result.messages > FREE_NOTES_PER_MONTH
+    ):
+        result.warnings.append(
+            RowWarning(
+                None,
+                f"{result.messages} connection notes, but a free LinkedIn account can add a "
+                f"note to {FREE_NOTES_PER_MONTH} connection requests a month "
+                f"({FREE_NOTES_SOURCE}); send the rest without a note, or use a premium "
+                "account (--tier premium)",
+            )
+        )
+
+
+def _texts(value: object) -> dict[str, str]:
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, Mapping) else {}
+
+
+def email_file(message: Message, sender: Mapping[str, str]) -> str:
+    """An email message as an RFC 5322 file (``.eml``), opened as a draft by mail clients:
+    sourcer writes it, never sends it. CRLF line ends, as the standard has them."""
+    from email import policy
+    from email.headerregistry import Address
+    from email.message import EmailMessage
+
+    draft = EmailMessage(policy=policy.SMTP)
+    candidate = message.candidate
+    to_name = " ".join(str(candidate[k]) for k in ("first_name", "last_name") if candidate.get(k))
+    address = str(candidate.get("email", ""))
+    draft["To"] = Address(display_name=to_name, addr_spec=address) if address else ""
+    if sender.get("email"):
+        draft["From"] = Address(display_name=sender.get("name", ""), addr_spec=sender["email"])
+    draft["Subject"] = message.subject or ""
+    draft["X-Unsent"] = "1"  # Outlook opens the file as a draft to send
+    draft.set_content(message.body + "\n", charset="utf-8")
+    return draft.as_bytes().decode("utf-8")
+
+
+def mailto_link(message: Message) -> str:
+    """A ``mailto:`` link that opens the message in the user's mail program."""
+    from urllib.parse import quote
+
+    address = quote(str(message.candidate.get("email", "")), safe="@")
+    subject = quote(message.subject or "", safe="")
+    body = quote(message.body.replace("\n", "\r\n"), safe="")
+    return f"mailto:{address}?subject={subject}&body={body}"
 
 
 def _all_missing(
@@ -728,12 +803,13 @@ def write_files(result: MergeResult, out_dir: str, force: bool = False) -> list[
     MergeError while rows failed, unless the request said ``skip_bad``.
     """
     result.check()
-    if result.format != "text":
+    if result.format not in ("text", "eml"):
         raise ValueError(f"files hold message text; this merge was rendered as {result.format}")
     width = max(len(str(result.messages + 1)), 3)
+    suffix = ".eml" if result.format == "eml" else ".txt"
 
     def path_of(entry: _Entry) -> str:
-        return os.path.join(out_dir, f"{entry.row or 1:0{width}d}-{entry.name}.txt")
+        return os.path.join(out_dir, f"{entry.row or 1:0{width}d}-{entry.name}{suffix}")
 
     paths: list[str] = []
     try:
