@@ -329,6 +329,13 @@ EMAIL_PEOPLE = (
 )
 
 
+def _email_merge(run, people, *extra):
+    return run(
+        "outreach", "render", "email", "--term", "flask", "--csv", str(people),
+        "--set", "sender.name=Sam Lee", "--set", "sender.email=sam@example.net", *extra,
+    )  # fmt: skip
+
+
 def test_eml_files_round_trip_through_the_email_package(run, tmp_path):
     from email import policy
     from email.parser import BytesParser
@@ -336,23 +343,7 @@ def test_eml_files_round_trip_through_the_email_package(run, tmp_path):
     people = tmp_path / "people.csv"
     people.write_text(EMAIL_PEOPLE, encoding="utf-8")
     out = tmp_path / "drafts"
-    result = run(
-        "outreach",
-        "render",
-        "email",
-        "--term",
-        "flask",
-        "--csv",
-        str(people),
-        "--set",
-        "sender.name=Sam Lee",
-        "--set",
-        "sender.email=sam@example.net",
-        "--format",
-        "eml",
-        "--out",
-        str(out),
-    )
+    result = _email_merge(run, people, "--format", "eml", "--out", str(out))
     assert result.exit_code == 0, result.stderr
     files = sorted(out.iterdir())
     assert [f.name for f in files] == ["002-zoe-degard.eml", "003-ada-lovelace.eml"]
@@ -363,22 +354,7 @@ def test_eml_files_round_trip_through_the_email_package(run, tmp_path):
     assert message["To"].addresses[0].display_name == "Zoë Ødegård"
     assert message["From"].addresses[0].addr_spec == "sam@example.net"
     assert message["X-Unsent"] == "1"
-    text = run(
-        "outreach",
-        "render",
-        "email",
-        "--term",
-        "flask",
-        "--csv",
-        str(people),
-        "--set",
-        "sender.name=Sam Lee",
-        "--set",
-        "sender.email=sam@example.net",
-        "--format",
-        "json",
-    )
-    first = json.loads(text.stdout)[0]
+    first = json.loads(_email_merge(run, people, "--format", "json").stdout)[0]
     assert message["Subject"] == first["subject"]
     # the file's lines end in CRLF, as RFC 5322 has them
     assert message.get_content().replace("\r\n", "\n").rstrip("\n") == first["body"]
