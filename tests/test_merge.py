@@ -164,10 +164,28 @@ def test_set_errors(bad):
 
 def test_level_option_wins_over_set_level():
     text = render_text(request("inmail", "level=junior", "role=Dev", *SENDER, level="senior"))
-    assert "Dev (senior level)" in text
-    assert "Dev (junior level)" in render_text(
+    assert "opening we have: Senior Dev." in text
+    assert "opening we have: Junior Dev." in render_text(
         request("inmail", "level=junior", "role=Dev", *SENDER)
     )
+
+
+@pytest.mark.parametrize(
+    ("role", "level", "expected"),
+    [
+        ("Backend Engineer", "senior", "Senior Backend Engineer"),
+        ("Senior Go Engineer", "senior", "Senior Go Engineer"),
+        ("Sr. Data Engineer", "senior", "Sr. Data Engineer"),
+        ("Lead Engineer", "senior", "Lead Engineer"),
+        ("Backend Engineer", "mid", "Mid-level Backend Engineer"),
+        ("Graduate Developer", "junior", "Graduate Developer"),
+        ("Backend Engineer", None, "Backend Engineer"),
+    ],
+)
+def test_a_role_reads_with_its_level_as_a_person_writes_it(role, level, expected):
+    from sourcer.outreach.context import position
+
+    assert position(role, level) == expected
 
 
 def test_config_supplies_sender_tier_and_company(tmp_path):
@@ -729,3 +747,54 @@ def test_an_email_for_a_row_without_an_address_fails_and_can_be_skipped(tmp_path
         assert result.messages == 1
     with render_all(request("email", *SENDER, csv_path=str(people), skip_bad=True)) as result:
         assert "Hi Ada," in "".join(result.output())
+
+
+# -- truthful messages -----------------------------------------------------------------------
+
+
+def _shipped_terms():
+    return [LIBRARY.get(slug) for slug in LIBRARY.entries()]
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_no_related_term_is_named_unless_given_as_the_stack(name):
+    import re
+
+    people = [{"first_name": "Ada", "current_company": "Initech", "email": "ada@example.com"}]
+    for term in _shipped_terms():
+        related = {LIBRARY.name_of(slug) for slug in (*term.related, *term.similar)}
+        related.discard(term.name)
+        req = request(name, *SENDER, "role=Backend Engineer", term=term.slug, rows=people)
+        text = render_text(req).replace(term.name, "")  # the stack itself may hold a name
+        for other in related:
+            pattern = rf"(?<![\w+#.]){re.escape(other)}(?![\w+#])"
+            assert not re.search(pattern, text), (name, term.slug, other, text)
+
+
+LONG = {
+    "first_name": "Maximiliana-Alexandrina",
+    "last_name": "Vandenberghe-Oyelaran",
+    "current_company": "International Business Machines Research Laboratories",
+    "email": "maximiliana.vandenberghe@example.com",
+}
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_long_names_still_fit_every_channel(name):
+    """A long name, company, title and a three-skill stack: no hard limit is broken (the
+    free tier's 200-character connection note included)."""
+    req = request(
+        name,
+        "sender.name=Bartholomew Featherstonehaugh",
+        "sender.title=Senior Technical Recruiter",
+        "company=Consolidated Widgets International",
+        "role=Staff Platform Reliability Engineer",
+        term="kubernetes",
+        stack=("Kubernetes", "Terraform", "Google Cloud Platform"),
+        level="senior",
+        rows=[LONG],
+        tier="free",
+    )
+    with render_all(req) as result:
+        assert not result.failures, [str(f) for f in result.failures]
+        assert result.messages == 1

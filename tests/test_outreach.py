@@ -430,3 +430,15 @@ def test_a_free_account_is_warned_past_its_monthly_notes(run, tmp_path):
         "premium",
     )
     assert "connection requests a month" not in premium.stderr
+
+
+def test_the_stack_is_what_the_user_gave(run):
+    base = ("outreach", "render", "inmail", *SENDER, "--set", "first_name=Ada")
+    given = run(*base, "--term", "go", "--stack", "Go, Kubernetes, PostgreSQL")
+    assert given.exit_code == 0, given.stderr
+    assert "The team works with Go, Kubernetes and PostgreSQL," in given.stdout
+    terms = run(*base, "--term", "go", "--term", "kubernetes")
+    assert "The team works with Go and Kubernetes," in terms.stdout
+    level = run(*base, "--term", "go", "--set", "role=Backend Engineer", "--level", "senior")
+    assert "Subject: Senior Backend Engineer\n" in level.stdout
+    assert "(senior level)" not in level.stdout

@@ -202,6 +202,15 @@ class _OverBudget(BaseException):
     """Raised out of a render that went on too long (BaseException: Jinja passes it on)."""
 
 
+def and_list(items: Iterable[object], word: str = "and") -> str:
+    """'Go', 'Go and Kubernetes', 'Go, Kubernetes and PostgreSQL': a list as a sentence
+    has it (``{{ stack | and_list }}``; ``and_list("or")`` for or)."""
+    texts = [str(item) for item in items]
+    if len(texts) < 2:
+        return "".join(texts)
+    return f"{', '.join(texts[:-1])} {word} {texts[-1]}"
+
+
 def _check_deadline() -> None:
     budget = _deadline.get()
     if budget is not None and time.monotonic() > budget[0]:
@@ -232,6 +241,7 @@ class BudgetedEnvironment(ImmutableSandboxedEnvironment):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.globals["range"] = _budgeted_range
+        self.filters["and_list"] = and_list
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         _check_deadline()

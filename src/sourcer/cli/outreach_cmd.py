@@ -8,7 +8,7 @@ result (or writes it with :func:`~sourcer.outreach.merge.write_files`) and repor
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
 from typing import TYPE_CHECKING
 
@@ -115,7 +115,18 @@ def show_cmd(ctx: click.Context, name: str) -> None:
 
 #: what render and check share: the term, the level and the --set values
 _term_option = click.option(
-    "--term", "term_name", shell_complete=complete_term, help="The skill the role needs."
+    "--term",
+    "term_names",
+    multiple=True,
+    shell_complete=complete_term,
+    help="A skill the role needs (repeatable); the first is the message's term.",
+)
+_stack_option = click.option(
+    "--stack",
+    "stack_text",
+    metavar="TEXT",
+    help='The team\'s stack as you would write it: "Go, Kubernetes, PostgreSQL" (default: '
+    "the --term names, or the role's must-haves). Messages say only this.",
 )
 _set_option = click.option(
     "--set",
@@ -131,6 +142,7 @@ _set_option = click.option(
 @click.argument("name", required=False)
 @role_option
 @_term_option
+@_stack_option
 @level_option("The level of the role.")
 @_set_option
 @click.option(
@@ -177,7 +189,8 @@ def render_cmd(
     ctx: click.Context,
     name: str | None,
     role: str | None,
-    term_name: str | None,
+    term_names: tuple[str, ...],
+    stack_text: str | None,
     level: str | None,
     assignments: tuple[str, ...],
     csv_path: str | None,
@@ -222,7 +235,7 @@ def render_cmd(
 
         chosen = load_role(ctx, role)
         name = name or chosen.template
-        term_name = term_name or (chosen.must[0] if chosen.must else None)
+        term_names = term_names or chosen.must
         level = level or chosen.level
         given = {item.partition("=")[0].strip() for item in assignments}
         implied = [f"sender.{key}={value}" for key, value in chosen.sender.items()]
@@ -241,12 +254,13 @@ def render_cmd(
         values = parse_assignments(assignments)
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="'--set'") from None
-    term, names = _term_and_names(app, term_name)
+    term, names, stack = _terms(app, term_names, stack_text)
     request = MergeRequest(
         templates=_templates(ctx),
         template=name,
         term=term,
         term_names=names,
+        stack=stack,
         level=level,
         assignments=values,
         config=config,
@@ -283,6 +297,7 @@ def render_cmd(
     help="The mail-merge file to check (- reads stdin).",
 )
 @_term_option
+@_stack_option
 @level_option("The level of the role.")
 @_set_option
 @json_option
@@ -291,7 +306,8 @@ def check_cmd(
     ctx: click.Context,
     name: str,
     csv_path: str,
-    term_name: str | None,
+    term_names: tuple[str, ...],
+    stack_text: str | None,
     level: str | None,
     assignments: tuple[str, ...],
     as_json: bool,
@@ -325,7 +341,7 @@ def check_cmd(
         )
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="'--set'") from None
-    term, names = _term_and_names(app, term_name)
+    term, names, stack = _terms(app, term_names, stack_text)
     shared = build_context(
         candidate={},
         term=term,
@@ -333,6 +349,7 @@ def check_cmd(
         sender=config.sender,
         extra=settings.extra,
         names=names,
+        stack=stack,
     )
     variables = template_variables(templates, template.name)
     bad_rows = 0
@@ -382,12 +399,21 @@ def check_cmd(
         raise MergeError("the template needs " + "; ".join(parts))
 
 
-def _term_and_names(app: App, term_name: str | None) -> tuple[Term | None, dict[str, str]]:
-    """The term a message is about, and the names of the terms it links to."""
-    if not term_name:
-        return None, {}
-    term = app.library.get(term_name)
-    return term, {slug: app.library.name_of(slug) for slug in (*term.similar, *term.related)}
+def _terms(
+    app: App, term_names: Sequence[str], stack_text: str | None
+) -> tuple[Term | None, dict[str, str], tuple[str, ...]]:
+    """The message's term (the first), the names of the terms it links to, and the stack
+    a message may name: --stack as written, else the terms' names in the order given."""
+    terms = [app.library.get(name) for name in term_names]
+    term = terms[0] if terms else None
+    names = (
+        {slug: app.library.name_of(slug) for slug in (*term.similar, *term.related)} if term else {}
+    )
+    if stack_text is not None:
+        stack = tuple(part.strip() for part in stack_text.split(",") if part.strip())
+    else:
+        stack = tuple(dict.fromkeys(t.name for t in terms))
+    return term, names, stack
 
 
 def _report(result: MergeResult) -> None:

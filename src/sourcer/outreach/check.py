@@ -181,7 +181,7 @@ def needs(
             found.append(Need(variable, lacking[variable.path], "each row"))
         else:
             there = _has(shared, variable.path)
-            source = {"term": "--term", "sender": "config.yaml or --set"}.get(root, "--set")
+            source = _SOURCES.get(root, "--set")
             found.append(Need(variable, 0 if there else count, source))
     return found, count
 
@@ -189,6 +189,15 @@ def needs(
 def has_value(data: Mapping[str, Any], path: str) -> bool:
     """Whether ``path`` (``candidate.first_name``) leads to a value in ``data``."""
     return _has(data, path)
+
+
+#: where a value outside the rows comes from, for the user to set it
+_SOURCES = {
+    "term": "--term",
+    "stack": "--stack or --term",
+    "sender": "config.yaml or --set",
+    "position": "--set role=...",
+}
 
 
 def _has(data: Mapping[str, Any], path: str) -> bool:

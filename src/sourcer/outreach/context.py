@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple, TypeAlias
 
 from sourcer.library.schema import Term
@@ -88,10 +88,17 @@ def build_context(
     sender: Mapping[str, str] | None = None,
     extra: Mapping[str, object] | None = None,
     names: Mapping[str, str] | None = None,
+    stack: Sequence[str] = (),
 ) -> dict[str, object]:
     """What a template sees. Only values that are set exist: a missing one is an error in the
     template (unless it uses ``default``), never a blank. ``names`` maps slugs to term names
-    for ``term.similar_names`` and ``term.related_names``."""
+    for ``term.similar_names`` and ``term.related_names``.
+
+    ``stack`` is the role's skills as the user gave them (``--stack``, ``--term``, a role's
+    must-haves): what a message may say the team works with. A term's related terms are not
+    the team's stack; a template reads them only by asking for ``term.related_names``.
+    ``position`` is the role with its level, as a person writes it ("Senior Backend
+    Engineer", not "Backend Engineer (senior level)")."""
     names = names or {}
     extra = extra or {}
     context: dict[str, object] = {}
@@ -112,7 +119,34 @@ def build_context(
         context["term"] = Fields("term", data)
     if level is not None:
         context["level"] = level
+    if stack:
+        context["stack"] = list(stack)
+    role = context.get("role")
+    if isinstance(role, str) and role.strip():
+        context["position"] = position(role, level if isinstance(level, str) else None)
     return context
+
+
+#: how a level reads in front of a job title
+_LEVEL_WORDS = {"junior": "Junior", "mid": "Mid-level", "senior": "Senior"}
+
+
+def position(role: str, level: str | None) -> str:
+    """The role with its level in front, unless the title already says it: ('Backend
+    Engineer', 'senior') -> 'Senior Backend Engineer'; 'Senior Go Engineer' stays."""
+    role = role.strip()
+    word = _LEVEL_WORDS.get(level or "")
+    if word is None:
+        return role
+    said = {w.casefold().strip("(),-") for w in role.split()}
+    if (
+        level in said
+        or word.split("-")[0].casefold() in said
+        or (level == "senior" and said & {"sr", "sr.", "lead", "principal", "staff"})
+        or (level == "junior" and said & {"jr", "jr.", "graduate", "entry"})
+    ):
+        return role
+    return f"{word} {role}"
 
 
 def column_key(header: str) -> str:

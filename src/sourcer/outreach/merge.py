@@ -87,6 +87,8 @@ class MergeRequest:
     term: Term | None = None
     #: slug -> name for the term's similar and related terms (``term.related_names``)
     term_names: Mapping[str, str] = field(default_factory=dict)
+    #: the role's skills as the user gave them (--stack, --term, the role's must-haves)
+    stack: tuple[str, ...] = ()
     level: str | None = None
     #: parsed ``--set`` values (see :func:`sourcer.outreach.context.parse_assignments`)
     assignments: Mapping[str, str | Assignments] = field(default_factory=dict)
@@ -267,6 +269,8 @@ def render_all(request: MergeRequest, *, progress: ProgressHook | None = None) -
         sender=config.sender,
         extra=settings.extra,
         names=request.term_names,
+        # the stack as given; with none, the term the message is about
+        stack=request.stack or ((request.term.name,) if request.term is not None else ()),
     )
 
     needed: list[str] | None = None  # what the template cannot do without (read when needed)
