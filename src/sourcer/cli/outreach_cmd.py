@@ -7,10 +7,11 @@ result (or writes it with :func:`~sourcer.outreach.merge.write_files`) and repor
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -24,7 +25,10 @@ if TYPE_CHECKING:
     from sourcer.cli.common import App
     from sourcer.library.schema import Term
     from sourcer.outreach.merge import Format, MergeResult
+    from sourcer.outreach.sequence import Step
     from sourcer.outreach.templates import Templates
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 _DIRS_KEY = "sourcer.templates_dirs"
 #: show a progress bar (on a terminal) from this many rows
@@ -138,19 +142,65 @@ _set_option = click.option(
 )
 
 
+def _message_options(command: F) -> F:
+    """--term, --stack, --level and --set: what a message is about and who sends it."""
+    for option in reversed(
+        (_term_option, _stack_option, level_option("The level of the role."), _set_option)
+    ):
+        command = option(command)
+    return command
+
+
+def _csv_option(help_text: str, *, required: bool) -> Callable[[F], F]:
+    return click.option(
+        "--csv",
+        "csv_path",
+        type=click.Path(exists=True, dir_okay=False, allow_dash=True),
+        required=required,
+        help=help_text,
+    )
+
+
+def _limit_options(command: F) -> F:
+    """--tier, --allow-long, --skip-bad and --spreadsheet-safe: how messages are checked
+    and written."""
+    for option in reversed(
+        (
+            click.option(
+                "--tier",
+                type=click.Choice(["free", "premium"]),
+                help="LinkedIn account: connection notes get 200 (free) or 300 (premium) "
+                "characters. Default: tier in config.yaml, else free.",
+            ),
+            click.option(
+                "--allow-long", is_flag=True, help="Over a hard length limit: warn, do not fail."
+            ),
+            click.option(
+                "--skip-bad",
+                is_flag=True,
+                help="Skip failing messages (listed) and write the rest.",
+            ),
+            click.option(
+                "--spreadsheet-safe/--raw-cells",
+                "safe_cells",
+                default=True,
+                help="In --format csv, start cells a spreadsheet would run as formulas "
+                "(=, +, -, @) with ' (default), or write them raw.",
+            ),
+        )
+    ):
+        command = option(command)
+    return command
+
+
 @outreach.command("render")
 @click.argument("name", required=False)
 @role_option
-@_term_option
-@_stack_option
-@level_option("The level of the role.")
-@_set_option
-@click.option(
-    "--csv",
-    "csv_path",
-    type=click.Path(exists=True, dir_okay=False, allow_dash=True),
-    help="Mail-merge: one message per row (- reads stdin); columns become candidate fields "
+@_message_options
+@_csv_option(
+    "Mail-merge: one message per row (- reads stdin); columns become candidate fields "
     "('First Name' is candidate.first_name).",
+    required=False,
 )
 @click.option(
     "--out",
@@ -168,21 +218,7 @@ _set_option = click.option(
     "message into --out (opened by any mail client; sourcer never sends), mailto prints "
     "mailto: links.",
 )
-@click.option(
-    "--tier",
-    type=click.Choice(["free", "premium"]),
-    help="LinkedIn account: connection notes get 200 (free) or 300 (premium) characters. "
-    "Default: tier in config.yaml, else free.",
-)
-@click.option("--allow-long", is_flag=True, help="Over a hard length limit: warn, do not fail.")
-@click.option("--skip-bad", is_flag=True, help="Skip failing rows (listed) and write the rest.")
-@click.option(
-    "--spreadsheet-safe/--raw-cells",
-    "safe_cells",
-    default=True,
-    help="In --format csv, start cells a spreadsheet would run as formulas (=, +, -, @) "
-    "with ' (default), or write them raw.",
-)
+@_limit_options
 @force_option("Overwrite existing files in --out.")
 @click.pass_context
 def render_cmd(
@@ -289,17 +325,8 @@ def render_cmd(
 
 @outreach.command("check")
 @click.argument("name")
-@click.option(
-    "--csv",
-    "csv_path",
-    type=click.Path(exists=True, dir_okay=False, allow_dash=True),
-    required=True,
-    help="The mail-merge file to check (- reads stdin).",
-)
-@_term_option
-@_stack_option
-@level_option("The level of the role.")
-@_set_option
+@_csv_option("The mail-merge file to check (- reads stdin).", required=True)
+@_message_options
 @json_option
 @click.pass_context
 def check_cmd(
@@ -397,6 +424,176 @@ def check_cmd(
         if bad_rows:
             parts.append(f"{plural(bad_rows, 'row')} cannot be read (listed above)")
         raise MergeError("the template needs " + "; ".join(parts))
+
+
+@outreach.command("sequence")
+@click.argument("sequence_file", metavar="SEQUENCE")
+@_csv_option("The people: one row each (- reads stdin).", required=True)
+@_message_options
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    help="Write every message into this folder, one subfolder per step.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "csv", "json"]),
+    default="text",
+    show_default=True,
+    help="What to print on stdout: csv and json have the columns row, step, day, channel, "
+    "template, subject, body, ready to import into a sequencing tool.",
+)
+@_limit_options
+@force_option("Overwrite existing files in --out.")
+@click.pass_context
+def sequence_cmd(
+    ctx: click.Context,
+    sequence_file: str,
+    csv_path: str,
+    term_names: tuple[str, ...],
+    stack_text: str | None,
+    level: str | None,
+    assignments: tuple[str, ...],
+    out_dir: str | None,
+    fmt: str,
+    tier: str | None,
+    allow_long: bool,
+    skip_bad: bool,
+    safe_cells: bool,
+    force: bool,
+) -> None:
+    """Render every step of SEQUENCE for every row of a CSV: all of it, or nothing.
+
+    SEQUENCE is a YAML file of steps (template, day, and optionally when: email or when: no
+    email), or the name of a shipped one ('default': a connection note, an InMail on day 3,
+    an email on day 5 where there is an address, a follow-up on day 10). sourcer writes
+    the messages; it never sends them. Stop a candidate's sequence when they reply.
+
+    \b
+    Examples:
+      sourcer outreach sequence default --csv people.csv --term go --out sequence/
+      sourcer outreach sequence my-steps.yaml --csv people.csv --format csv > steps.csv
+    """
+    from sourcer.errors import MergeError
+    from sourcer.home import builtin_templates
+    from sourcer.outreach.config import load_config
+    from sourcer.outreach.context import parse_assignments
+    from sourcer.outreach.merge import CsvRows, MergeRequest, SourceRow, write_many
+    from sourcer.outreach.sequence import read_sequence, render_sequence
+
+    app = app_from(ctx)
+    templates = _templates(ctx)
+    path = sequence_file
+    shipped = os.path.join(builtin_templates("sequences"), f"{sequence_file}.yaml")
+    if not os.path.exists(path) and os.path.sep not in path and os.path.exists(shipped):
+        path = shipped
+    sequence = read_sequence(path, templates)
+    config = load_config(app.home.config)
+    try:
+        values = parse_assignments(assignments)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="'--set'") from None
+    term, names, stack = _terms(app, term_names, stack_text)
+    with CsvRows(csv_path) as table:
+        for text in table.notes:
+            note(text)
+        rows: list[SourceRow] = []
+        unreadable = []
+        for item in table:
+            if isinstance(item, SourceRow):
+                if item.fields:
+                    rows.append(item)
+            else:
+                unreadable.append(item)
+        columns = table.columns
+    base = MergeRequest(
+        templates=templates,
+        template=sequence.steps[0].template,
+        term=term,
+        term_names=names,
+        stack=stack,
+        level=level,
+        assignments=values,
+        config=config,
+        tier=tier,
+        allow_long=allow_long,
+        skip_bad=skip_bad,
+        safe_cells=safe_cells,
+        format="text" if out_dir is not None or fmt == "text" else "json",
+    )
+    steps = render_sequence(sequence, base, rows, columns, csv_path)
+    try:
+        failed: list[str] = [str(item) for item in unreadable]
+        for step, result in steps:
+            for warning in result.warnings:
+                warn(f"step {step.number} ({step.template}): {warning}")
+            failed += [f"step {step.number} ({step.template}), {f}" for f in result.failures]
+        for failure in failed:
+            click.echo(failure, err=True)
+        if failed and not skip_bad:
+            raise MergeError(
+                f"{plural(len(failed), 'message')} of the sequence failed; nothing was written "
+                "(fix them, or pass --skip-bad to write the rest)"
+            )
+        if out_dir is not None:
+            batches = [(result, os.path.join(out_dir, step.folder)) for step, result in steps]
+            count = len(write_many(batches, force))
+            note(f"wrote {plural(count, 'file')} to {out_dir}, one folder per step")
+        elif fmt == "text":
+            _print_sequence_text(steps)
+        else:
+            _print_sequence_table(steps, fmt, safe_cells)
+    finally:
+        for _, result in steps:
+            result.close()
+
+
+def _print_sequence_text(steps: Sequence[tuple[Step, MergeResult]]) -> None:
+    for step, result in steps:
+        click.echo(f"##### step {step.number}: {step.template}, day {step.day}")
+        for chunk in result.output():
+            click.echo(chunk, nl=False)
+
+
+def _print_sequence_table(
+    steps: Sequence[tuple[Step, MergeResult]], fmt: str, safe_cells: bool
+) -> None:
+    import json
+
+    from sourcer.outreach.merge import spreadsheet_safe
+
+    records = []
+    for step, result in steps:
+        text = "".join(result.output())
+        for message in json.loads(text) if text.strip() else []:
+            records.append(
+                {
+                    "row": message["row"],
+                    "step": step.number,
+                    "day": step.day,
+                    "channel": message["channel"],
+                    "template": message["template"],
+                    "subject": message["subject"] or "",
+                    "body": message["body"],
+                }
+            )
+    records.sort(key=lambda r: (r["row"] or 0, r["step"]))
+    if fmt == "json":
+        echo_json(records)
+        return
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    columns = ["row", "step", "day", "channel", "template", "subject", "body"]
+    writer.writerow(columns)
+    for record in records:
+        cells = [record[c] for c in columns]
+        writer.writerow([spreadsheet_safe(c) if safe_cells else c for c in cells])
+    sys.stdout.write(buffer.getvalue())
 
 
 def _terms(

@@ -98,6 +98,8 @@ class MergeRequest:
     allow_long: bool = False
     csv_path: str | None = None
     rows: Iterable[Mapping[str, str]] | None = None
+    #: rows already read (a sequence renders them once per step): (rows, columns, source)
+    source_rows: tuple[Sequence[SourceRow], list[str], str] | None = None
     skip_bad: bool = False
     #: what :meth:`MergeResult.output` gives; :func:`write_files` needs "text"
     format: Format = "text"
@@ -327,6 +329,13 @@ def render_all(request: MergeRequest, *, progress: ProgressHook | None = None) -
 
             with budget_session():
                 _merge_rows(result, table, settings.candidate, render, csv_progress)
+        _free_notes(result, template.channel.slug, tier)
+        return result
+    if request.source_rows is not None:
+        given, columns, source = request.source_rows
+        result = result_for(source, columns)
+        with budget_session():
+            _merge_rows(result, given, settings.candidate, render, lambda done: None)
         _free_notes(result, template.channel.slug, tier)
         return result
     if request.rows is not None:
@@ -806,26 +815,39 @@ def write_files(result: MergeResult, out_dir: str, force: bool = False) -> list[
     when all are written, so a full disk or Ctrl-C leaves nothing new and nothing changed.
     MergeError while rows failed, unless the request said ``skip_bad``.
     """
-    result.check()
-    if result.format not in ("text", "eml"):
-        raise ValueError(f"files hold message text; this merge was rendered as {result.format}")
-    width = max(len(str(result.messages + 1)), 3)
-    suffix = ".eml" if result.format == "eml" else ".txt"
+    return write_many([(result, out_dir)], force)
 
-    def path_of(entry: _Entry) -> str:
+
+def write_many(batches: Sequence[tuple[MergeResult, str]], force: bool = False) -> list[str]:
+    """The messages of several merges, each into its folder, in one all-or-nothing write
+    (a sequence's steps); see :func:`write_files`."""
+    for result, _ in batches:
+        result.check()
+        if result.format not in ("text", "eml"):
+            raise ValueError(f"files hold message text; this merge was rendered as {result.format}")
+
+    def path_of(result: MergeResult, out_dir: str, entry: _Entry) -> str:
+        width = max(len(str(result.messages + 1)), 3)
+        suffix = ".eml" if result.format == "eml" else ".txt"
         return os.path.join(out_dir, f"{entry.row or 1:0{width}d}-{entry.name}{suffix}")
 
     paths: list[str] = []
     try:
         with Transaction(force=force) as batch:
-            for entry in result._spool:  # one pass: each message is staged as it is read
-                paths.append(path_of(entry))
-                text = entry.payload
-                batch.add(paths[-1], text if text.endswith("\n") else text + "\n")
+            for result, out_dir in batches:
+                for entry in result._spool:  # one pass: each message is staged as it is read
+                    paths.append(path_of(result, out_dir, entry))
+                    text = entry.payload
+                    batch.add(paths[-1], text if text.endswith("\n") else text + "\n")
             batch.commit()
     except FileExists as err:
         # Nothing was written; say how many files are in the way (a second pass, only here).
-        existing = [p for entry in result._spool if os.path.lexists(p := path_of(entry))]
+        existing = [
+            p
+            for result, out_dir in batches
+            for entry in result._spool
+            if os.path.lexists(p := path_of(result, out_dir, entry))
+        ]
         if not existing:
             raise
         more = f" and {len(existing) - 1} more" if len(existing) > 1 else ""
