@@ -442,3 +442,59 @@ def test_the_stack_is_what_the_user_gave(run):
     level = run(*base, "--term", "go", "--set", "role=Backend Engineer", "--level", "senior")
     assert "Subject: Senior Backend Engineer\n" in level.stdout
     assert "(senior level)" not in level.stdout
+
+
+# -- languages --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "greeting"),
+    [("de", "Hallo Ada, ich bin Sam Lee"), ("fr", "Bonjour Ada, je suis Sam Lee"),
+     ("es", "Hola, Ada: soy Sam Lee"), ("en", "Hi Ada, I'm Sam Lee")],
+)  # fmt: skip
+def test_lang_picks_the_variant(run, lang, greeting):
+    result = run(
+        "outreach", "render", "connection-note", "--lang", lang, "--term", "go",
+        "--set", "first_name=Ada", *SENDER,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith(greeting)
+
+
+def test_a_lang_column_wins_and_a_missing_variant_falls_back_with_a_note(run, tmp_path):
+    people = tmp_path / "people.csv"
+    people.write_text(
+        "first_name,Language,email\nAda,Deutsch,a@example.com\nBob,fr,b@example.com\n"
+        "Cleo,pt-BR,c@example.com\nDan,,d@example.com\n",
+        encoding="utf-8",
+    )
+    inmail = run(
+        "outreach", "render", "inmail", "--csv", str(people), "--term", "go", *SENDER,
+        "--lang", "es", "--format", "json",
+    )  # fmt: skip
+    assert inmail.exit_code == 0, inmail.stderr
+    bodies = [m["body"] for m in json.loads(inmail.stdout)]
+    assert bodies[0].startswith("Hallo Ada,")
+    assert bodies[1].startswith("Bonjour Bob,")
+    assert bodies[2].startswith("Hi Cleo,")  # no Portuguese version: the default
+    assert bodies[3].startswith("Hola, Dan:")  # no column value: --lang
+    assert "no 'pt' version of inmail; row 4 got the default (add inmail.pt.j2)" in inmail.stderr
+
+
+@pytest.mark.parametrize("lang", ["de", "fr", "es"])
+@pytest.mark.parametrize("name", ["connection-note", "inmail"])
+def test_every_variant_fits_with_long_names(run, tmp_path, lang, name):
+    people = tmp_path / "people.csv"
+    people.write_text(
+        "first_name,current_company\nMaximiliana-Alexandrina,International Business Machines\n",
+        encoding="utf-8",
+    )
+    result = run(
+        "outreach", "render", name, "--lang", lang, "--csv", str(people),
+        "--set", "sender.name=Bartholomew Featherstonehaugh",
+        "--set", "company=Consolidated Widgets International",
+        "--set", "role=Staff Platform Reliability Engineer", "--level", "senior",
+        "--stack", "Kubernetes, Terraform, Google Cloud Platform", "--tier", "free",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    check_golden(f"outreach/{name}.{lang}-long.txt", result.stdout)

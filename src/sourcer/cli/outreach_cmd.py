@@ -75,8 +75,13 @@ def outreach(ctx: click.Context, templates_dirs: tuple[str, ...]) -> None:
 @json_option
 @click.pass_context
 def list_cmd(ctx: click.Context, as_json: bool) -> None:
-    """List the templates: name, channel, origin and what each is for."""
-    items = _templates(ctx).all()
+    """List the templates: name, channel, origin, languages and what each is for.
+
+    Languages are the variants besides English (NAME.de.j2, picked by --lang or a row's
+    lang column)."""
+    templates = _templates(ctx)
+    items = templates.all()
+    languages = {t.name: list(templates.languages(t.name)) for t in items}
     if as_json:
         echo_json(
             [
@@ -86,6 +91,7 @@ def list_cmd(ctx: click.Context, as_json: bool) -> None:
                     "description": t.description,
                     "origin": t.origin,
                     "path": t.path,
+                    "languages": languages[t.name],
                 }
                 for t in items
             ]
@@ -94,8 +100,9 @@ def list_cmd(ctx: click.Context, as_json: bool) -> None:
     name_width = max((len(t.name) for t in items), default=0)
     channel_width = max((len(t.channel.slug) for t in items), default=0)
     for t in items:
+        also = ",".join(languages[t.name]) or "-"
         cells = (t.name.ljust(name_width), t.channel.slug.ljust(channel_width), t.origin)
-        click.echo(f"{'  '.join(cells)}  {t.description}".rstrip())
+        click.echo(f"{'  '.join(cells)}  {also:8}  {t.description}".rstrip())
 
 
 @outreach.command("show")
@@ -142,10 +149,25 @@ _set_option = click.option(
 )
 
 
+_lang_option = click.option(
+    "--lang",
+    metavar="CODE",
+    help="The messages' language (de, fr, es ...), where the template has that variant "
+    "(NAME.de.j2); a row's lang or language column wins. Default: English.",
+)
+
+
 def _message_options(command: F) -> F:
-    """--term, --stack, --level and --set: what a message is about and who sends it."""
+    """--term, --stack, --level, --set and --lang: what a message is about, who sends it,
+    in which language."""
     for option in reversed(
-        (_term_option, _stack_option, level_option("The level of the role."), _set_option)
+        (
+            _term_option,
+            _stack_option,
+            level_option("The level of the role."),
+            _set_option,
+            _lang_option,
+        )
     ):
         command = option(command)
     return command
@@ -229,6 +251,7 @@ def render_cmd(
     stack_text: str | None,
     level: str | None,
     assignments: tuple[str, ...],
+    lang: str | None,
     csv_path: str | None,
     out_dir: str | None,
     fmt: Format,
@@ -297,6 +320,7 @@ def render_cmd(
         term=term,
         term_names=names,
         stack=stack,
+        lang=lang,
         level=level,
         assignments=values,
         config=config,
@@ -337,6 +361,7 @@ def check_cmd(
     stack_text: str | None,
     level: str | None,
     assignments: tuple[str, ...],
+    lang: str | None,
     as_json: bool,
 ) -> None:
     """Before a merge: every value template NAME reads, and how many rows lack it.
@@ -378,7 +403,11 @@ def check_cmd(
         names=names,
         stack=stack,
     )
-    variables = template_variables(templates, template.name)
+    if lang:
+        from sourcer.outreach.templates import language_code
+
+        template = templates.variant(template, language_code(lang)) or template
+    variables = template_variables(templates, template.name, template.file)
     bad_rows = 0
     with CsvRows(csv_path) as table:
         for text in table.notes:
@@ -456,6 +485,7 @@ def sequence_cmd(
     stack_text: str | None,
     level: str | None,
     assignments: tuple[str, ...],
+    lang: str | None,
     out_dir: str | None,
     fmt: str,
     tier: str | None,
@@ -514,6 +544,7 @@ def sequence_cmd(
         term=term,
         term_names=names,
         stack=stack,
+        lang=lang,
         level=level,
         assignments=values,
         config=config,

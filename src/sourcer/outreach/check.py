@@ -62,11 +62,12 @@ _BUILT_IN = frozenset(
 )
 
 
-def template_variables(templates: Templates, name: str) -> list[Variable]:
-    """The values template ``name`` reads from outside, in the order they first appear."""
+def template_variables(templates: Templates, name: str, file: str | None = None) -> list[Variable]:
+    """The values template ``name`` (or its variant in ``file``) reads from outside, in the
+    order they first appear."""
     environment = templates.environment
     assert environment.loader is not None
-    source, _, _ = environment.loader.get_source(environment, name + SUFFIX)
+    source, _, _ = environment.loader.get_source(environment, file or name + SUFFIX)
     tree = environment.parse(source)
     local: set[str] = set()
     for node in tree.find_all((nodes.Assign, nodes.For, nodes.AssignBlock)):

@@ -34,7 +34,7 @@ from sourcer.fsutil import Transaction
 from sourcer.library.schema import Term
 from sourcer.outreach.config import Config
 from sourcer.outreach.context import Assignments, build_context, column_key, settings_from
-from sourcer.outreach.templates import Message, Templates
+from sourcer.outreach.templates import Message, OutreachTemplate, Templates
 from sourcer.templating import Fields, budget_session
 
 Format = Literal["text", "json", "csv", "eml", "mailto"]
@@ -89,6 +89,8 @@ class MergeRequest:
     term_names: Mapping[str, str] = field(default_factory=dict)
     #: the role's skills as the user gave them (--stack, --term, the role's must-haves)
     stack: tuple[str, ...] = ()
+    #: the language of the messages (a row's lang or language column wins): "de", "fr" ...
+    lang: str | None = None
     level: str | None = None
     #: parsed ``--set`` values (see :func:`sourcer.outreach.context.parse_assignments`)
     assignments: Mapping[str, str | Assignments] = field(default_factory=dict)
@@ -276,6 +278,26 @@ def render_all(request: MergeRequest, *, progress: ProgressHook | None = None) -
     )
 
     needed: list[str] | None = None  # what the template cannot do without (read when needed)
+    in_language: dict[str, OutreachTemplate | None] = {}  # each language's variant, once
+    #: rows that asked for a language the template has no variant in: language -> rows
+    untranslated: dict[str, list[int | None]] = {}
+
+    def localized(candidate: Mapping[str, object], row: int | None) -> OutreachTemplate:
+        """The variant for the row's language (a lang or language column, else --lang)."""
+        from sourcer.outreach.templates import language_code
+
+        lang = language_code(
+            candidate.get("lang") or candidate.get("language") or request.lang or ""
+        )
+        if not lang or lang == "en":
+            return template
+        if lang not in in_language:
+            in_language[lang] = request.templates.variant(template, lang)
+        found = in_language[lang]
+        if found is None:
+            untranslated.setdefault(lang, []).append(row)
+            return template
+        return found
 
     def render(candidate: Mapping[str, object], row: int | None) -> Message:
         nonlocal needed
@@ -287,7 +309,11 @@ def render_all(request: MergeRequest, *, progress: ProgressHook | None = None) -
         context = {**shared, "candidate": Fields("candidate", candidate)}
         try:
             return request.templates.render(
-                template, context, tier=tier, allow_long=request.allow_long, row=row
+                localized(candidate, row),
+                context,
+                tier=tier,
+                allow_long=request.allow_long,
+                row=row,
             )
         except TemplateError as err:
             cause = err.__cause__
@@ -330,6 +356,7 @@ def render_all(request: MergeRequest, *, progress: ProgressHook | None = None) -
             with budget_session():
                 _merge_rows(result, table, settings.candidate, render, csv_progress)
         _free_notes(result, template.channel.slug, tier)
+        _untranslated(result, template.name, untranslated)
         return result
     if request.source_rows is not None:
         given, columns, source = request.source_rows
@@ -337,6 +364,7 @@ def render_all(request: MergeRequest, *, progress: ProgressHook | None = None) -
         with budget_session():
             _merge_rows(result, given, settings.candidate, render, lambda done: None)
         _free_notes(result, template.channel.slug, tier)
+        _untranslated(result, template.name, untranslated)
         return result
     if request.rows is not None:
         total = len(request.rows) if isinstance(request.rows, Sized) else 0
@@ -350,10 +378,12 @@ def render_all(request: MergeRequest, *, progress: ProgressHook | None = None) -
         with budget_session():
             _merge_rows(result, rows, settings.candidate, render, rows_progress)
         _free_notes(result, template.channel.slug, tier)
+        _untranslated(result, template.name, untranslated)
         return result
     message = render(settings.candidate, None)
     result = result_for("the rows", list(settings.candidate))
     result._add(message)
+    _untranslated(result, template.name, untranslated)
     return result
 
 
@@ -381,6 +411,17 @@ def _merge_rows(
     except BaseException:
         result.close()
         raise
+
+
+def _untranslated(result: MergeResult, name: str, wanted: Mapping[str, list[int | None]]) -> None:
+    for lang, rows in sorted(wanted.items()):
+        numbers = ", ".join(str(row) for row in rows[:5] if row is not None)
+        more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
+        label = "row" if len(rows) == 1 else "rows"
+        which = f"{label} {numbers}{more}" if numbers else "the message"
+        result.notes.append(
+            f"no {lang!r} version of {name}; {which} got the default (add {name}.{lang}.j2)"
+        )
 
 
 def _free_notes(result: MergeResult, channel: str, tier: str) -> None:

@@ -10,7 +10,8 @@ checked against its channel's length limits.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from sourcer.errors import MessageTooLong, TemplateError
@@ -27,13 +28,43 @@ FRONT_MATTER_KEYS = ("channel", "description")
 
 
 class OutreachTemplate(NamedTuple):
-    """A message template: its name, channel and where it comes from."""
+    """A message template: its name, channel and where it comes from; for a language
+    variant (``inmail.de.j2``), its language and file."""
 
     name: str
     channel: Channel
     description: str
     path: str
     origin: str
+    #: the language of a variant ("de"); "" for the default
+    lang: str = ""
+
+    @property
+    def file(self) -> str:
+        """The template's file name in the environment: ``inmail.j2``, ``inmail.de.j2``."""
+        return f"{self.name}.{self.lang}{SUFFIX}" if self.lang else self.name + SUFFIX
+
+
+#: a language variant's file name: ``connection-note.de.j2``
+_VARIANT = re.compile(r"^(?P<name>.+)\.(?P<lang>[a-z]{2})$")
+
+#: language names people write in a column, to their codes
+LANGUAGE_NAMES = {
+    "english": "en", "englisch": "en", "anglais": "en", "inglés": "en", "ingles": "en",
+    "german": "de", "deutsch": "de", "allemand": "de", "alemán": "de", "aleman": "de",
+    "french": "fr", "französisch": "fr", "franzosisch": "fr", "français": "fr",
+    "francais": "fr", "francés": "fr", "frances": "fr",
+    "spanish": "es", "spanisch": "es", "espagnol": "es", "español": "es", "espanol": "es",
+}  # fmt: skip
+
+
+def language_code(value: object) -> str:
+    """'de', 'DE', 'de-AT', 'Deutsch' -> 'de'; '' for anything else."""
+    text = str(value or "").strip().casefold()
+    if text in LANGUAGE_NAMES:
+        return LANGUAGE_NAMES[text]
+    code = re.split(r"[-_]", text, maxsplit=1)[0]
+    return code if re.fullmatch(r"[a-z]{2}", code) else ""
 
 
 class Message(NamedTuple):
@@ -135,9 +166,8 @@ class Templates:
         self.cache_dir = cache_dir
         self._environment: SandboxedEnvironment | None = None
 
-    def names(self) -> dict[str, tuple[str, str]]:
-        """Template name -> (origin, path), for every template a layer offers."""
-        found: dict[str, tuple[str, str]] = {}
+    def _files(self) -> Iterator[tuple[str, str, str]]:
+        """(origin, folder, stem) of every template file, built-in layer first."""
         for origin, folder in self.layers:
             try:
                 entries = sorted(os.listdir(folder))
@@ -145,8 +175,42 @@ class Templates:
                 continue
             for entry in entries:
                 if entry.endswith(SUFFIX) and not entry.startswith("."):
-                    found[entry[: -len(SUFFIX)]] = (origin, os.path.join(folder, entry))
+                    yield origin, os.path.join(folder, entry), entry[: -len(SUFFIX)]
+
+    def names(self) -> dict[str, tuple[str, str]]:
+        """Template name -> (origin, path), for every template a layer offers."""
+        found = {
+            stem: (origin, path)
+            for origin, path, stem in self._files()
+            if _VARIANT.match(stem) is None
+        }
         return dict(sorted(found.items()))
+
+    def languages(self, name: str) -> dict[str, tuple[str, str]]:
+        """The language variants of template ``name``: code -> (origin, path)."""
+        found: dict[str, tuple[str, str]] = {}
+        for origin, path, stem in self._files():
+            match = _VARIANT.match(stem)
+            if match is not None and match["name"] == name:
+                found[match["lang"]] = (origin, path)
+        return dict(sorted(found.items()))
+
+    def variant(self, template: OutreachTemplate, lang: str) -> OutreachTemplate | None:
+        """Template ``template`` in language ``lang``, or None where there is no such
+        variant (English is the default's language)."""
+        variants = self.languages(template.name)
+        if lang not in variants:
+            return None
+        origin, path = variants[lang]
+        channel, description = read_front_matter(path)
+        if channel != template.channel:
+            raise TemplateError(
+                f"{path}:2: a variant of {template.name} must be a {template.channel.slug} "
+                f"template too (it says {channel.slug})"
+            )
+        return template._replace(
+            channel=channel, description=description, path=path, origin=origin, lang=lang
+        )
 
     def get(self, name: str) -> OutreachTemplate:
         known = self.names()
@@ -184,7 +248,7 @@ class Templates:
     ) -> Message:
         """Render one message and check it against the channel's limits for ``tier``."""
         parts = ["subject", "body"] if template.channel.subject else ["body"]
-        rendered = render_parts(self.environment, template.name + SUFFIX, context, parts)
+        rendered = render_parts(self.environment, template.file, context, parts)
         if template.channel.subject and "subject" not in rendered:
             raise TemplateError(
                 f"{template.path}: a {template.channel.name} needs a subject: add "
