@@ -109,3 +109,33 @@ def test_top_level_help_imports_no_command(tmp_path):
     )
     assert "  query     Build Boolean search strings for TERMS" in done.stdout
     assert done.stderr.strip().splitlines()[-1] == "['sourcer.cli.common']"
+
+
+@pytest.mark.parametrize("columns", ["", "123", "nonsense"])
+def test_the_terminal_width_is_read_as_shutil_reads_it(monkeypatch, columns):
+    import shutil
+
+    from sourcer.cli import terminal_width
+
+    monkeypatch.setenv("COLUMNS", columns)
+    assert terminal_width() == shutil.get_terminal_size().columns
+
+
+def test_top_level_help_imports_no_shutil(tmp_path):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "sys.argv = ['sourcer', '--help']\n"
+        "from sourcer.cli import main\n"
+        "try:\n    main()\n"
+        "except SystemExit:\n    pass\n"
+        "print('shutil' in sys.modules, file=sys.stderr)\n"
+    )
+    env = {**os.environ, "SOURCER_HOME": str(tmp_path), "HOME": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+    )
+    assert done.stdout.startswith("Usage: sourcer")
+    assert done.stderr.strip().splitlines()[-1] == "False"
