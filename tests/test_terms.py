@@ -507,3 +507,32 @@ def test_lint_explains_rare_and_same_word_aliases(run, write_terms):
         f"{path}:6: rare[0]: 'Wdgt' is already an alias; rare lists only variants searched "
         "when asked (--exhaustive)",
     ]
+
+
+def test_lint_reports_every_problem_of_a_file_in_one_run(run, tmp_path):
+    from tests.conftest import minimal_term
+
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    path = folder / "widget.yaml"
+    path.write_text(
+        minimal_term(
+            "Widget",
+            extra=(
+                "category: \u201cFrameworks\u201d and \u201cTools\u201d\n"  # two curly pairs
+                "aliasses: [Widgets]\n"  # a misspelt key
+                "related: [postgres, djangoo]\n"  # a misspelt link
+            ),
+        ),
+        encoding="utf-8",
+    )
+    result = run("terms", "lint", str(path))
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    curly = [line for line in lines if "category: curly quote" in line]
+    assert len(curly) == 4  # every occurrence, not one per field
+    assert any("unknown key aliasses; did you mean 'aliases'?" in line for line in lines)
+    assert any(
+        "related: no term 'djangoo' in the library; did you mean 'django'?" in line
+        for line in lines
+    )

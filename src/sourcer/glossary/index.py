@@ -43,7 +43,7 @@ class LibraryIndex:
         for key, refs in (("similar", term.similar), ("related", term.related)):
             for ref in refs:
                 if ref not in self.entries and ref != term.slug:
-                    problems.append(missing_link(term, key, ref))
+                    problems.append(missing_link(term, key, ref, self.entries))
         for key, words in (("name", (term.name,)), ("aliases", term.aliases)):
             for word in words:
                 other = self.claimant(word, besides=term.slug)

@@ -8,7 +8,7 @@ that need the whole library (links between terms, aliases claimed twice) live in
 
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 
 from sourcer.errors import Problem, TermFileError
@@ -41,9 +41,11 @@ def read_term(path: str | os.PathLike[str], origin: str = "builtin") -> Term:
 
 
 def check_term_file(
-    path: str | os.PathLike[str], origin: str = "builtin"
+    path: str | os.PathLike[str], origin: str = "builtin", *, partial: bool = False
 ) -> tuple[Term | None, list[Problem]]:
-    """Validate one term file. Returns the term (None if it has errors) and all problems."""
+    """Validate one term file. Returns the term (None if it has errors, unless ``partial``:
+    then whatever could be read, so that its links can be checked in the same run) and all
+    problems."""
     shown = os.fspath(path)
     from sourcer.textfile import ReadError, read_text
 
@@ -51,11 +53,11 @@ def check_term_file(
         text = read_text(shown)
     except ReadError as err:
         return None, [Problem(shown, err.line, err.reason)]
-    return check_term_text(text, shown, slug_of(path), origin)
+    return check_term_text(text, shown, slug_of(path), origin, partial=partial)
 
 
 def check_term_text(
-    text: str, path: str, slug: str, origin: str = "builtin"
+    text: str, path: str, slug: str, origin: str = "builtin", *, partial: bool = False
 ) -> tuple[Term | None, list[Problem]]:
     """Validate the YAML ``text`` of the term ``slug``; see :func:`check_term_file`."""
     checker = Checker(path)
@@ -80,7 +82,7 @@ def check_term_text(
         return None, checker.problems
     term = checker.term(data, slug, origin)
     has_errors = any(p.severity == "error" for p in checker.problems)
-    return (None if has_errors else term), checker.problems
+    return (None if has_errors and not partial else term), checker.problems
 
 
 def _suggest_slug(text: str) -> str:
@@ -150,7 +152,7 @@ class Checker:
         if not value.strip():
             self.error(line, f"{where}: empty text; remove the key or write something")
             return None
-        for typo in find_typography(value)[:1]:
+        for typo in find_typography(value):  # every one, so one run shows them all
             self.error(line, f"{where}: {typo.describe()}")
         if value.lstrip().startswith("TODO"):
             self.warning(line, f"{where}: placeholder text left to fill in")
@@ -379,12 +381,19 @@ class Located(Protocol):
     def lines(self) -> Mapping[str, int]: ...
 
 
-def missing_link(term: Located, key: str, ref: str) -> Problem:
-    """``similar`` or ``related`` names a slug the library lacks."""
+def missing_link(term: Located, key: str, ref: str, known: Iterable[str] = ()) -> Problem:
+    """``similar`` or ``related`` names a slug the library lacks (with the closest slug it
+    has, when one is close)."""
+    import difflib  # only on this error path
+
+    close = difflib.get_close_matches(ref, list(known), n=1)
+    hint = (
+        f"did you mean {close[0]!r}? Or add {ref}.yaml, or remove it"
+        if close
+        else (f"add {ref}.yaml or remove it")
+    )
     return Problem(
-        term.path,
-        term.lines.get(key, 1),
-        f"{key}: no term {ref!r} in the library; add {ref}.yaml or remove it",
+        term.path, term.lines.get(key, 1), f"{key}: no term {ref!r} in the library; {hint}"
     )
 
 

@@ -355,7 +355,9 @@ class Library:
         terms: dict[str, _Links] = {}
         loaded: dict[str, _Links] = {}
         for origin, path in files:
-            term, found = check_term_file(path, origin)
+            # partial: a file with errors still has its links and names checked, so one
+            # run reports everything
+            term, found = check_term_file(path, origin, partial=True)
             problems.extend(found)
             if term is not None:
                 terms[path] = _Links.of(term)
@@ -413,7 +415,7 @@ def _cross_check(
         for key in ("similar", "related"):
             for ref in getattr(term, key):
                 if ref not in effective and term.path in reported:
-                    yield missing_link(term, key, ref)
+                    yield missing_link(term, key, ref, effective)
         for key, words in (("name", (term.name,)), ("aliases", term.aliases)):
             for word in words:
                 claims.setdefault(fold(word), []).append((term, key, word))
