@@ -425,10 +425,46 @@ def test_new_rejects_bad_slug(run):
     )
 
 
-def test_new_notes_an_override(run, isolated_home):
-    result = run("terms", "new", "flask")
-    assert result.exit_code == 0
-    assert "overrides builtin term 'flask'" in result.stderr
+def test_a_skeleton_over_a_shipped_term_needs_force_and_warns(run, isolated_home):
+    target = isolated_home / "terms" / "flask.yaml"
+    refused = run("terms", "new", "flask")
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith("Error: 'flask' is a builtin term (")
+    assert "sourcer terms new flask --from builtin" in refused.stderr
+    assert not target.exists()
+    forced = run("terms", "new", "flask", "--force")
+    assert forced.exit_code == 0
+    assert f"warning: {target} now overrides the builtin term 'flask'" in forced.stderr
+
+
+def test_new_from_builtin_copies_the_shipped_term_to_edit(run, isolated_home):
+    from tests.conftest import REPO
+
+    result = run("terms", "new", "go", "--from", "builtin")
+    target = isolated_home / "terms" / "go.yaml"
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"{target}\n"
+    assert target.read_bytes() == (REPO / "terms" / "go.yaml").read_bytes()
+    # the copy wins over the shipped term
+    shown = json.loads(run("terms", "show", "go", "--json").stdout)
+    assert (shown["origin"], shown["name"]) == ("user", "Go")
+    again = run("terms", "new", "go", "--from", "builtin")
+    assert again.exit_code == 1 and "already exists" in again.stderr
+    missing = run("terms", "new", "no-such-term", "--from", "builtin")
+    assert missing.exit_code == 2
+    assert "no shipped term 'no-such-term'" in missing.stderr
+
+
+def test_edit_copies_then_opens_the_editor(run, isolated_home, monkeypatch):
+    monkeypatch.setenv("EDITOR", "true")  # an editor that changes nothing
+    monkeypatch.delenv("VISUAL", raising=False)
+    result = run("terms", "edit", "flask")
+    target = isolated_home / "terms" / "flask.yaml"
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"{target}\n"
+    assert target.exists()
+    assert f"copied the shipped 'flask' to {target}" in result.stderr
+    assert "copied" not in run("terms", "edit", "flask").stderr  # the copy is kept
 
 
 # -- completion ----------------------------------------------------------------------------
@@ -536,3 +572,23 @@ def test_lint_reports_every_problem_of_a_file_in_one_run(run, tmp_path):
         "related: no term 'djangoo' in the library; did you mean 'django'?" in line
         for line in lines
     )
+
+
+def test_a_term_holding_placeholders_is_refused_by_query(run, isolated_home):
+    made = run("terms", "new", "widget-maker")
+    assert made.exit_code == 0
+    target = isolated_home / "terms" / "widget-maker.yaml"
+    result = run("query", "widget-maker", "--board", "linkedin")
+    assert result.exit_code == 1
+    line = next(
+        number
+        for number, text in enumerate(target.read_text("utf-8").splitlines(), start=1)
+        if text.startswith("category:")
+    )
+    assert result.stderr == (
+        f"Error: {target}:{line}: category still holds a TODO placeholder; fill it in "
+        "('sourcer terms lint' lists them all), or pass --allow-todo\n"
+    )
+    allowed = run("query", "widget-maker", "--board", "linkedin", "--allow-todo")
+    assert allowed.exit_code == 0
+    assert allowed.stdout.startswith('"Widget Maker"')

@@ -22,7 +22,7 @@ from sourcer.cli.options import (
 )
 from sourcer.cli.output import echo_json, note, report_warnings, searches_text, warn
 from sourcer.errors import ClipboardError, QueryError, UnknownTermError, shorten
-from sourcer.library.schema import Term
+from sourcer.library.schema import Term, placeholder
 from sourcer.library.store import Library
 from sourcer.query.boards import BOARDS, DEFAULT_SITE, FIELD_LABELS, SITES, Board
 from sourcer.query.recipe import MODES, Options, Recipe, build_recipe
@@ -125,6 +125,11 @@ from sourcer.query.search import JOB_BOARD_PRODUCTS, Search, compile_searches, r
 @click.option("--copy", is_flag=True, help="Also put the output on the clipboard.")
 @click.option("--open", "open_links", is_flag=True, help="Also open each link in the browser.")
 @click.option("--explain", is_flag=True, help="Show where every part of the search came from.")
+@click.option(
+    "--allow-todo",
+    is_flag=True,
+    help="Search with a term that still holds TODO placeholders (from 'terms new').",
+)
 @click.pass_context
 def query(
     ctx: click.Context,
@@ -153,6 +158,7 @@ def query(
     copy: bool,
     open_links: bool,
     explain: bool,
+    allow_todo: bool,
 ) -> None:
     """Build Boolean search strings for TERMS, ready to paste into each board.
 
@@ -209,6 +215,9 @@ def query(
     app = app_from(ctx)
     library = app.library
     loaded, *groups, nice = load_terms(library, terms, *any_lists, nice_terms)
+    if not allow_todo:
+        for term in (*loaded, *(t for group in groups for t in group), *nice):
+            _refuse_placeholders(term)
     board_slugs = board_list(boards, default=["linkedin"])
     if site != DEFAULT_SITE and not any(BOARDS[b].xray for b in board_slugs):
         warn(
@@ -274,6 +283,18 @@ def query(
         for search in searches:
             if search.url:
                 click.launch(search.url)
+
+
+def _refuse_placeholders(term: Term) -> None:
+    """A term still holding 'TODO' text from the skeleton would search for 'TODO Go
+    Developer': an error naming the file and line."""
+    found = placeholder(term)
+    if found is not None:
+        line = term.lines.get(found) or term.lines.get(found.split(".")[0]) or 1
+        raise QueryError(
+            f"{term.path}:{line}: {found} still holds a TODO placeholder; fill it in "
+            "('sourcer terms lint' lists them all), or pass --allow-todo"
+        )
 
 
 def load_terms(library: Library, *lists: Sequence[str]) -> tuple[list[Term], ...]:

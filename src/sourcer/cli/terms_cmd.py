@@ -12,7 +12,7 @@ import click
 
 from sourcer.cli.common import App, app_from, complete_term
 from sourcer.cli.options import force_option, json_option
-from sourcer.cli.output import Report, echo_json, note, plural, style, terminal_safe
+from sourcer.cli.output import Report, echo_json, note, plural, style, terminal_safe, warn
 from sourcer.errors import SourcerError, UnknownTermError
 from sourcer.library.schema import LEVELS, SKELETON, SLUG_RE, Term
 
@@ -236,13 +236,25 @@ def lint_cmd(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None
     type=click.Path(file_okay=False, path_type=Path),
     help="Write into this folder instead of your user terms folder.",
 )
-@force_option("Overwrite an existing file.")
+@click.option(
+    "--from",
+    "source",
+    type=click.Choice(["builtin"]),
+    help="Start from the shipped term of that slug (a copy to edit) instead of a skeleton.",
+)
+@force_option("Overwrite an existing file, or shadow a shipped term with a skeleton.")
 @click.pass_context
-def new_cmd(ctx: click.Context, slug: str, folder: Path | None, force: bool) -> None:
+def new_cmd(
+    ctx: click.Context, slug: str, folder: Path | None, source: str | None, force: bool
+) -> None:
     """Write a commented skeleton for a new term SLUG into your terms folder.
 
     SLUG is the file name: lowercase letters, digits and hyphens (e.g. 'spring-boot').
     The new file's path is printed; fill it in, then run 'sourcer terms lint' on it.
+
+    To change a shipped term, copy it with --from builtin (or 'sourcer terms edit SLUG'):
+    your copy then wins over the shipped one. An empty skeleton under a shipped term's
+    slug would replace it with placeholders, so it needs --force.
     """
     from sourcer.fsutil import write_atomic
 
@@ -253,12 +265,63 @@ def new_cmd(ctx: click.Context, slug: str, folder: Path | None, force: bool) -> 
         )
     app: App = app_from(ctx)
     target = Path(folder or app.home.terms) / f"{slug}.yaml"
-    name = slug.replace("-", " ").title()
+    if source == "builtin":
+        write_atomic(target, _shipped_text(slug), force=force)
+        click.echo(str(target))
+        return
     shadowed = app.library.entries().get(slug)
+    shadows = shadowed is not None and shadowed.path != str(target)
+    if shadows and not force:
+        assert shadowed is not None
+        raise click.ClickException(
+            f"{slug!r} is a {shadowed.origin} term ({shadowed.path}); a skeleton would "
+            f"replace it with placeholders. To change it: sourcer terms new {slug} --from "
+            "builtin (a copy to edit); to replace it anyway: --force"
+        )
+    name = slug.replace("-", " ").title()
     write_atomic(target, SKELETON.format(name=name, path=target), force=force)
-    if shadowed is not None and shadowed.path != str(target):
-        note(f"note: this overrides {shadowed.origin} term {slug!r} ({shadowed.path})")
+    if shadows:
+        assert shadowed is not None
+        warn(f"{target} now overrides the {shadowed.origin} term {slug!r} ({shadowed.path})")
     click.echo(str(target))
+
+
+@terms.command("edit")
+@click.argument("slug")
+@click.pass_context
+def edit_cmd(ctx: click.Context, slug: str) -> None:
+    """Open your copy of term SLUG in your editor, copying the shipped one first.
+
+    The editor is $VISUAL or $EDITOR. Without one (or off a terminal), the copy's path is
+    printed for you to open. Check it afterwards with 'sourcer terms lint'.
+    """
+    from sourcer.fsutil import write_atomic
+
+    app: App = app_from(ctx)
+    target = Path(app.home.terms) / f"{slug}.yaml"
+    if not target.exists():
+        write_atomic(target, _shipped_text(slug))
+        note(f"copied the shipped {slug!r} to {target}")
+    click.echo(str(target))
+    import os
+
+    if os.environ.get("VISUAL") or os.environ.get("EDITOR"):
+        click.edit(filename=str(target))
+
+
+def _shipped_text(slug: str) -> str:
+    """The shipped term file of ``slug``, as it is (UsageError if there is none)."""
+    from sourcer.home import shipped_dir
+    from sourcer.textfile import ReadError, read_text
+
+    path = Path(shipped_dir("terms")) / f"{slug}.yaml"
+    try:
+        return read_text(str(path))
+    except ReadError:
+        raise click.UsageError(
+            f"no shipped term {slug!r}; 'sourcer terms list' shows them, or start a new one "
+            f"with 'sourcer terms new {slug}'"
+        ) from None
 
 
 @terms.command("import")

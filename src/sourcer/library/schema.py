@@ -127,6 +127,26 @@ class Term(NamedTuple):
         }
 
 
+def placeholder(term: Term) -> str | None:
+    """The first field (dotted, as in ``Term.lines``) that still holds the skeleton's
+    'TODO' text; None when the term has none."""
+    fields: list[tuple[str, object]] = [
+        ("name", term.name),
+        ("category", term.category),
+        ("summary", term.summary),
+        ("aliases", term.aliases),
+        ("titles.typical", term.titles.typical),
+        ("titles.also_try", term.titles.also_try),
+        ("exclude", term.exclude),
+    ]
+    fields += [(f"levels.{n}.keywords", level.keywords) for n, level in term.levels.items()]
+    for key, value in fields:
+        texts = value if isinstance(value, tuple) else (value,)
+        if any(isinstance(text, str) and "TODO" in text for text in texts):
+            return key
+    return None
+
+
 def search_words(text: str) -> tuple[str, ...]:
     """Words as search engines split them: punctuation separates them; C++ and C# stay."""
     return tuple(re.findall(r"[^\W_]+[+#]*", text.casefold()))
