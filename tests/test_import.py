@@ -215,11 +215,67 @@ def test_not_a_glossary_page(import_into, http, isolated_home):
     failure = failed(import_into(URL), isolated_home)
     assert isinstance(failure.error, GlossaryError)
     assert failure.message == (
-        f"{URL}: not a recruiter glossary page: no 'Term from ... industry explained for "
-        "recruiters', 'Typical job title', 'Examples in Resumes', 'Also try searching "
-        "for', 'Example Interview Questions', 'Experience Level Indicators', 'Red Flags to Watch "
-        "For' sections"
+        f"{URL}: not a recruiter glossary page: no 'Typical job title', 'Examples in Resumes', "
+        "'Also try searching for', 'Example Interview Questions', 'Experience Level "
+        "Indicators', 'Red Flags to Watch For' sections (found: summary); the layouts sourcer "
+        "reads are in the README"
     )
+
+
+HEADINGS_HTML = """<html><body><nav>Site menu</nav><main>
+<h1>Deno</h1>
+<h2>Summary</h2>
+<p>Deno runs JavaScript and TypeScript outside the browser, with permissions first.
+Similar systems include Node.js and Bun.</p>
+<h2>Examples in Resumes</h2>
+<ul><li>Built HTTP services on Deno</li><li>Moved scripts from Node.js to Deno</li></ul>
+<h2>Typical job title</h2><p>Deno Developers</p>
+<h3>Also try searching for</h3>
+<ul><li>TypeScript Developer</li><li>Backend Developer</li></ul>
+<h2>Red flags</h2><ul><li>Has only read about it</li></ul>
+</main></body></html>"""
+
+GERMAN_TEXT = """Deno
+
+Zusammenfassung
+Deno führt JavaScript und TypeScript außerhalb des Browsers aus, mit Berechtigungen zuerst.
+
+Beispiele im Lebenslauf
+- Interne HTTP-Dienste mit Deno gebaut
+- Build-Skripte von Node.js auf Deno umgestellt
+
+Typischer Jobtitel
+Deno Developer
+
+Auch suchen nach
+TypeScript Developer Backend Developer
+
+Warnsignale
+- Kennt Deno nur aus Blogartikeln
+"""
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [(HEADINGS_HTML, "text/html"), (GERMAN_TEXT, "text/plain")],
+    ids=["html-headings", "german-text-headings"],
+)
+def test_pages_with_sections_marked_by_headings(
+    import_into, http, isolated_home, body, content_type
+):
+    from sourcer.library.check import read_term
+
+    http.get(URL, body=body, content_type=content_type)
+    result = import_into(URL)
+    assert not result.failures, [f.message for f in result.failures]
+    (written,) = result.written
+    term = read_term(written.path, "user")
+    assert term.name == "Deno"
+    assert term.titles.typical == "Deno Developer"
+    assert term.titles.also_try == ("TypeScript Developer", "Backend Developer")
+    assert len(term.resume_examples) == 2
+    assert len(term.red_flags) == 1
+    assert term.summary.startswith("Deno ")
 
 
 def test_declared_non_utf8_page_is_decoded(import_into, http, isolated_home):

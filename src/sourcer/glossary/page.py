@@ -81,20 +81,71 @@ _YEARS = re.compile(r"(\d+)\s*(?:-|to)\s*(\d+)|(\d+)\s*\+")
 _QUESTION = re.compile(r"^Q:\s*(?P<text>.+)$", re.I)
 _ANSWER = re.compile(r"^(?:Expected )?Answer:\s*(?P<text>.+)$", re.I)
 
-#: section headings (lower case, without a trailing colon) -> the section they start
+#: section headings (lower case, without a trailing colon) -> the section they start, in
+#: English, German, French and Spanish; as lines of a text page or HTML headings (h1-h3)
 HEADINGS: dict[str, str] = {
-    "examples in resumes": "resume",
-    "examples in resume": "resume",
-    "also try searching for": "also_try",
-    "example interview questions": "interview",
-    "interview questions": "interview",
-    "experience level indicators": "levels",
-    "red flags to watch for": "red_flags",
-    "red flags": "red_flags",
-    "related terms": "related",
-}
+    # a summary where the page gives it a heading of its own
+    **dict.fromkeys(
+        ("summary", "overview", "what is it?", "zusammenfassung", "überblick", "uberblick",
+         "résumé", "aperçu", "apercu", "resumen", "descripción", "descripcion"),
+        "summary",
+    ),
+    **dict.fromkeys(
+        ("examples in resumes", "examples in resume", "resume examples", "cv examples",
+         "beispiele im lebenslauf", "beispiele aus lebensläufen", "lebenslauf-beispiele",
+         "exemples dans les cv", "exemples de cv", "ejemplos en currículums",
+         "ejemplos en curriculums", "ejemplos en el cv", "ejemplos de cv"),
+        "resume",
+    ),
+    **dict.fromkeys(
+        ("typical job title", "typischer jobtitel", "typische berufsbezeichnung",
+         "intitulé de poste typique", "intitule de poste typique", "título típico del puesto",
+         "titulo tipico del puesto", "puesto típico", "puesto tipico"),
+        "typical",
+    ),
+    **dict.fromkeys(
+        ("also try searching for", "also search for", "auch suchen nach", "ebenfalls suchen nach",
+         "weitere jobtitel", "rechercher aussi", "chercher aussi", "autres intitulés",
+         "autres intitules", "buscar también", "buscar tambien", "otros títulos", "otros titulos"),
+        "also_try",
+    ),
+    **dict.fromkeys(
+        ("example interview questions", "interview questions", "interviewfragen",
+         "beispielfragen für das interview", "fragen im vorstellungsgespräch",
+         "questions d'entretien", "exemples de questions d'entretien",
+         "preguntas de entrevista", "ejemplos de preguntas de entrevista"),
+        "interview",
+    ),
+    **dict.fromkeys(
+        ("experience level indicators", "experience levels", "erfahrungsstufen",
+         "erfahrungsniveau", "niveaux d'expérience", "niveaux d'experience",
+         "niveles de experiencia"),
+        "levels",
+    ),
+    **dict.fromkeys(
+        ("red flags to watch for", "red flags", "warnsignale", "warnzeichen",
+         "signaux d'alerte", "points de vigilance", "señales de alerta", "senales de alerta"),
+        "red_flags",
+    ),
+    **dict.fromkeys(
+        ("related terms", "verwandte begriffe", "termes associés", "termes associes",
+         "términos relacionados", "terminos relacionados"),
+        "related",
+    ),
+}  # fmt: skip
 #: what a page must have to count as a glossary page
 REQUIRED = ("name", "Term from ... industry explained for recruiters", "Typical job title")
+#: every section, as messages name it
+SECTION_NAMES = {
+    "summary": "summary",
+    "resume": "Examples in Resumes",
+    "typical": "Typical job title",
+    "also_try": "Also try searching for",
+    "interview": "Example Interview Questions",
+    "levels": "Experience Level Indicators",
+    "red_flags": "Red Flags to Watch For",
+    "related": "Related Terms",
+}
 #: of these, a glossary page has at least two
 SECTIONS = {
     "resume": "Examples in Resumes",
@@ -185,7 +236,14 @@ def text_lines(text: str) -> list[str]:
 
 
 def parse_page(lines: list[str], source: str) -> GlossaryPage:
-    """Read the sections of a glossary page; GlossaryError names what is missing."""
+    """Read the sections of a glossary page; GlossaryError names what is missing.
+
+    Two layouts are read. The classic one puts the name above a line "Term from ...
+    industry explained for recruiters". The other starts with the name (an HTML page's
+    first heading, a text page's first line) and marks its sections with headings of the
+    usual names in English, German, French or Spanish (:data:`HEADINGS`); it gives no
+    industry, so the term gets no category.
+    """
     start: int | None = None
     category: re.Match[str] | None = None
     for index, line in enumerate(lines):
@@ -194,12 +252,14 @@ def parse_page(lines: list[str], source: str) -> GlossaryPage:
             start = index
             break
     missing: list[str] = []
-    if start is None:
-        missing.append(REQUIRED[1])
-    name = lines[start - 1] if start else ""
-    if start is not None and not name:
+    if start is not None:
+        name = lines[start - 1] if start else ""
+        body = lines[start + 1 :]
+    else:  # sections by headings: the name is the first line
+        name = lines[0] if lines and HEADINGS.get(lines[0].casefold().rstrip(":")) is None else ""
+        body = lines[1:] if name else lines
+    if not name:
         missing.append(REQUIRED[0])
-    body = lines[start + 1 :] if start is not None else lines
     sections = _split_sections(body)
     if not sections.get("summary"):
         missing.append("summary")
@@ -209,11 +269,13 @@ def parse_page(lines: list[str], source: str) -> GlossaryPage:
     if len(found) < 2:
         missing.extend(SECTIONS[key] for key in SECTIONS if key not in sections)
     if missing:
+        seen = [SECTION_NAMES[key] for key in SECTION_NAMES if sections.get(key)]
         raise GlossaryError(
             f"{source}: not a recruiter glossary page: no {', '.join(repr(m) for m in missing)} "
-            "section" + ("s" if len(missing) > 1 else "")
+            + ("section" + ("s" if len(missing) > 1 else ""))
+            + (f" (found: {', '.join(seen)})" if seen else " (found no known section)")
+            + "; the layouts sourcer reads are in the README"
         )
-    assert category is not None
     summary = " ".join(sections.get("summary", []))
     similar: tuple[str, ...] = ()
     match = _SIMILAR.search(summary)
@@ -222,7 +284,7 @@ def parse_page(lines: list[str], source: str) -> GlossaryPage:
     typical = _singular_title(" ".join(sections["typical"]).strip().strip('"'))
     return GlossaryPage(
         name=name.strip(),
-        industry=category.group("industry").strip(),
+        industry=category.group("industry").strip() if category else "",
         summary=summary,
         similar=similar,
         resume_examples=_items(sections.get("resume", [])),
@@ -241,8 +303,9 @@ def _split_sections(lines: list[str]) -> dict[str, list[str]]:
     for line in lines:
         key = HEADINGS.get(line.casefold().rstrip(":"))
         typical = _TYPICAL.match(line)
-        if typical:
-            sections["typical"] = [typical.group("title")] if typical.group("title") else []
+        if typical or key == "typical":
+            title = typical.group("title") if typical else ""
+            sections["typical"] = [title] if title else []
             current = "typical"
         elif key is not None:
             sections.setdefault(key, [])

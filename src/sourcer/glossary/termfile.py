@@ -160,6 +160,8 @@ def term_record(
         ),
         "sources": (source,),
     }
+    if not page.industry:  # a layout that names no industry: no category, not an empty one
+        del record["category"]
     if page.levels:
         record["levels"] = {name: _level(level) for name, level in page.levels.items()}
     if page.interview:
