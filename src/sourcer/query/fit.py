@@ -74,6 +74,8 @@ def split(specs: Sequence[SlotSpec], fits: Fits, max_parts: int = 0) -> Fitted:
         fitted = _fit_spreading(specs, spread, fits, max_parts)
         if fitted is None:
             continue
+        if spread is None and not fitted.dropped and len(fitted.plans) == 1:
+            return fitted  # everything in one part: no split can be worth more
         value = _value(specs, fitted)
         key = (value, -len(fitted.plans))
         if best is None or key > best[:2]:
