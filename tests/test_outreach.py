@@ -498,3 +498,32 @@ def test_every_variant_fits_with_long_names(run, tmp_path, lang, name):
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     check_golden(f"outreach/{name}.{lang}-long.txt", result.stdout)
+
+
+def test_an_email_merge_refuses_what_is_not_one_address(run, tmp_path):
+    people = tmp_path / "people.csv"
+    people.write_text(
+        'first_name,email\n"Ada\nEvil",ada@example.com\nBob,not an email\n'
+        'Carl,"c@x.com\nBcc: victim@x.com"\nDan,d@@x\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "drafts"
+    result = run(
+        "outreach", "render", "email", "--csv", str(people), *SENDER,
+        "--format", "eml", "--out", str(out), "--skip-bad",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert "row 3: 'not an email' is not an email address; fix the email column" in result.stderr
+    assert "row 4: 'c@x.com\\nBcc: victim@x.com' is not an email address" in result.stderr
+    assert "row 5: 'd@@x' is not an email address" in result.stderr
+    (draft,) = out.iterdir()
+    headers = draft.read_bytes().split(b"\r\n\r\n", 1)[0].decode()
+    assert "To: Ada Evil <ada@example.com>" in headers.splitlines()  # one line, no injection
+    assert "Bcc" not in headers
+    bad_sender = run(
+        "outreach", "render", "email", "--csv", str(people), *SENDER,
+        "--set", "sender.email=me@x.com\nCc: all@x.com", "--format", "eml",
+        "--out", str(tmp_path / "other"), "--skip-bad",
+    )  # fmt: skip
+    assert "sender.email 'me@x.com\\nCc: all@x.com' is not an email address" in bad_sender.stderr
+    assert not (tmp_path / "other").exists() or not any((tmp_path / "other").iterdir())

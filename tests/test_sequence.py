@@ -149,3 +149,14 @@ def test_the_readme_sequence_is_a_valid_one(run, tmp_path):
         2: ["connection-note", "email", "follow-up"],
         3: ["connection-note", "inmail", "follow-up"],
     }
+
+
+def test_a_sequence_file_past_its_step_limit_is_refused(run, tmp_path):
+    steps = tmp_path / "steps.yaml"
+    steps.write_text(
+        "steps:\n" + "".join("  - template: inmail\n    day: 0\n" for _ in range(51)),
+        encoding="utf-8",
+    )
+    result = run("outreach", "sequence", str(steps), "--csv", str(_people(tmp_path)), *ARGS)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {steps}:1: 51 steps; a sequence has at most 50\n"

@@ -301,11 +301,15 @@ def render_all(request: MergeRequest, *, progress: ProgressHook | None = None) -
 
     def render(candidate: Mapping[str, object], row: int | None) -> Message:
         nonlocal needed
-        if row is not None and template.channel.slug == "email" and not candidate.get("email"):
-            raise TemplateError(
-                "no email address: an email needs an 'email' column (or E-mail, Mail, "
-                "Courriel, Correo ...) with this row's address"
-            )
+        if row is not None and template.channel.slug == "email":
+            address = str(candidate.get("email") or "")
+            if not address:
+                raise TemplateError(
+                    "no email address: an email needs an 'email' column (or E-mail, Mail, "
+                    "Courriel, Correo ...) with this row's address"
+                )
+            if not is_address(address):
+                raise TemplateError(f"{address!r} is not an email address; fix the email column")
         context = {**shared, "candidate": Fields("candidate", candidate)}
         try:
             return request.templates.render(
@@ -449,6 +453,21 @@ def _texts(value: object) -> dict[str, str]:
     return {str(k): str(v) for k, v in value.items()} if isinstance(value, Mapping) else {}
 
 
+def is_address(text: str) -> bool:
+    """Whether ``text`` is one email address (name@domain), as the email package reads one:
+    nothing a header could be split or widened with."""
+    from email.errors import HeaderParseError
+    from email.headerregistry import Address
+
+    if any(char.isspace() for char in text) or text.count("@") != 1:
+        return False
+    try:
+        address = Address(addr_spec=text)
+    except (ValueError, IndexError, HeaderParseError):
+        return False
+    return bool(address.username and "." in address.domain)
+
+
 def email_file(message: Message, sender: Mapping[str, str]) -> str:
     """An email message as an RFC 5322 file (``.eml``), opened as a draft by mail clients:
     sourcer writes it, never sends it. CRLF line ends, as the standard has them."""
@@ -458,11 +477,18 @@ def email_file(message: Message, sender: Mapping[str, str]) -> str:
 
     draft = EmailMessage(policy=policy.SMTP)
     candidate = message.candidate
-    to_name = " ".join(str(candidate[k]) for k in ("first_name", "last_name") if candidate.get(k))
+    # names on one line: a line break in a cell must not start a header of its own
+    to_name = " ".join(
+        " ".join(str(candidate[k]).split()) for k in ("first_name", "last_name") if candidate.get(k)
+    )
     address = str(candidate.get("email", ""))
     draft["To"] = Address(display_name=to_name, addr_spec=address) if address else ""
-    if sender.get("email"):
-        draft["From"] = Address(display_name=sender.get("name", ""), addr_spec=sender["email"])
+    from_address = sender.get("email", "")
+    if from_address:
+        if not is_address(from_address):
+            raise TemplateError(f"sender.email {from_address!r} is not an email address")
+        name = " ".join(sender.get("name", "").split())
+        draft["From"] = Address(display_name=name, addr_spec=from_address)
     draft["Subject"] = message.subject or ""
     draft["X-Unsent"] = "1"  # Outlook opens the file as a draft to send
     draft.set_content(message.body + "\n", charset="utf-8")

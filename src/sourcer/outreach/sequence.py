@@ -18,6 +18,8 @@ from sourcer.outreach.merge import MergeRequest, MergeResult, SourceRow, render_
 from sourcer.outreach.templates import Templates
 
 STEP_KEYS = ("template", "day", "channel", "when")
+#: far beyond any real sequence; a file past it is not one
+MAX_STEPS = 50
 CONDITIONS = {"email": True, "no email": False}
 
 
@@ -66,6 +68,11 @@ def read_sequence(path: str, templates: Templates) -> OutreachSequence:
     if not isinstance(raw_steps, LineList) or not raw_steps:
         line = data.key_lines.get("steps", 1)
         raise SequenceError(f"{path}:{line}: steps: a list of steps (template: NAME, day: N)")
+    if len(raw_steps) > MAX_STEPS:
+        raise SequenceError(
+            f"{path}:{data.key_lines.get('steps', 1)}: {len(raw_steps):,} steps; a sequence "
+            f"has at most {MAX_STEPS}"
+        )
     steps: list[Step] = []
     known = templates.names()
     for number, (raw, line) in enumerate(zip(raw_steps, raw_steps.item_lines, strict=True), 1):
