@@ -129,3 +129,18 @@ def test_every_shipped_template_can_be_checked(run, tmp_path, name):
     )
     assert result.exit_code == 0, result.stderr
     assert "candidate.first_name" in result.stdout
+
+
+def test_a_template_with_a_syntax_error_is_named_with_its_line(run, tmp_path):
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    (folder / "broken.j2").write_text(
+        "---\nchannel: email\n---\nHi {{ candidate.first_name\n", encoding="utf-8"
+    )
+    people = tmp_path / "people.csv"
+    people.write_text(PEOPLE, encoding="utf-8")
+    result = run(
+        "outreach", "--templates-dir", str(folder), "check", "broken", "--csv", str(people)
+    )
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {folder / 'broken.j2'}:4: ")

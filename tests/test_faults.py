@@ -1083,3 +1083,23 @@ def test_a_new_folder_of_files_arrives_whole_with_a_new_folders_permissions(tmp_
     assert out.stat().st_mode & 0o777 == 0o777 & ~umask
     assert (out / "1.txt").stat().st_mode & 0o777 == 0o666 & ~umask
     assert [p.name for p in tmp_path.iterdir()] == ["messages"]  # no staging folder left
+
+
+def test_a_template_nested_too_deeply_is_one_line_for_render_and_check(run, tmp_path):
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    body = "{% if a %}" * 3000 + "x" + "{% endif %}" * 3000
+    (folder / "deep.j2").write_text(f"---\nchannel: email\n---\n{body}\n", encoding="utf-8")
+    people = tmp_path / "people.csv"
+    people.write_text("first_name,email\nAda,ada@example.com\n", encoding="utf-8")
+    expected = f"{folder / 'deep.j2'}: blocks and expressions nested too deeply to read"
+    check = run("outreach", "--templates-dir", str(folder), "check", "deep", "--csv", str(people))
+    assert check.exit_code == 1
+    assert check.stderr.startswith(f"Error: {expected}")
+    render = run(
+        "outreach", "--templates-dir", str(folder), "render", "deep", "--csv", str(people),
+        *MERGE[3:],
+    )  # fmt: skip
+    assert render.exit_code == 1
+    assert f"row 2: {expected}" in render.stderr
+    assert "Traceback" not in render.stderr + check.stderr

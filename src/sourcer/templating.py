@@ -352,6 +352,20 @@ def load_template(environment: Environment, name: str) -> Any:
         raise TemplateError(f"{err.filename or name}:{err.lineno}: {err.message}") from err
     except TemplateNotFound as err:
         raise TemplateError(f"template {name!r} not found") from err
+    except RecursionError as err:
+        raise TemplateError(too_deep(environment, name)) from err
+
+
+def too_deep(environment: Environment, name: str) -> str:
+    """The message for a template nested deeper than Jinja can read."""
+    path = name
+    loader = environment.loader
+    if isinstance(loader, FileSystemLoader):
+        for folder in loader.searchpath:
+            if os.path.exists(os.path.join(folder, name)):
+                path = os.path.join(folder, name)
+                break
+    return f"{path}: blocks and expressions nested too deeply to read; flatten the template"
 
 
 def _where(name: str, filename: str | None, err: BaseException) -> str:

@@ -13,8 +13,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from jinja2 import nodes
+from jinja2.exceptions import TemplateSyntaxError
 
+from sourcer.errors import TemplateError
 from sourcer.outreach.templates import SUFFIX, Templates
+from sourcer.templating import too_deep
 
 
 class Variable(NamedTuple):
@@ -67,8 +70,16 @@ def template_variables(templates: Templates, name: str, file: str | None = None)
     order they first appear."""
     environment = templates.environment
     assert environment.loader is not None
-    source, _, _ = environment.loader.get_source(environment, file or name + SUFFIX)
-    tree = environment.parse(source)
+    source, filename, _ = environment.loader.get_source(environment, file or name + SUFFIX)
+    try:
+        return _variables(environment.parse(source, file or name + SUFFIX, filename))
+    except RecursionError:
+        raise TemplateError(too_deep(environment, file or name + SUFFIX)) from None
+    except TemplateSyntaxError as err:
+        raise TemplateError(f"{err.filename or file or name}:{err.lineno}: {err.message}") from err
+
+
+def _variables(tree: nodes.Template) -> list[Variable]:
     local: set[str] = set()
     for node in tree.find_all((nodes.Assign, nodes.For, nodes.AssignBlock)):
         target = node.target  # type: ignore[attr-defined]
