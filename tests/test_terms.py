@@ -592,3 +592,9 @@ def test_a_term_holding_placeholders_is_refused_by_query(run, isolated_home):
     allowed = run("query", "widget-maker", "--board", "linkedin", "--allow-todo")
     assert allowed.exit_code == 0
     assert allowed.stdout.startswith('"Widget Maker"')
+
+
+def test_edit_takes_a_slug_only(run):
+    result = run("terms", "edit", "../config")
+    assert result.exit_code == 2
+    assert "a term's slug" in result.stderr

@@ -297,6 +297,11 @@ def edit_cmd(ctx: click.Context, slug: str) -> None:
     """
     from sourcer.fsutil import write_atomic
 
+    if not SLUG_RE.match(slug):
+        raise click.BadParameter(
+            "a term's slug: lowercase letters, digits and single hyphens, e.g. 'spring-boot'",
+            param_hint="SLUG",
+        )
     app: App = app_from(ctx)
     target = Path(app.home.terms) / f"{slug}.yaml"
     if not target.exists():
