@@ -1103,3 +1103,16 @@ def test_a_template_nested_too_deeply_is_one_line_for_render_and_check(run, tmp_
     assert render.exit_code == 1
     assert f"row 2: {expected}" in render.stderr
     assert "Traceback" not in render.stderr + check.stderr
+
+
+def test_sniffing_a_hostile_csv_takes_no_time(run, tmp_path):
+    """csv.Sniffer's time grows with the square of its sample: only a small one is read."""
+    import time
+
+    nasty = tmp_path / "nasty.csv"
+    nasty.write_text('"\n' * 200_000, encoding="utf-8")
+    start = time.perf_counter()
+    result = run(*MERGE, "--csv", str(nasty))
+    assert time.perf_counter() - start < 5  # 16 KB of this took 5 s to sniff alone
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {nasty}:1: no header row; the first row names the columns\n"
