@@ -291,7 +291,9 @@ def _time_budget(seconds: float | None = None) -> Iterator[None]:
     try:
         if armed:
             with budget_session():  # the handler, once per merge when the merge opened one
-                signal.setitimer(signal.ITIMER_REAL, seconds)
+                # the signal is the backstop, a little after the environment's own checks,
+                # so that the two never both fire while a render unwinds
+                signal.setitimer(signal.ITIMER_REAL, seconds + max(0.25, seconds / 5))
                 try:
                     yield
                 finally:
@@ -299,7 +301,10 @@ def _time_budget(seconds: float | None = None) -> Iterator[None]:
         else:
             yield
     finally:
-        _deadline.reset(token)
+        try:
+            _deadline.reset(token)
+        except ValueError:  # finalised in another context (a generator collected late)
+            _deadline.set(None)
 
 
 @contextlib.contextmanager
@@ -325,8 +330,9 @@ def budget_session() -> Iterator[None]:
         yield
     finally:
         _session_depth -= 1
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        with contextlib.suppress(ValueError):  # finalised off the main thread: nothing to undo
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
 
 
 #: how deep budget sessions are nested on the main thread
