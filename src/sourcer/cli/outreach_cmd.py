@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import click
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from sourcer.cli.common import App
     from sourcer.library.schema import Term
-    from sourcer.outreach.merge import Format, MergeResult
+    from sourcer.outreach.merge import Format, MergeRequest, MergeResult
     from sourcer.outreach.sequence import Step
     from sourcer.outreach.templates import Templates
 
@@ -284,11 +284,8 @@ def render_cmd(
       sourcer outreach render email --term django --csv people.csv --format json > out.json
       sourcer outreach render --role go.yaml --csv people.csv --out msgs/
     """
-    from sourcer.outreach.config import load_config
-    from sourcer.outreach.context import parse_assignments
-    from sourcer.outreach.merge import MergeRequest, render_all, write_files
+    from sourcer.outreach.merge import render_all, write_files
 
-    app = app_from(ctx)
     if role is not None:  # the role's choices, under what the command line says
         from sourcer.cli.role_cmd import load_role
 
@@ -308,22 +305,10 @@ def render_cmd(
         )
     if fmt == "eml" and out_dir is None:
         raise click.UsageError("--format eml writes one file per message: give --out DIR")
-    config = load_config(app.home.config)
-    try:
-        values = parse_assignments(assignments)
-    except ValueError as err:
-        raise click.BadParameter(str(err), param_hint="'--set'") from None
-    term, names, stack = _terms(app, term_names, stack_text)
-    request = MergeRequest(
-        templates=_templates(ctx),
+    request = _request(
+        ctx,
+        MessageOptions(term_names, stack_text, level, assignments, lang),
         template=name,
-        term=term,
-        term_names=names,
-        stack=stack,
-        lang=lang,
-        level=level,
-        assignments=values,
-        config=config,
         tier=tier,
         allow_long=allow_long,
         csv_path=csv_path,
@@ -508,24 +493,26 @@ def sequence_cmd(
     """
     from sourcer.errors import MergeError
     from sourcer.home import builtin_templates
-    from sourcer.outreach.config import load_config
-    from sourcer.outreach.context import parse_assignments
-    from sourcer.outreach.merge import CsvRows, MergeRequest, SourceRow, write_many
+    from sourcer.outreach.merge import CsvRows, SourceRow, write_many
     from sourcer.outreach.sequence import read_sequence, render_sequence
 
-    app = app_from(ctx)
     templates = _templates(ctx)
     path = sequence_file
     shipped = os.path.join(builtin_templates("sequences"), f"{sequence_file}.yaml")
     if not os.path.exists(path) and os.path.sep not in path and os.path.exists(shipped):
         path = shipped
     sequence = read_sequence(path, templates)
-    config = load_config(app.home.config)
-    try:
-        values = parse_assignments(assignments)
-    except ValueError as err:
-        raise click.BadParameter(str(err), param_hint="'--set'") from None
-    term, names, stack = _terms(app, term_names, stack_text)
+    base = _request(
+        ctx,
+        MessageOptions(term_names, stack_text, level, assignments, lang),
+        templates=templates,
+        template=sequence.steps[0].template,
+        tier=tier,
+        allow_long=allow_long,
+        skip_bad=skip_bad,
+        safe_cells=safe_cells,
+        format="text" if out_dir is not None or fmt == "text" else "json",
+    )
     with CsvRows(csv_path) as table:
         for text in table.notes:
             note(text)
@@ -538,22 +525,6 @@ def sequence_cmd(
             else:
                 unreadable.append(item)
         columns = table.columns
-    base = MergeRequest(
-        templates=templates,
-        template=sequence.steps[0].template,
-        term=term,
-        term_names=names,
-        stack=stack,
-        lang=lang,
-        level=level,
-        assignments=values,
-        config=config,
-        tier=tier,
-        allow_long=allow_long,
-        skip_bad=skip_bad,
-        safe_cells=safe_cells,
-        format="text" if out_dir is not None or fmt == "text" else "json",
-    )
     steps = render_sequence(sequence, base, rows, columns, csv_path)
     try:
         failed: list[str] = [str(item) for item in unreadable]
@@ -625,6 +596,42 @@ def _print_sequence_table(
         cells = [record[c] for c in columns]
         writer.writerow([spreadsheet_safe(c) if safe_cells else c for c in cells])
     sys.stdout.write(buffer.getvalue())
+
+
+class MessageOptions(NamedTuple):
+    """The options render and sequence share (see _message_options)."""
+
+    term_names: tuple[str, ...]
+    stack_text: str | None
+    level: str | None
+    assignments: tuple[str, ...]
+    lang: str | None
+
+
+def _request(ctx: click.Context, options: MessageOptions, **fields: Any) -> MergeRequest:
+    """A merge request from the shared options: the config, the parsed --set values, the
+    terms and the stack; ``fields`` are the rest (template, tier, format ...)."""
+    from sourcer.outreach.config import load_config
+    from sourcer.outreach.context import parse_assignments
+    from sourcer.outreach.merge import MergeRequest
+
+    app = app_from(ctx)
+    try:
+        values = parse_assignments(options.assignments)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="'--set'") from None
+    term, names, stack = _terms(app, options.term_names, options.stack_text)
+    fields.setdefault("templates", _templates(ctx))
+    return MergeRequest(
+        term=term,
+        term_names=names,
+        stack=stack,
+        lang=options.lang,
+        level=options.level,
+        assignments=values,
+        config=load_config(app.home.config),
+        **fields,
+    )
 
 
 def _terms(
