@@ -1007,28 +1007,25 @@ def test_an_edit_inside_a_file_is_seen_although_its_folder_did_not_change(cached
     assert make().get("postgres").name == "Flask"  # a moved alias: the load is checked
 
 
+def _merge_two(run, tmp_path, folder, *extra):
+    """Template 'loop' of ``folder`` merged for Ada (row 2) and Bob (row 3)."""
+    people = tmp_path / "people.csv"
+    people.write_text(
+        "first_name,email\nAda,ada@example.com\nBob,bob@example.com\n", encoding="utf-8"
+    )
+    return run(
+        "outreach", "--templates-dir", str(folder), "render", "loop", *extra,
+        "--csv", str(people), *MERGE[3:],
+    )  # fmt: skip
+
+
 def test_a_template_cannot_change_what_every_message_shares(run, tmp_path):
     """The term's part of the context is built once per merge and shared by every row."""
     folder = _template(
         tmp_path,
         "{{ term.related_names.append('Injected') }}{{ term.related_names | join(',') }}",
     )
-    people = tmp_path / "people.csv"
-    people.write_text(
-        "first_name,email\nAda,ada@example.com\nBob,bob@example.com\n", encoding="utf-8"
-    )
-    result = run(
-        "outreach",
-        "--templates-dir",
-        str(folder),
-        "render",
-        "loop",
-        "--term",
-        "flask",
-        "--csv",
-        str(people),
-        *MERGE[3:],
-    )
+    result = _merge_two(run, tmp_path, folder, "--term", "flask")
     assert result.exit_code == 1
     assert "not allowed in a shared template" in result.stderr
     assert "Injected" not in result.stdout
@@ -1048,20 +1045,7 @@ def test_a_runaway_loop_in_a_merge_is_stopped_and_the_alarm_handler_put_back(
         "{% if candidate.first_name == 'Bob' %}{% for i in range(100000) %}"
         "{% for j in range(100000) %}{% endfor %}{% endfor %}{% endif %}Hi",
     )
-    people = tmp_path / "people.csv"
-    people.write_text(
-        "first_name,email\nAda,ada@example.com\nBob,bob@example.com\n", encoding="utf-8"
-    )
-    result = run(
-        "outreach",
-        "--templates-dir",
-        str(folder),
-        "render",
-        "loop",
-        "--csv",
-        str(people),
-        *MERGE[3:],
-    )
+    result = _merge_two(run, tmp_path, folder)
     assert result.exit_code == 1
     assert "row 3" in result.stderr
     assert "took more than 0.2 s to render" in result.stderr
