@@ -364,30 +364,17 @@ def check_cmd(
     """
     from sourcer.errors import MergeError
     from sourcer.outreach.check import needs, template_variables
-    from sourcer.outreach.config import load_config
-    from sourcer.outreach.context import build_context, parse_assignments, settings_from
-    from sourcer.outreach.merge import CsvRows, SourceRow
+    from sourcer.outreach.merge import CsvRows, SourceRow, shared_context
 
-    app = app_from(ctx)
     templates = _templates(ctx)
     template = templates.get(name)
-    config = load_config(app.home.config)
-    try:
-        settings = settings_from(
-            parse_assignments(assignments), level=level, role=config.role, company=config.company
-        )
-    except ValueError as err:
-        raise click.BadParameter(str(err), param_hint="'--set'") from None
-    term, names, stack = _terms(app, term_names, stack_text)
-    shared = build_context(
-        candidate={},
-        term=term,
-        level=settings.level,
-        sender=config.sender,
-        extra=settings.extra,
-        names=names,
-        stack=stack,
+    request = _request(
+        ctx,
+        MessageOptions(term_names, stack_text, level, assignments, lang),
+        templates=templates,
+        template=name,
     )
+    settings, shared = shared_context(request)
     if lang:
         from sourcer.outreach.templates import language_code
 
@@ -564,7 +551,7 @@ def _print_sequence_table(
 ) -> None:
     import json
 
-    from sourcer.outreach.merge import spreadsheet_safe
+    from sourcer.outreach.merge import csv_line
 
     records = []
     for step, result in steps:
@@ -585,17 +572,10 @@ def _print_sequence_table(
     if fmt == "json":
         echo_json(records)
         return
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
     columns = ["row", "step", "day", "channel", "template", "subject", "body"]
-    writer.writerow(columns)
+    sys.stdout.write(csv_line(columns))
     for record in records:
-        cells = [record[c] for c in columns]
-        writer.writerow([spreadsheet_safe(c) if safe_cells else c for c in cells])
-    sys.stdout.write(buffer.getvalue())
+        sys.stdout.write(csv_line([record[c] for c in columns], safe_cells))
 
 
 class MessageOptions(NamedTuple):

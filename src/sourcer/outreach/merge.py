@@ -33,7 +33,13 @@ from sourcer.errors import FileExists, MergeError, MessageTooLong, SourcerError,
 from sourcer.fsutil import Transaction
 from sourcer.library.schema import Term
 from sourcer.outreach.config import Config
-from sourcer.outreach.context import Assignments, build_context, column_key, settings_from
+from sourcer.outreach.context import (
+    Assignments,
+    Settings,
+    build_context,
+    column_key,
+    settings_from,
+)
 from sourcer.outreach.templates import Message, OutreachTemplate, Templates
 from sourcer.templating import Fields, budget_session
 
@@ -216,7 +222,7 @@ class MergeResult(_Closing):
                 yield ("," if index else "") + "\n  " + entry.payload
             yield "\n]\n"
         elif self.format == "csv":
-            yield _csv_line(
+            yield csv_line(
                 ["row", *self.columns, "template", "channel", "subject", "body", "length"]
             )
             for entry in entries:
@@ -250,22 +256,14 @@ class MergeResult(_Closing):
         self._spool.close()
 
 
-def render_all(request: MergeRequest, *, progress: ProgressHook | None = None) -> MergeResult:
-    """Render every row of the request (or its one candidate) into a :class:`MergeResult`.
-
-    Rows that fail are collected, not raised; a problem with the whole input (no such
-    template, a CSV that is not UTF-8 or has no header) raises, as does the failure of a
-    single message. ``progress`` is called after each row.
-    """
-    template = request.templates.get(request.template)
+def shared_context(request: MergeRequest) -> tuple[Settings, dict[str, object]]:
+    """The request's --set values sorted, and what every message of it sees but the
+    candidate: built once, and shared (the sandbox lets no template change it; see
+    sourcer.templating.BudgetedEnvironment)."""
     config = request.config
     settings = settings_from(
         request.assignments, level=request.level, role=config.role, company=config.company
     )
-    tier = request.tier or config.tier or "free"
-
-    # Everything but the candidate is the same for every row: built once, and shared (the
-    # sandbox lets no template change it; see sourcer.templating.BudgetedEnvironment).
     shared = build_context(
         candidate={},
         term=request.term,
@@ -276,6 +274,20 @@ def render_all(request: MergeRequest, *, progress: ProgressHook | None = None) -
         # the stack as given; with none, the term the message is about
         stack=request.stack or ((request.term.name,) if request.term is not None else ()),
     )
+    return settings, shared
+
+
+def render_all(request: MergeRequest, *, progress: ProgressHook | None = None) -> MergeResult:
+    """Render every row of the request (or its one candidate) into a :class:`MergeResult`.
+
+    Rows that fail are collected, not raised; a problem with the whole input (no such
+    template, a CSV that is not UTF-8 or has no header) raises, as does the failure of a
+    single message. ``progress`` is called after each row.
+    """
+    template = request.templates.get(request.template)
+    config = request.config
+    settings, shared = shared_context(request)
+    tier = request.tier or config.tier or "free"
 
     needed: list[str] | None = None  # what the template cannot do without (read when needed)
     in_language: dict[str, OutreachTemplate | None] = {}  # each language's variant, once
@@ -848,7 +860,7 @@ def spreadsheet_safe(cell: object) -> object:
     return cell
 
 
-def _csv_line(cells: Iterable[object], safe: bool = True) -> str:
+def csv_line(cells: Iterable[object], safe: bool = True) -> str:
     buffer = io.StringIO()
     shown = [spreadsheet_safe(cell) for cell in cells] if safe else list(cells)
     csv.writer(buffer, lineterminator="\n").writerow(shown)
@@ -858,7 +870,7 @@ def _csv_line(cells: Iterable[object], safe: bool = True) -> str:
 def _csv_row(message: Message, columns: list[str], safe: bool = True) -> str:
     """A message as a ``--format csv`` line: its row, the candidate's fields, the message."""
     candidate = message.candidate
-    return _csv_line(
+    return csv_line(
         [
             "" if message.row is None else message.row,
             *(candidate.get(column, "") for column in columns),
