@@ -58,7 +58,23 @@ CORPUS = HERE / "quality" / "profiles.jsonl"
 BOARDS = ("linkedin", "google", "bing", "brave")
 LEVELS: tuple[str | None, ...] = (None, "junior", "mid", "senior")
 LEVEL_NAMES = ("junior", "mid", "senior", "none")
-ROLES = ("engineer", "manager", "recruiter", "student", "other")
+ROLES = ("engineer", "designer", "product", "manager", "recruiter", "student", "other")
+#: the roles whose people do a skill's work hands-on, and so have a level
+HANDS_ON = ("engineer", "designer", "product")
+ENGINEERS: frozenset[str] = frozenset({"engineer"})
+#: terms of these categories are practised by designers or product people as well as
+#: engineers (a search for Figma wants designers; every other search wants engineers)
+PRACTITIONERS: dict[str, frozenset[str]] = {
+    "Design": frozenset({"engineer", "designer"}),
+    "Product and delivery": frozenset({"engineer", "product"}),
+}
+
+
+def practitioners(category: str) -> frozenset[str]:
+    """The roles relevant to a search for a term of ``category``."""
+    return PRACTITIONERS.get(category, ENGINEERS)
+
+
 PROFILE_KEYS = frozenset(
     {"id", "name", "headline", "title", "company", "location", "about", "experience", "skills"}
 )
@@ -109,12 +125,13 @@ class Profile(NamedTuple):
     #: the language the profile is written in (ISO 639-1), for language: and lang:
     language: str = "en"
 
-    def relevant(self, term: str, level: str | None) -> bool:
-        """Labelled with ``term``, an engineer, at ``level`` when one is asked."""
+    def relevant(self, term: str, level: str | None, roles: frozenset[str] = ENGINEERS) -> bool:
+        """Labelled with ``term``, in one of ``roles`` (engineers unless the term's category
+        says otherwise), at ``level`` when one is asked."""
         labels = self.labels
         return (
             term in labels.skills
-            and labels.role == "engineer"
+            and labels.role in roles
             and (level is None or labels.level == level)
         )
 
@@ -188,13 +205,16 @@ def check_corpus(
     *,
     per_term: int = 5,
     decoy_share: float = 0.30,
+    roles: Mapping[str, frozenset[str]] | None = None,
 ) -> list[str]:
     """Problems with the corpus: record shape, labels, coverage of every term and decoys.
 
-    ``terms`` maps each library slug to its searchable names (name and aliases). A decoy
-    counts towards the share only when it holds one of those names, word for word, for a term
-    the person is not a relevant engineer for.
+    ``terms`` maps each library slug to its searchable names (name and aliases), ``roles``
+    each slug to the roles that practise it (engineers when absent). A decoy counts towards
+    the share only when it holds one of those names, word for word, for a term the person is
+    not a relevant practitioner of.
     """
+    roles = roles or {}
     problems: list[str] = []
     seen: set[str] = set()
     counts: dict[str, dict[str, int]] = {slug: {} for slug in terms}
@@ -216,23 +236,23 @@ def check_corpus(
             problems.append(f"{where}: level must be one of {', '.join(LEVEL_NAMES)}")
         if labels.get("role") not in ROLES:
             problems.append(f"{where}: role must be one of {', '.join(ROLES)}")
-        if (labels.get("role") == "engineer") == (labels.get("level") == "none"):
-            problems.append(f"{where}: engineers have a level, everyone else 'none'")
-        if labels.get("role") == "engineer":
+        if (labels.get("role") in HANDS_ON) == (labels.get("level") == "none"):
+            problems.append(f"{where}: {', '.join(HANDS_ON)} have a level, everyone else 'none'")
+        if labels.get("role") in HANDS_ON:
             for slug in labels.get("skills", []):
-                if slug in counts:
+                if slug in counts and labels["role"] in roles.get(slug, ENGINEERS):
                     level = labels.get("level", "none")
                     counts[slug][level] = counts[slug].get(level, 0) + 1
         # A decoy counts when it holds, word for word, a term's name it is not relevant for
         # ("hip flasks" is a decoy for a search engine that stems, not for this evaluator).
-        if record.get("kind") == "decoy" and decoy_terms(make_profile(record), terms):
+        if record.get("kind") == "decoy" and decoy_terms(make_profile(record), terms, roles):
             decoys += 1
     for slug, by_level in counts.items():
         total = sum(by_level.values())
         short = [level for level in ("junior", "mid", "senior") if not by_level.get(level)]
         if total < per_term or short:
             problems.append(
-                f"term {slug}: {total} engineer profiles"
+                f"term {slug}: {total} practitioner profiles"
                 + (f", none {'/'.join(short)}" if short else "")
                 + f" (needs {per_term}+ across junior, mid and senior)"
             )
@@ -244,12 +264,16 @@ def check_corpus(
     return problems
 
 
-def decoy_terms(profile: Profile, terms: Mapping[str, Sequence[str]]) -> list[str]:
+def decoy_terms(
+    profile: Profile,
+    terms: Mapping[str, Sequence[str]],
+    roles: Mapping[str, frozenset[str]] | None = None,
+) -> list[str]:
     """The terms whose name or alias ``profile`` contains without being relevant for them."""
     index = Index([profile])
     found = []
     for slug, names in terms.items():
-        if profile.relevant(slug, None):
+        if profile.relevant(slug, None, (roles or {}).get(slug, ENGINEERS)):
             continue
         if any(index.phrase("all", tokens(name)) for name in names if tokens(name)):
             found.append(slug)
@@ -784,11 +808,16 @@ def f1(recall: float, precision: float) -> float:
 
 
 def measure_term(
-    slug: str, searches: Sequence[Any], recipe: Any, row: Row, index: Index
+    slug: str,
+    searches: Sequence[Any],
+    recipe: Any,
+    row: Row,
+    index: Index,
+    roles: frozenset[str] = ENGINEERS,
 ) -> TermResult | None:
     relevant = 0
     for number, profile in enumerate(index.profiles):
-        if profile.relevant(slug, row.level):
+        if profile.relevant(slug, row.level, roles):
             relevant |= 1 << number
     if not relevant:
         return None
@@ -830,15 +859,20 @@ def run(
 
     library = Library([Layer("builtin", shipped_dir("terms"))])
     index = Index(profiles)
+    known = set(library.entries())
     labelled = sorted({s for p in profiles for s in p.labels.skills})
-    wanted = [s for s in (slugs or labelled) if s in labelled]
+    missing = [s for s in labelled if s not in known]
+    if missing:
+        print(f"quality.py: skipped, not in the library: {', '.join(missing)}", file=sys.stderr)
+    wanted = [s for s in (slugs or labelled) if s in labelled and s in known]
     results: dict[Row, list[TermResult]] = {row: [] for row in rows(boards)}
     for slug in wanted:
         term = library.get(slug)
+        roles = practitioners(term.category)
         for row in results:
             recipe = build_recipe([term], Options(level=row.level, mode=row.mode))  # type: ignore[arg-type]
             searches = compile_board(recipe, BOARD_TABLE[row.board])
-            result = measure_term(slug, searches, recipe, row, index)
+            result = measure_term(slug, searches, recipe, row, index, roles)
             if result is not None:
                 results[row].append(result)
     return results

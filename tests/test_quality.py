@@ -246,10 +246,24 @@ def library_names() -> dict[str, list[str]]:
     return names
 
 
+def library_roles() -> dict[str, frozenset[str]]:
+    return {slug: quality.practitioners(LIBRARY.get(slug).category) for slug in LIBRARY.entries()}
+
+
 def test_the_corpus_is_labelled_with_library_terms_and_hard_enough() -> None:
     records = quality.read_corpus()
     assert len(records) >= 500
-    assert quality.check_corpus(records, library_names()) == []
+    assert quality.check_corpus(records, library_names(), roles=library_roles()) == []
+
+
+def test_designers_and_product_people_practise_only_their_own_terms() -> None:
+    designer = profile(
+        "d1", labels={"skills": ["figma", "python"], "level": "mid", "role": "designer"}
+    )
+    assert designer.relevant("figma", None, quality.practitioners("Design"))
+    assert designer.relevant("figma", "mid", quality.practitioners("Design"))
+    assert not designer.relevant("python", None, quality.practitioners("Programming language"))
+    assert not designer.relevant("figma", None, quality.practitioners("Product and delivery"))
 
 
 def test_the_corpus_check_finds_what_is_wrong() -> None:
@@ -269,8 +283,8 @@ def test_the_corpus_check_finds_what_is_wrong() -> None:
     names = {"go": ["Go", "Golang"], "flask": ["Flask"]}
     problems = quality.check_corpus([good], names, per_term=1, decoy_share=0.3)
     assert problems == [
-        "term go: 0 engineer profiles, none junior/mid/senior (needs 1+ across junior, mid and senior)",
-        "term flask: 0 engineer profiles, none junior/mid/senior (needs 1+ across junior, mid and senior)",
+        "term go: 0 practitioner profiles, none junior/mid/senior (needs 1+ across junior, mid and senior)",
+        "term flask: 0 practitioner profiles, none junior/mid/senior (needs 1+ across junior, mid and senior)",
     ]
     bad = {
         **good,
@@ -281,16 +295,16 @@ def test_the_corpus_check_finds_what_is_wrong() -> None:
     problems = quality.check_corpus([good, bad, {**good}], names, per_term=1)
     assert problems[:4] == [
         "record 2 (x2): unknown skill slugs ['nosuch']",
-        "record 2 (x2): role must be one of engineer, manager, recruiter, student, other",
-        "record 2 (x2): engineers have a level, everyone else 'none'",
+        "record 2 (x2): role must be one of engineer, designer, product, manager, recruiter, student, other",
+        "record 2 (x2): engineer, designer, product have a level, everyone else 'none'",
         "record 3 (x1): duplicate id",
     ]
     # the chef holds no term's name: one decoy of two counts
     problems = quality.check_corpus([good, bad], names, decoy_share=0.6)
     assert [p for p in problems if not p.startswith("term ")] == [
         "record 2 (x2): unknown skill slugs ['nosuch']",
-        "record 2 (x2): role must be one of engineer, manager, recruiter, student, other",
-        "record 2 (x2): engineers have a level, everyone else 'none'",
+        "record 2 (x2): role must be one of engineer, designer, product, manager, recruiter, student, other",
+        "record 2 (x2): engineer, designer, product have a level, everyone else 'none'",
         "decoys holding a term's name are 50% of the corpus (needs 60%+)",
     ]
 

@@ -599,6 +599,15 @@ def test_a_shared_exclusion_never_removes_what_is_searched():
     assert "Senior" in {a.text for a in ladder.alternatives}
 
 
+def test_a_term_whose_people_are_managers_keeps_them():
+    product = term("Product management", titles=Titles("Product Manager", ("Product Owner",)))
+    people = next(g for g in build_recipe([product], Options()).groups if g.kind == "people")
+    assert "manager" not in {a.text for a in people.alternatives}
+    assert {"recruiter", "sales", "director"} <= {a.text for a in people.alternatives}
+    people = next(g for g in build_recipe([term()], Options()).groups if g.kind == "people")
+    assert "manager" in {a.text for a in people.alternatives}
+
+
 def test_aliases_that_find_nobody_new_are_left_out():
     recipe = build_recipe(
         [term("Kafka", aliases=("Apache Kafka", "Kafka Streams", "Confluent"))], Options()

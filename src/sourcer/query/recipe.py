@@ -278,6 +278,13 @@ def build_recipe(
     positives = {
         search_words(a.text) for g in groups if g.role != "exclude" for a in g.alternatives
     }
+    # Nor what the term's own people are called, searched or not: a product-management
+    # search keeps "manager", since its people are Product Managers.
+    positives.update(
+        search_words(text)
+        for term in (*terms, *any_terms)
+        for text in (term.name, *term.aliases, term.titles.typical, *term.titles.also_try)
+    )
     for group in _exclusions(terms, any_terms, options, level_words, notes):
         if group.kind != "user":
             # A shared exclusion never removes what the search asks for: "Staff" stays out
