@@ -848,9 +848,12 @@ def measure_term(
 
 
 def run(
-    profiles: Sequence[Profile], slugs: Sequence[str] | None, boards: Sequence[str]
+    profiles: Sequence[Profile],
+    slugs: Sequence[str] | None,
+    boards: Sequence[str],
+    only: Iterable[Row] | None = None,
 ) -> dict[Row, list[TermResult]]:
-    """Every row's results, one per term that has relevant profiles there."""
+    """Every row's results (or those of ``only``), one per term with relevant profiles there."""
     from sourcer.home import shipped_dir
     from sourcer.library.store import Layer, Library
     from sourcer.query.boards import BOARDS as BOARD_TABLE
@@ -865,7 +868,7 @@ def run(
     if missing:
         print(f"quality.py: skipped, not in the library: {', '.join(missing)}", file=sys.stderr)
     wanted = [s for s in (slugs or labelled) if s in labelled and s in known]
-    results: dict[Row, list[TermResult]] = {row: [] for row in rows(boards)}
+    results: dict[Row, list[TermResult]] = {row: [] for row in only or rows(boards)}
     for slug in wanted:
         term = library.get(slug)
         roles = practitioners(term.category)

@@ -17,18 +17,22 @@ SHIPPED = sorted(term_files(str(REPO / "terms")))
 
 
 def parsed(text: str) -> tuple[str, str, list[str]] | None:
-    """What the YAML parser says of the three keys, as the index keeps them."""
+    """What the YAML parser says of the four keys, as the index keeps them."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError:
         return None
     if not isinstance(data, dict):
         return None
-    name, category, aliases = data.get("name"), data.get("category"), data.get("aliases")
+    name, category = data.get("name"), data.get("category")
+    words = []
+    for key in ("aliases", "rare"):
+        items = data.get(key)
+        words += [a for a in items if isinstance(a, str)] if isinstance(items, list) else []
     return (
         name if isinstance(name, str) else "",
         category if isinstance(category, str) else "",
-        [a for a in aliases if isinstance(a, str)] if isinstance(aliases, list) else [],
+        words,
     )
 
 
@@ -58,6 +62,7 @@ def _writings(value: str) -> list[str]:
     name=VALUE,
     category=VALUE,
     aliases=st.lists(VALUE, max_size=4),
+    rare=st.lists(VALUE, max_size=2),
     style=st.sampled_from(["flow", "block", "none"]),
     pick=st.integers(min_value=0, max_value=3),
     comment=st.booleans(),
@@ -66,7 +71,7 @@ def _writings(value: str) -> list[str]:
     ),
 )
 def test_generated_files_are_read_as_the_parser_reads_them(
-    name, category, aliases, style, pick, comment, other
+    name, category, aliases, rare, style, pick, comment, other
 ):
     note = " # a note" if comment else ""
     lines = [f"name: {_writings(name)[pick]}{note}", other.rstrip("\n")]
@@ -77,6 +82,9 @@ def test_generated_files_are_read_as_the_parser_reads_them(
     elif style == "block":
         lines.append("aliases:")
         lines += [f"  - {_writings(a)[(pick + i) % 4]}" for i, a in enumerate(aliases)]
+    if rare:
+        lines.append("rare:")
+        lines += [f"  - {_writings(a)[(pick + i) % 4]}" for i, a in enumerate(rare)]
     text = "\n".join(line for line in lines if line) + "\n"
     skimmed = skim_text(text)
     if skimmed is not None:

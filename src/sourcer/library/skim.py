@@ -1,9 +1,10 @@
-"""Name, category and aliases of a term file, read off its top-level lines without YAML.
+"""Name, category and the words a term answers to (its aliases, then its rare spellings),
+read off a term file's top-level lines without YAML.
 
-The index needs three keys of every file; parsing each whole file as YAML costs a
+The index needs four keys of every file; parsing each whole file as YAML costs a
 millisecond, a minute for 20,000 files. Term files are written in a small, plain subset of
 YAML (``key: value``, one-line quoted or plain values, ``[a, b]`` or ``- a`` lists), so
-this reader takes those three keys from the lines that hold them. Anything outside that
+this reader takes those keys from the lines that hold them. Anything outside that
 subset (a value over several lines, a tag, an anchor, a flow mapping, an escape, a
 duplicate key, a value YAML would read as a number or a boolean) makes it give up and
 return None: the caller then reads the file with the YAML parser, so the answer is always
@@ -16,7 +17,9 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-WANTED = ("name", "category", "aliases")
+WANTED = ("name", "category", "aliases", "rare")
+#: the keys whose lists a term answers to, in this order
+LISTS = ("aliases", "rare")
 
 _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?:[ ]+|$)")
 #: a value starts with none of YAML's indicators (flow, anchors, tags, block scalars ...)
@@ -46,8 +49,8 @@ class _GiveUp(Exception):
 
 
 def skim_text(text: str) -> tuple[str, str, list[str]] | None:
-    """``(name, category, aliases)`` from a term file's text ("" and [] where a key is
-    missing), or None when the file uses YAML this reader does not handle."""
+    """``(name, category, aliases + rare)`` from a term file's text ("" and [] where a key
+    is missing), or None when the file uses YAML this reader does not handle."""
     if "\r" in text:
         text = text.replace("\r\n", "\n")
     if any(char in text for char in _ODD_BREAKS) or _unreadable(text):
@@ -94,7 +97,7 @@ def _skim(text: str) -> tuple[str, str, list[str]]:
             for row in text[top.end() : end].splitlines()
             if row.strip(" ") and not row.lstrip(" ").startswith("#")
         ]
-        if key == "aliases":
+        if key in LISTS:
             found[key] = _list(rest, following)
         else:
             if following:
@@ -102,11 +105,14 @@ def _skim(text: str) -> tuple[str, str, list[str]]:
             found[key] = _scalar(rest)
     name = found.get("name", "")
     category = found.get("category", "")
-    aliases = found.get("aliases", [])
+    words: list[str] = []
+    for key in LISTS:
+        items = found.get(key, [])
+        assert isinstance(items, list)
+        words += items
     if not isinstance(name, str) or not isinstance(category, str):
         raise _GiveUp
-    assert isinstance(aliases, list)
-    return name, category, aliases
+    return name, category, words
 
 
 def _closed_on_the_line(value: str) -> None:

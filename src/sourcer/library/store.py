@@ -17,7 +17,7 @@ from sourcer.errors import Problem, SourcerError, UnknownTermError, WriteError
 from sourcer.library.schema import SLUG_RE, Term, slug_of
 from sourcer.library.termcache import load_term
 
-_INDEX_VERSION = 1
+_INDEX_VERSION = 2
 
 
 class Layer(NamedTuple):
@@ -33,6 +33,7 @@ class Entry(NamedTuple):
     slug: str
     name: str
     category: str
+    #: every word the term answers to besides its name: aliases, then rare spellings
     aliases: tuple[str, ...]
     origin: str
     path: str
@@ -427,9 +428,10 @@ def _cross_check(
 
 
 def _skim(path: str) -> tuple[str, str, list[str]]:
-    """Name, category and aliases of a file, or blanks; validation is the linter's job.
+    """Name, category and aliases + rare spellings of a file, or blanks; validation is the
+    linter's job.
     Read off the file's lines where it is plain (sourcer.library.skim), else parsed."""
-    from sourcer.library.skim import skim_text
+    from sourcer.library.skim import LISTS, skim_text
     from sourcer.textfile import ReadError, read_text
 
     try:
@@ -449,11 +451,17 @@ def _skim(path: str) -> tuple[str, str, list[str]]:
         return "", "", []
     name = data.get("name")
     category = data.get("category")
-    aliases = data.get("aliases")
+    words = [
+        word
+        for key in LISTS
+        if isinstance(items := data.get(key), list)
+        for word in items
+        if isinstance(word, str)
+    ]
     return (
         name if isinstance(name, str) else "",
         category if isinstance(category, str) else "",
-        [a for a in aliases if isinstance(a, str)] if isinstance(aliases, list) else [],
+        words,
     )
 
 
@@ -478,8 +486,8 @@ def _good_record(record: object, stamp: list[int]) -> bool:
 
 
 def _claims(term: Term, query: str) -> bool:
-    """Whether ``term`` answers to ``query`` by its slug, name or an alias."""
-    words = (term.slug, term.name, *term.aliases)
+    """Whether ``term`` answers to ``query`` by its slug, name, an alias or a rare spelling."""
+    words = (term.slug, term.name, *term.aliases, *term.rare)
     folded = fold(query)
     if any(fold(word) == folded for word in words):
         return True
