@@ -21,11 +21,10 @@ from sourcer.cli.options import (
     site_option,
 )
 from sourcer.cli.output import echo_json, note, report_warnings, searches_text, warn
-from sourcer.errors import ClipboardError, QueryError, UnknownTermError, shorten
-from sourcer.library.schema import Term, placeholder
-from sourcer.library.store import Library
+from sourcer.errors import ClipboardError
 from sourcer.query.boards import BOARDS, DEFAULT_SITE, FIELD_LABELS, SITES, Board
-from sourcer.query.recipe import MODES, Options, Recipe, build_recipe
+from sourcer.query.plan import explain_lines, load_terms, refuse_placeholders
+from sourcer.query.recipe import MODES, Options, build_recipe
 from sourcer.query.search import JOB_BOARD_PRODUCTS, Search, compile_searches, resolve_site
 
 
@@ -216,8 +215,7 @@ def query(
     library = app.library
     loaded, *groups, nice = load_terms(library, terms, *any_lists, nice_terms)
     if not allow_todo:
-        for term in (*loaded, *(t for group in groups for t in group), *nice):
-            _refuse_placeholders(term)
+        refuse_placeholders([*loaded, *(t for group in groups for t in group), *nice])
     board_slugs = board_list(boards, default=["linkedin"])
     if site != DEFAULT_SITE and not any(BOARDS[b].xray for b in board_slugs):
         warn(
@@ -261,7 +259,10 @@ def query(
         nice=nice,
     )
     if explain:
-        _explain(build_recipe(loaded, options, any_groups=groups, nice=nice), searches)
+        for line in explain_lines(
+            build_recipe(loaded, options, any_groups=groups, nice=nice), searches
+        ):
+            note(line)
     report_warnings(searches)
     if nice:
         names = ", ".join(term.name for term in nice)
@@ -285,80 +286,11 @@ def query(
                 click.launch(search.url)
 
 
-def _refuse_placeholders(term: Term) -> None:
-    """A term still holding 'TODO' text from the skeleton would search for 'TODO Go
-    Developer': an error naming the file and line."""
-    found = placeholder(term)
-    if found is not None:
-        line = term.lines.get(found) or term.lines.get(found.split(".")[0]) or 1
-        raise QueryError(
-            f"{term.path}:{line}: {found} still holds a TODO placeholder; fill it in "
-            "('sourcer terms lint' lists them all), or pass --allow-todo"
-        )
-
-
-def load_terms(library: Library, *lists: Sequence[str]) -> tuple[list[Term], ...]:
-    """Each list of names as terms; every unknown name is reported at once, with
-    suggestions and the --keyword hint."""
-    loaded: list[list[Term]] = []
-    unknown: list[str] = []
-    for names in lists:
-        terms = []
-        for name in names:
-            try:
-                terms.append(library.get(name))
-            except UnknownTermError as err:
-                hint = (
-                    f"did you mean {' or '.join(err.suggestions)}?"
-                    if err.suggestions
-                    else "not in the library;"
-                )
-                if len(name) > 80:
-                    unknown.append(f"{shorten(name)} (no term has a name that long)")
-                else:
-                    unknown.append(
-                        f"{name!r} ({hint} to search it as written: --keyword {_shell_word(name)})"
-                    )
-        loaded.append(terms)
-    if unknown:
-        noun = "term" if len(unknown) == 1 else "terms"
-        raise QueryError(f"unknown {noun}: " + "; ".join(unknown))
-    return tuple(loaded)
-
-
-def _shell_word(text: str) -> str:
-    import shlex
-
-    return shlex.quote(text)
-
-
 def _urls_text(searches: Sequence[Search]) -> str:
     missing = sorted({s.board for s in searches if not s.url})
     for board in missing:
         warn(f"{board}: no link ({BOARDS[board].name} needs your session); paste the string")
     return "\n".join(s.url for s in searches if s.url)
-
-
-def _explain(recipe: Recipe, searches: Sequence[Search]) -> None:
-    note("Where this search comes from:")
-    for group in recipe.groups:
-        note(f"  {group.label}")
-        by_source: dict[str, list[str]] = {}
-        for alternative in group.alternatives:
-            by_source.setdefault(alternative.source, []).append(alternative.text)
-        for source, texts in by_source.items():
-            note(f"    {', '.join(texts)}  <- {source}")
-    boards: dict[str, list[Search]] = {}
-    for search in searches:
-        boards.setdefault(search.board, []).append(search)
-    note("How each board takes it:")
-    for slug, parts in boards.items():
-        board = BOARDS[slug]
-        limits = ", ".join(limit.describe() for limit in board.limits) or "none documented"
-        where = f" on {parts[0].site}" if parts[0].site else ""
-        note(f"  {slug}{where}: {len(parts)} part(s); limits: {limits}")
-        if parts[0].dropped:
-            note(f"    left out: {'; '.join(parts[0].dropped)}")
 
 
 def _copy(text: str) -> None:

@@ -252,6 +252,23 @@ class MergeResult(_Closing):
         self._spool.add(_Entry(message.row, file_slug(message), payload))
         self.messages += 1
 
+    def files(self) -> Iterator[tuple[str, str]]:
+        """Each message as a file: ``012-ada-lovelace.txt`` (``.eml`` for drafts; the row
+        number keeps names unique and in the input's order) and its text. MergeError (at
+        once) while rows failed, unless the request said ``skip_bad``."""
+        self.check()
+        if self.format not in ("text", "eml"):
+            raise ValueError(f"files hold message text; this merge was rendered as {self.format}")
+        return self._files()
+
+    def _files(self) -> Iterator[tuple[str, str]]:
+        width = max(len(str(self.messages + 1)), 3)
+        suffix = ".eml" if self.format == "eml" else ".txt"
+        for entry in self._spool:
+            text = entry.payload
+            name = f"{entry.row or 1:0{width}d}-{entry.name}{suffix}"
+            yield name, text if text.endswith("\n") else text + "\n"
+
     def close(self) -> None:
         self._spool.close()
 
@@ -908,32 +925,22 @@ def write_files(result: MergeResult, out_dir: str, force: bool = False) -> list[
 def write_many(batches: Sequence[tuple[MergeResult, str]], force: bool = False) -> list[str]:
     """The messages of several merges, each into its folder, in one all-or-nothing write
     (a sequence's steps); see :func:`write_files`."""
-    for result, _ in batches:
-        result.check()
-        if result.format not in ("text", "eml"):
-            raise ValueError(f"files hold message text; this merge was rendered as {result.format}")
-
-    def path_of(result: MergeResult, out_dir: str, entry: _Entry) -> str:
-        width = max(len(str(result.messages + 1)), 3)
-        suffix = ".eml" if result.format == "eml" else ".txt"
-        return os.path.join(out_dir, f"{entry.row or 1:0{width}d}-{entry.name}{suffix}")
-
+    named = [(result.files(), out_dir) for result, out_dir in batches]  # checks each first
     paths: list[str] = []
     try:
         with Transaction(force=force) as batch:
-            for result, out_dir in batches:
-                for entry in result._spool:  # one pass: each message is staged as it is read
-                    paths.append(path_of(result, out_dir, entry))
-                    text = entry.payload
-                    batch.add(paths[-1], text if text.endswith("\n") else text + "\n")
+            for files, out_dir in named:
+                for name, text in files:  # one pass: each message is staged as it is read
+                    paths.append(os.path.join(out_dir, name))
+                    batch.add(paths[-1], text)
             batch.commit()
     except FileExists as err:
         # Nothing was written; say how many files are in the way (a second pass, only here).
         existing = [
-            p
+            path
             for result, out_dir in batches
-            for entry in result._spool
-            if os.path.lexists(p := path_of(result, out_dir, entry))
+            for name, _ in result._files()
+            if os.path.lexists(path := os.path.join(out_dir, name))
         ]
         if not existing:
             raise
