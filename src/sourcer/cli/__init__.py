@@ -23,6 +23,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "outreach": "sourcer.cli.outreach_cmd:outreach",
     "query": "sourcer.cli.query_cmd:query",
     "role": "sourcer.cli.role_cmd:role",
+    "serve": "sourcer.cli.serve_cmd:serve",
     "terms": "sourcer.cli.terms_cmd:terms",
 }
 
@@ -36,6 +37,7 @@ SHORT_HELP: dict[str, str] = {
     "outreach": "Write outreach messages (connection notes, InMails, emails) from templates.",
     "query": "Build Boolean search strings for TERMS, ready to paste into each board.",
     "role": "Roles: one file per hiring need, used by query, brief and outreach (--role).",
+    "serve": "Serve sourcer as a local web page: searches, roles, lint and outreach in a browser.",
     "terms": "Browse, check and create the technology terms searches are built from.",
 }
 

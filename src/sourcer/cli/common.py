@@ -26,13 +26,15 @@ def sourcer_home() -> str:
 class App:
     """Options of the top-level command, and the things built from them on demand."""
 
-    def __init__(self, terms_dirs: tuple[str, ...] = ()) -> None:
+    def __init__(self, terms_dirs: tuple[str, ...] = (), home_root: str | None = None) -> None:
         self.terms_dirs = terms_dirs
+        #: the home folder; None: $SOURCER_HOME or the platform's (see sourcer_home)
+        self.home_root = home_root
         self._library: Library | None = None
 
     @property
     def home(self) -> Home:
-        return Home(sourcer_home())
+        return Home(self.home_root or sourcer_home())
 
     def layers(self) -> list[Layer]:
         return [

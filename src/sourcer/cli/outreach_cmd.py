@@ -600,7 +600,7 @@ def _request(ctx: click.Context, options: MessageOptions, **fields: Any) -> Merg
         values = parse_assignments(options.assignments)
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="'--set'") from None
-    term, names, stack = _terms(app, options.term_names, options.stack_text)
+    term, names, stack = message_terms(app, options.term_names, options.stack_text)
     fields.setdefault("templates", _templates(ctx))
     return MergeRequest(
         term=term,
@@ -614,7 +614,7 @@ def _request(ctx: click.Context, options: MessageOptions, **fields: Any) -> Merg
     )
 
 
-def _terms(
+def message_terms(
     app: App, term_names: Sequence[str], stack_text: str | None
 ) -> tuple[Term | None, dict[str, str], tuple[str, ...]]:
     """The message's term (the first), the names of the terms it links to, and the stack

@@ -1,0 +1,89 @@
+"""``sourcer serve``: the local web page (the optional web extra)."""
+
+from __future__ import annotations
+
+import errno
+import os
+
+import click
+
+from sourcer.cli.common import app_from
+from sourcer.cli.output import note, warn
+
+#: host names that only this machine can reach
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+#: addresses that mean every interface of the machine
+EVERYWHERE = ("0.0.0.0", "::")  # noqa: S104 (compared with, never bound here)
+
+
+@click.command()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="The address to listen on. Anything but loopback lets other machines in (a warning "
+    "says so): use it for a team server, behind your network's access rules.",
+)
+@click.option(
+    "--port", default=8765, show_default=True, type=click.IntRange(0, 65535), help="The port."
+)
+@click.option("--open", "open_page", is_flag=True, help="Open the page in your browser.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, open_page: bool) -> None:
+    """Serve sourcer as a local web page: searches, roles, lint and outreach in a browser.
+
+    The page builds every board's string and link as you type, reads a pasted job
+    description into a role you can save and reopen, checks and converts strings, previews
+    outreach for a CSV and browses the library. It uses the same library as the CLI
+    ($SOURCER_HOME), loads nothing from the internet, and by default only this machine can
+    reach it. Needs the web extra: pip install 'sourcer[web]'.
+
+    For a team server, run the app under a production WSGI server instead, with
+    SOURCER_HOME pointing at the shared library and SOURCER_HOSTS naming the host names
+    people use: gunicorn -w 4 -b 0.0.0.0:8765 'sourcer.web:create_app()'
+
+    \b
+    Examples:
+      sourcer serve --open
+      sourcer serve --port 9000
+      sourcer serve --host 0.0.0.0          # other machines too (warns)
+    """
+    try:
+        from werkzeug.serving import make_server
+
+        from sourcer.web import create_app
+        from sourcer.web.app import trusted_hosts
+    except ImportError:
+        raise click.ClickException(
+            "sourcer serve needs the web extra: pip install 'sourcer[web]'"
+        ) from None
+    hosts: list[str] | None = trusted_hosts()
+    if host not in LOOPBACK:
+        warn(
+            f"listening on {host}: other machines can reach this page and use your library; "
+            "keep it behind your network's access rules"
+        )
+        if host not in EVERYWHERE:
+            hosts = [*trusted_hosts(), host]
+        elif not os.environ.get("SOURCER_HOSTS"):
+            hosts = None  # any name people use for this machine; SOURCER_HOSTS narrows it
+    app = create_app(terms_dirs=app_from(ctx).terms_dirs, hosts=hosts)
+    try:
+        server = make_server(host, port, app, threaded=True)
+    except OSError as err:
+        if err.errno == errno.EADDRINUSE:
+            raise click.ClickException(
+                f"port {port} is already in use on {host}; pass another with --port"
+            ) from None
+        raise click.ClickException(f"cannot listen on {host}:{port}: {err.strerror}") from None
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{server.server_port}/"
+    note(f"sourcer is serving {url} (Ctrl-C to stop)")
+    if open_page:
+        click.launch(url)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        note("stopped")
+    finally:
+        server.server_close()

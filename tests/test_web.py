@@ -1,0 +1,411 @@
+"""The web page's routes, through Flask's test client: every route, the cross-site refusal,
+size caps, malformed input and unknown terms. The browser test is tests/test_web_browser.py."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+flask = pytest.importorskip("flask")
+
+from sourcer.web import create_app  # noqa: E402
+from sourcer.web.app import CSP, MAX_BODY  # noqa: E402
+
+SAME = {"X-Sourcer": "1"}
+POSTING = """Senior Go Engineer
+
+Requirements:
+- 5+ years of Go
+- Kubernetes in production
+
+Nice to have: Kafka
+
+Berlin, hybrid
+"""
+
+
+@pytest.fixture
+def client(isolated_home: Path) -> Any:
+    app = create_app(str(isolated_home))
+    app.testing = True
+    return app.test_client()
+
+
+def post(client: Any, url: str, body: dict[str, Any]) -> Any:
+    return client.post(url, json=body, headers=SAME)
+
+
+# -- pages ----------------------------------------------------------------------------------
+
+
+def test_the_page_loads_nothing_from_elsewhere(client: Any) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'id="term-input"' in html and "/static/app.js" in html
+    assert "http://" not in html and "https://" not in html  # no external asset
+    assert response.headers["Content-Security-Policy"] == CSP
+    assert response.headers["X-Frame-Options"] == "DENY"
+    for asset in ("/static/app.js", "/static/app.css"):
+        assert client.get(asset).status_code == 200
+
+
+def test_the_library_marks_user_terms(client: Any, isolated_home: Path) -> None:
+    folder = isolated_home / "terms"
+    folder.mkdir(parents=True)
+    go = (Path(__file__).parent.parent / "terms" / "go.yaml").read_text(encoding="utf-8")
+    (folder / "gleam.yaml").write_text(
+        go.replace("name: Go\n", "name: Gleam\n").replace("  - Golang\n", "  - Gleam lang\n"),
+        encoding="utf-8",
+    )
+    html = client.get("/library").get_data(as_text=True)
+    assert '<a href="/library/go">Go</a>' in html
+    row = html[html.index('href="/library/gleam"') :]
+    assert row.index('class="badge user"') < row.index("</tr>")
+    assert html.count('class="badge user">yours') == 2  # the legend, and Gleam
+
+
+def test_a_term_page_is_its_brief(client: Any) -> None:
+    response = client.get("/library/postgres")
+    assert response.status_code == 200
+    assert "<h2" in response.get_data(as_text=True) and "PostgreSQL" in response.get_data(
+        as_text=True
+    )
+
+
+def test_an_unknown_term_page_says_so(client: Any) -> None:
+    response = client.get("/library/postgress")
+    assert response.status_code == 404
+    assert "unknown term &#39;postgress&#39;. Did you mean: postgresql?" in response.get_data(
+        as_text=True
+    )
+
+
+def test_the_brief_downloads_as_html_or_markdown(client: Any) -> None:
+    response = client.get("/brief?term=flask&level=senior&format=md")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="brief-flask-senior.md"'
+    )
+    assert response.get_data(as_text=True).startswith("# ")
+    html = client.get("/brief?term=flask&format=html")
+    assert html.mimetype == "text/html"
+    assert client.get("/brief?format=html").status_code == 400
+    assert client.get("/brief?term=flask&format=pdf").json == {"error": "format must be html or md"}
+    assert client.get("/brief?term=nosuch").status_code == 400
+
+
+# -- autocomplete and searches ----------------------------------------------------------------
+
+
+def test_autocomplete_finds_terms_by_alias_and_title(client: Any) -> None:
+    found = client.get("/api/terms?q=golang").json
+    assert found[0]["slug"] == "go" and found[0]["matched"] == "alias: Golang"
+    by_title = client.get("/api/terms?q=Golang Developer").json
+    assert [t["slug"] for t in by_title] == ["go"]
+    assert client.get("/api/terms?q=").json == []
+    assert len(client.get("/api/terms?q=e").json) == 8
+
+
+def test_a_search_is_what_the_cli_prints(client: Any, run: Any) -> None:
+    body = {
+        "must": ["go"],
+        "level": "senior",
+        "locations": ["Berlin"],
+        "boards": ["linkedin", "google"],
+    }
+    data = post(client, "/api/search", body).json
+    cli = json.loads(
+        run(
+            "query", "go", "--level", "senior", "--location", "Berlin",
+            "-b", "linkedin", "-b", "google", "--json",
+        ).stdout
+    )  # fmt: skip
+    assert data["searches"] == cli
+    assert data["explain"][0] == "Where this search comes from:"
+
+
+def test_any_nice_keywords_and_remote_reach_the_search(client: Any, run: Any) -> None:
+    body = {"must": ["python"], "any": ["django", "flask"], "nice": ["aws"], "remote": True}
+    body |= {"keywords": ["gRPC"], "boards": ["linkedin"], "mode": "strict"}
+    data = post(client, "/api/search", body).json
+    cli = json.loads(
+        run(
+            "query", "python", "--any", "django", "--any", "flask", "--nice", "aws",
+            "--remote", "--keyword", "gRPC", "--mode", "strict", "--json",
+        ).stdout
+    )  # fmt: skip
+    assert data["searches"] == cli
+
+
+def test_an_empty_form_searches_nothing(client: Any) -> None:
+    assert post(client, "/api/search", {}).json == {"searches": [], "explain": [], "notes": []}
+
+
+def test_an_unknown_term_is_a_clear_4xx(client: Any) -> None:
+    response = post(client, "/api/search", {"must": ["golangg"]})
+    assert response.status_code == 400
+    assert response.json == {
+        "error": "unknown term: 'golangg' (did you mean go? to search it as written: "
+        "--keyword golangg)"
+    }
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        ({"must": "go", "level": "expert"}, "unknown level 'expert'; use junior, mid, senior"),
+        ({"must": ["go"], "boards": ["myspace"]}, "unknown board 'myspace'"),
+        ({"must": [1]}, "must must be a list of text"),
+        ({"must": ["go"], "site": "not a site"}, "--site 'not a site' is neither"),
+    ],
+)
+def test_bad_fields_are_named(client: Any, body: dict[str, Any], error: str) -> None:
+    response = post(client, "/api/search", body)
+    assert response.status_code == 400
+    assert response.json["error"].startswith(error)
+
+
+def test_a_body_that_is_not_json_is_refused(client: Any) -> None:
+    response = client.post("/api/search", data="must=go", headers=SAME)
+    assert response.status_code == 400
+    assert response.json == {"error": "the request must be a JSON object"}
+
+
+# -- cross-site requests and hosts ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},  # a plain cross-site form post carries no custom header
+        {"X-Sourcer": "0"},
+        {"X-Sourcer": "1", "Origin": "https://evil.example"},
+        {"X-Sourcer": "1", "Sec-Fetch-Site": "cross-site"},
+        {"X-Sourcer": "1", "Sec-Fetch-Site": "same-site"},
+    ],
+)
+def test_cross_site_requests_are_refused(client: Any, headers: dict[str, str]) -> None:
+    for url in ("/api/search", "/api/roles", "/api/lint", "/api/role/from-jd", "/api/outreach"):
+        response = client.post(url, json={"must": ["go"]}, headers=headers)
+        assert response.status_code == 403, url
+        assert response.json == {
+            "error": "refused: this request did not come from sourcer's own page"
+        }
+    assert client.get("/api/roles").json == []
+
+
+def test_the_same_origin_is_accepted(client: Any) -> None:
+    headers = {**SAME, "Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"}
+    response = client.post("/api/search", json={"must": ["go"]}, headers=headers)
+    assert response.status_code == 200
+
+
+def test_only_the_servers_own_names_are_answered(client: Any) -> None:
+    assert client.get("/", headers={"Host": "127.0.0.1:8765"}).status_code == 200
+    # a page on another site whose name now points here (DNS rebinding)
+    assert client.get("/", headers={"Host": "attacker.example"}).status_code == 400
+
+
+def test_a_team_server_names_its_hosts(isolated_home: Path, monkeypatch: Any) -> None:
+    monkeypatch.setenv("SOURCER_HOSTS", "sourcer.team.example, other.example")
+    client = create_app(str(isolated_home)).test_client()
+    assert client.get("/", headers={"Host": "sourcer.team.example"}).status_code == 200
+    assert client.get("/", headers={"Host": "attacker.example"}).status_code == 400
+
+
+# -- roles ------------------------------------------------------------------------------------
+
+
+def test_a_posting_becomes_a_role(client: Any) -> None:
+    data = post(client, "/api/role/from-jd", {"text": POSTING}).json
+    assert data["role"] == {
+        "title": "Senior Go Engineer",
+        "level": "senior",
+        "locations": ["Berlin"],
+        "remote": "hybrid",
+        "must": ["go", "kubernetes"],
+        "nice": ["kafka"],
+    }
+    assert data["summary"].startswith("Read ")
+
+
+def test_an_empty_posting_is_a_clear_error(client: Any) -> None:
+    response = post(client, "/api/role/from-jd", {"text": "  \n"})
+    assert response.status_code == 400
+    assert response.json == {"error": "the posting is empty"}
+
+
+def test_a_role_is_saved_listed_and_reopened(client: Any, isolated_home: Path) -> None:
+    role = {"must": ["go"], "level": "senior", "locations": ["Berlin"], "nice": [], "any": []}
+    saved = post(client, "/api/roles", {"name": "go-berlin", "role": role})
+    assert saved.status_code == 200
+    path = isolated_home / "roles" / "go-berlin.yaml"
+    assert path.read_text(encoding="utf-8").startswith("version: 1\n")
+    assert client.get("/api/roles").json == [{"name": "go-berlin"}]
+    reopened = client.get("/api/roles/go-berlin").json
+    assert reopened == {
+        "name": "go-berlin",
+        "role": {"level": "senior", "locations": ["Berlin"], "must": ["go"]},
+    }
+    again = post(client, "/api/roles", {"name": "go-berlin", "role": {"must": ["rust"]}})
+    assert again.status_code == 409
+    assert again.json == {
+        "error": "a role named 'go-berlin' is saved already; tick replace to overwrite it"
+    }
+    assert "go" in path.read_text(encoding="utf-8")
+    replaced = post(
+        client, "/api/roles", {"name": "go-berlin", "role": {"must": ["rust"]}, "replace": True}
+    )
+    assert replaced.status_code == 200
+    assert "- rust" in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "error"),
+    [
+        ({"name": "../escape", "role": {"must": ["go"]}}, 400, "a role's name is lowercase"),
+        ({"name": "ok", "role": "go"}, 400, "role must be an object of role fields"),
+        ({"name": "ok", "role": {"must": ["golangg"]}}, 400, "unknown term 'golangg'"),
+        ({"name": "ok", "role": {"must": ["go"], "level": "guru"}}, 400, "level: 'guru' is not"),
+    ],
+)
+def test_a_bad_role_is_not_saved(
+    client: Any, isolated_home: Path, body: dict[str, Any], status: int, error: str
+) -> None:
+    response = post(client, "/api/roles", body)
+    assert response.status_code == status
+    assert error in response.json["error"]
+    assert not (isolated_home / "roles").exists() or not any((isolated_home / "roles").iterdir())
+
+
+def test_an_unknown_saved_role_is_a_404(client: Any) -> None:
+    response = client.get("/api/roles/nothing-here")
+    assert response.status_code == 404
+    assert response.json == {"error": "no saved role named 'nothing-here'"}
+
+
+# -- lint and convert -------------------------------------------------------------------------
+
+
+def test_lint_shows_each_finding_at_its_column(client: Any) -> None:
+    data = post(client, "/api/lint", {"text": '"Flask" and (python OR django', "board": "linkedin"})
+    findings = {f["code"]: f["column"] for f in data.json["findings"]}
+    assert findings["lowercase-operator"] == 9
+    assert findings["unclosed-paren"] == 13
+    assert data.json["explain"][0].startswith("LinkedIn people search reads:")
+    assert data.json["searches"][0]["query"] == '"Flask" AND (python OR django)'
+
+
+def test_convert_rewrites_for_another_board(client: Any) -> None:
+    body = {"text": "python AND NOT django", "board": "linkedin", "to": "google"}
+    data = post(client, "/api/lint", body).json
+    assert [s["query"] for s in data["searches"]] == ["python -django"]
+
+
+def test_an_overlong_string_is_refused(client: Any) -> None:
+    response = post(client, "/api/lint", {"text": "a " * 60_000, "board": "linkedin"})
+    assert response.status_code == 400
+    assert response.json == {"error": "a search string may be 100,000 characters at most"}
+
+
+# -- outreach ---------------------------------------------------------------------------------
+
+SENDER = {"sender_name": "Sam Reyes", "sender_company": "Acme", "sender_email": "sam@acme.example"}
+
+
+def outreach(client: Any, csv: bytes, **form: str) -> Any:
+    data: dict[str, Any] = {"template": "connection-note", "terms": "go", **SENDER, **form}
+    data["csv"] = (io.BytesIO(csv), "people.csv")
+    return client.post("/api/outreach", data=data, headers=SAME, content_type="multipart/form-data")
+
+
+def test_outreach_previews_each_row(client: Any) -> None:
+    response = outreach(client, b"first_name,company\nAda,Parcelwise\nLin,Hexa\n")
+    assert response.status_code == 200
+    messages = response.json["messages"]
+    assert [m["row"] for m in messages] == [2, 3]
+    assert messages[0]["body"].startswith("Hi Ada, I'm Sam Reyes.")
+    assert all(m["length"]["body"] <= 200 for m in messages)
+
+
+def test_outreach_downloads_a_csv_safe_for_spreadsheets(client: Any) -> None:
+    response = outreach(client, b"first_name,company\n=HYPERLINK(1),Parcelwise\n", format="csv")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="connection-note-messages.csv"'
+    )
+    assert "\n2,'=HYPERLINK(1),Parcelwise," in response.get_data(as_text=True)
+
+
+def test_outreach_downloads_a_zip_of_email_drafts(client: Any) -> None:
+    csv = b"first_name,email,company\nAda,ada@example.com,Parcelwise\n"
+    response = outreach(client, csv, format="eml", template="email")
+    assert response.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
+        names = archive.namelist()
+        assert names == ["002-ada.eml"]
+        draft = archive.read(names[0]).decode("utf-8")
+    assert "To: Ada <ada@example.com>" in draft and "From: Sam Reyes <sam@acme.example>" in draft
+
+
+def test_a_malformed_csv_names_its_row(client: Any) -> None:
+    response = outreach(client, b'first_name,company\n"Ada,Parcelwise\n')
+    assert response.status_code == 400
+    assert response.json["error"].startswith('people.csv:2: a quote (") opened in this row')
+
+
+def test_a_row_that_fails_is_listed_and_nothing_is_made(client: Any) -> None:
+    response = outreach(client, b"first_name,company\nAda,Parcelwise\n", sender_name="")
+    assert response.status_code == 400
+    assert response.json["error"] == "1 row(s) failed; nothing was made"
+    assert "sender.name is not set" in response.json["failures"][0]
+
+
+def test_an_oversized_upload_is_refused(client: Any) -> None:
+    response = outreach(client, b"first_name\n" + b"x" * (MAX_BODY + 1))
+    assert response.status_code == 413
+    assert response.json == {"error": "refused: the upload is larger than 10 MB"}
+
+
+def test_outreach_needs_a_csv_and_a_known_format(client: Any) -> None:
+    assert outreach(client, b"  ").json == {
+        "error": "upload a CSV file (or paste its text) with a row per person"
+    }
+    assert outreach(client, b"a\nb\n", format="pdf").json == {
+        "error": "format must be json, csv or eml"
+    }
+    assert client.get("/api/templates").json[0] == {"name": "connection-note", "origin": "builtin"}
+
+
+def test_an_unknown_api_address_is_json(client: Any) -> None:
+    response = client.get("/api/nothing")
+    assert response.status_code == 404
+    assert response.json == {"error": "no such address: /api/nothing"}
+
+
+# -- start-up ---------------------------------------------------------------------------------
+
+
+def test_query_never_imports_the_web_layer() -> None:
+    code = (
+        "import sys; from sourcer.cli import main; sys.argv = ['sourcer', 'query', 'go'];\n"
+        "try: main()\nexcept SystemExit: pass\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'werkzeug')"
+        " or m.startswith('sourcer.web')), file=sys.stderr)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stderr.strip().splitlines()[-1] == "[]"
+
+
+def test_serve_help_teaches_both_ways_to_run(run: Any) -> None:
+    text = run("serve", "--help").stdout
+    assert "--host" in text and "--port" in text and "--open" in text
+    assert "gunicorn" in text and "SOURCER_HOSTS" in text
