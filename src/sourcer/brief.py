@@ -14,6 +14,7 @@ from typing import Literal
 
 from sourcer.errors import TemplateError
 from sourcer.library.schema import LEVELS, Term
+from sourcer.library.store import Library
 from sourcer.query.boards import BOARDS
 from sourcer.query.recipe import Options
 from sourcer.query.search import compile_searches
@@ -121,3 +122,22 @@ def fence(text: str) -> Verbatim:
         run = run + 1 if char == "`" else 0
         longest = max(longest, run)
     return Verbatim("`" * max(3, longest + 1))
+
+
+def make_brief(
+    library: Library,
+    terms: Sequence[Term],
+    *,
+    level: str | None,
+    boards: Sequence[str],
+    site: str,
+    fmt: Format,
+    cache_dir: str | None = None,
+) -> str:
+    """The brief for ``terms`` from ``library``, rendered with the shipped templates."""
+    from sourcer.home import builtin_templates
+
+    data = brief_data(
+        terms, level=level, boards=boards, site=site, names=library.name_of, lookup=library.find
+    )
+    return render_brief(data, fmt, builtin_templates("brief"), cache_dir=cache_dir)

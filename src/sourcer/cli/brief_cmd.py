@@ -16,7 +16,6 @@ from sourcer.cli.options import (
     site_option,
 )
 from sourcer.cli.output import note
-from sourcer.home import builtin_templates
 
 
 @click.command("brief")
@@ -69,7 +68,7 @@ def brief(
       sourcer brief django --level mid --open
       sourcer brief --role go.yaml --format html -o go.html
     """
-    from sourcer.brief import brief_data, render_brief
+    from sourcer.brief import make_brief
 
     if open_page and fmt == "md":
         raise click.UsageError("--open shows the HTML page; use --format html (or leave it out)")
@@ -89,18 +88,13 @@ def brief(
     app = app_from(ctx)
     library = app.library
     loaded = [library.get(name) for name in terms]
-    data = brief_data(
+    text = make_brief(
+        library,
         loaded,
         level=level,
         boards=board_list(boards or ("all",), default=[]),  # people first, as query -b all
         site=site,
-        names=library.name_of,
-        lookup=library.find,
-    )
-    text = render_brief(
-        data,
-        "html" if chosen_format == "html" else "md",
-        builtin_templates("brief"),
+        fmt="html" if chosen_format == "html" else "md",
         cache_dir=app.home.cache,
     )
 

@@ -163,22 +163,15 @@ def create_app(
     def _brief_response(
         terms: list[Term], level: str | None, fmt: str, *, download: bool
     ) -> Response:
-        from sourcer.brief import brief_data, render_brief
-        from sourcer.home import builtin_templates
+        from sourcer.brief import make_brief
 
-        library = context.library
-        data = brief_data(
+        text = make_brief(
+            context.library,
             terms,
             level=level,
             boards=sorted(BOARDS, key=lambda slug: BOARDS[slug].searches == "job postings"),
             site=DEFAULT_SITE,
-            names=library.name_of,
-            lookup=library.find,
-        )
-        text = render_brief(
-            data,
-            "html" if fmt == "html" else "md",
-            builtin_templates("brief"),
+            fmt="html" if fmt == "html" else "md",
             cache_dir=context.home.cache,
         )
         mimetype = "text/html" if fmt == "html" else "text/markdown"
