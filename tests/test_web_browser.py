@@ -1,0 +1,223 @@
+"""The web page in headless Chromium (Debian's, as the brief's test): a recruiter's session
+from typing a skill to downloading messages, with screenshots for review, no console error
+and no request that leaves the loopback server."""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("flask")
+
+from sourcer.web import create_app  # noqa: E402
+from tests.test_brief import ARTIFACTS, CHROMIUM, browser_or_skip  # noqa: E402
+from tests.test_web import POSTING  # noqa: E402
+
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def server(isolated_home: Path) -> Iterator[str]:
+    """The app on a loopback port of its own, for the length of one test."""
+    from werkzeug.serving import make_server
+
+    httpd = make_server("127.0.0.1", 0, create_app(str(isolated_home)), threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture
+def browser_page(server: str) -> Iterator[tuple[Any, list[str], list[str]]]:
+    sync_playwright = browser_or_skip()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
+            page = context.new_page()
+            requests: list[str] = []
+            problems: list[str] = []
+            page.on("request", lambda request: requests.append(request.url))
+            page.on(
+                "console", lambda message: message.type == "error" and problems.append(message.text)
+            )
+            page.on("pageerror", lambda error: problems.append(str(error)))
+            yield page, requests, problems
+        finally:
+            browser.close()
+
+
+def cards(page: Any, board: str) -> list[str]:
+    return page.locator(f"#results article.card[data-board={board}] pre.query").all_inner_texts()
+
+
+def wait_for_cards(page: Any, board: str, count: int) -> None:
+    page.wait_for_function(
+        "([board, count]) => document.querySelectorAll("
+        "`#results article.card[data-board=${board}]`).length === count",
+        arg=[board, count],
+    )
+
+
+def test_a_recruiters_session(
+    browser_page: tuple[Any, list[str], list[str]],
+    server: str,
+    run: Any,
+    isolated_home: Path,
+    tmp_path: Path,
+) -> None:
+    page, requests, problems = browser_page
+    page.goto(server + "/")
+
+    # Type a spelling candidates use and pick the suggestion.
+    page.fill("#term-input", "golang")
+    suggestion = page.locator("#suggestions li[data-slug=go]")
+    suggestion.wait_for()
+    assert "Go" in suggestion.inner_text() and "alias: Golang" in suggestion.inner_text()
+    suggestion.dispatch_event("mousedown")
+    assert page.locator("#chips li[data-slug=go]").count() == 1
+
+    # Senior, in Berlin: the strings are the CLI's, on LinkedIn and in Google's parts.
+    page.select_option("#level", "senior")
+    page.fill("#places", "Berlin")
+    expected = json.loads(
+        run(
+            "query", "go", "--level", "senior", "--location", "Berlin",
+            "-b", "linkedin", "-b", "google", "--json",
+        ).stdout
+    )  # fmt: skip
+    google = [s["query"] for s in expected if s["board"] == "google"]
+    wait_for_cards(page, "google", len(google))
+    page.wait_for_function(
+        "text => document.querySelector('#results article.card[data-board=linkedin] pre')"
+        "?.textContent === text",
+        arg=expected[0]["query"],
+    )
+    assert cards(page, "linkedin") == [expected[0]["query"]]
+    assert cards(page, "google") == google
+    assert "Berlin" in google[0] or "de.linkedin.com" in google[0]
+
+    # Copy puts the string on the clipboard; Open is the board's link.
+    linkedin = page.locator("#results article.card[data-board=linkedin]")
+    linkedin.locator("button.copy").click()
+    page.wait_for_function(
+        "() => document.querySelector('#results article.card[data-board=linkedin] button.copy')"
+        ".textContent === 'Copied'"
+    )
+    assert page.evaluate("navigator.clipboard.readText()") == expected[0]["query"]
+    first_google = page.locator("#results article.card[data-board=google]").first
+    assert first_google.locator("a").get_attribute("href") == next(
+        s["url"] for s in expected if s["board"] == "google"
+    )
+    page.locator("#explain-box summary").click()
+    assert "Where this search comes from:" in page.inner_text("#explain")
+
+    # The desktop screenshot, then the phone: nothing scrolls sideways.
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "web-desktop.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.evaluate("window.scrollTo(0, 0)")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(ARTIFACTS / "web-phone.png"), full_page=False)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    # A pasted posting becomes the role, in the form.
+    page.fill("#jd", POSTING)
+    page.click("#read-jd")
+    page.wait_for_function("() => document.querySelector('#jd-summary').textContent !== ''")
+    page.locator("#chips li[data-slug=kafka]").wait_for()
+    chips = page.locator("#chips li").evaluate_all(
+        "items => items.map(li => [li.dataset.slug, li.querySelector('select').value])"
+    )
+    assert chips == [["go", "must"], ["kubernetes", "must"], ["kafka", "nice"]]
+    assert page.input_value("#places") == "Berlin"
+    assert page.input_value("#level") == "senior"
+
+    # Save it, reload, reopen it.
+    page.fill("#role-name", "go-berlin")
+    page.click("#save-role")
+    page.wait_for_function(
+        "() => document.querySelector('#role-status').textContent === 'Saved go-berlin.'"
+    )
+    saved = (isolated_home / "roles" / "go-berlin.yaml").read_text(encoding="utf-8")
+    assert "- kubernetes" in saved and "nice:\n- kafka" in saved
+    page.reload()
+    page.locator("#saved-roles option[value=go-berlin]").wait_for(state="attached")
+    page.select_option("#saved-roles", "go-berlin")
+    page.click("#open-role")
+    page.locator("#chips li[data-slug=kafka]").wait_for()
+    assert page.input_value("#level") == "senior"
+    # go and kubernetes required, kafka nice: the search and its narrower variant
+    wait_for_cards(page, "linkedin", 2)
+
+    # Upload a CSV, preview the messages, download them as a CSV and as drafts.
+    people = tmp_path / "people.csv"
+    people.write_text(
+        "first_name,email,company\nAda,ada@example.com,Parcelwise\nLin,lin@example.com,Hexa\n",
+        encoding="utf-8",
+    )
+    page.fill("#sender-name", "Sam Reyes")
+    page.fill("#sender-company", "Acme")
+    page.fill("#sender-email", "sam@acme.example")
+    page.set_input_files("#csv-file", str(people))
+    page.click("#preview")
+    page.locator("#messages article").nth(1).wait_for()
+    assert "Hi Ada" in page.locator("#messages article").first.inner_text()
+    with page.expect_download() as download:
+        page.click("#download-csv")
+    table = Path(download.value.path()).read_text(encoding="utf-8")
+    assert table.startswith("row,first_name,email,company,template,channel,subject,body,length")
+    assert table.count("\n2,Ada,") == 1
+    page.select_option("#template", "email")
+    with page.expect_download() as download:
+        page.click("#download-eml")
+    assert download.value.suggested_filename == "email-messages.zip"
+    with zipfile.ZipFile(io.BytesIO(Path(download.value.path()).read_bytes())) as archive:
+        assert archive.namelist() == ["002-ada.eml", "003-lin.eml"]
+
+    # Lint a hand-written string: each finding at its column.
+    page.fill("#lint-text", '"Flask" and (python OR django')
+    page.click("#lint-run")
+    page.locator("#lint-findings .finding").first.wait_for()
+    columns = page.locator("#lint-findings .finding").evaluate_all(
+        "items => items.map(f => f.dataset.column)"
+    )
+    assert "9" in columns and "13" in columns
+
+    assert problems == []
+    outside = [u for u in requests if not u.startswith((server + "/", "blob:", "data:"))]
+    assert outside == [], f"requests left the loopback server: {outside}"
+
+
+def test_an_unknown_term_and_a_cross_site_post_in_the_browser(
+    browser_page: tuple[Any, list[str], list[str]], server: str
+) -> None:
+    page, _, problems = browser_page
+    page.goto(server + "/library/postgress")
+    assert "Did you mean: postgresql?" in page.inner_text("p.error")
+    problems.clear()  # the 404 itself is logged by the browser
+    page.goto(server + "/")
+    # A script that forgets the header (as another site's form would) is refused.
+    status = page.evaluate(
+        "async () => (await fetch('/api/search', {method: 'POST', body: '{}'})).status"
+    )
+    assert status == 403
