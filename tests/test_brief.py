@@ -149,6 +149,27 @@ def browser_or_skip():
     return sync_playwright
 
 
+#: a quiet headless Chromium: no updates, sync or other traffic of its own
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def watch(page):
+    """Every URL the page requests, and every console error and uncaught exception."""
+    requests: list[str] = []
+    problems: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    return requests, problems
+
+
 def test_page_in_chromium(run, tmp_path):
     sync_playwright = browser_or_skip()
     page_file = tmp_path / "brief.html"
@@ -161,28 +182,12 @@ def test_page_in_chromium(run, tmp_path):
     url = page_file.as_uri()
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             context = browser.new_context(viewport={"width": 390, "height": 844})  # a phone
             context.grant_permissions(["clipboard-read", "clipboard-write"])
             page = context.new_page()
-            requests: list[str] = []
-            problems: list[str] = []
-            page.on("request", lambda request: requests.append(request.url))
-            page.on(
-                "console", lambda message: message.type == "error" and problems.append(message.text)
-            )
-            page.on("pageerror", lambda error: problems.append(str(error)))
+            requests, problems = watch(page)
             page.goto(url)
 
             cards = page.locator("article.card")

@@ -31,6 +31,12 @@ Berlin, hybrid
 """
 
 
+def cli_searches(run: Any) -> list[dict[str, Any]]:
+    """What the CLI prints for senior Go people in Berlin on LinkedIn and Google."""
+    args = ["go", "--level", "senior", "--location", "Berlin", "-b", "linkedin", "-b", "google"]
+    return json.loads(run("query", *args, "--json").stdout)  # type: ignore[no-any-return]
+
+
 @pytest.fixture
 def client(isolated_home: Path) -> Any:
     app = create_app(str(isolated_home))
@@ -122,13 +128,7 @@ def test_a_search_is_what_the_cli_prints(client: Any, run: Any) -> None:
         "boards": ["linkedin", "google"],
     }
     data = post(client, "/api/search", body).json
-    cli = json.loads(
-        run(
-            "query", "go", "--level", "senior", "--location", "Berlin",
-            "-b", "linkedin", "-b", "google", "--json",
-        ).stdout
-    )  # fmt: skip
-    assert data["searches"] == cli
+    assert data["searches"] == cli_searches(run)
     assert data["explain"][0] == "Where this search comes from:"
 
 

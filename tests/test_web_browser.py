@@ -5,7 +5,6 @@ and no request that leaves the loopback server."""
 from __future__ import annotations
 
 import io
-import json
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -16,18 +15,9 @@ import pytest
 
 pytest.importorskip("flask")
 
-from sourcer.web import create_app  # noqa: E402
-from tests.test_brief import ARTIFACTS, CHROMIUM, browser_or_skip  # noqa: E402
-from tests.test_web import POSTING  # noqa: E402
-
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from sourcer.web import create_app
+from tests.test_brief import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, browser_or_skip, watch
+from tests.test_web import POSTING, cli_searches
 
 
 @pytest.fixture
@@ -49,18 +39,12 @@ def server(isolated_home: Path) -> Iterator[str]:
 def browser_page(server: str) -> Iterator[tuple[Any, list[str], list[str]]]:
     sync_playwright = browser_or_skip()
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
             page = context.new_page()
-            requests: list[str] = []
-            problems: list[str] = []
-            page.on("request", lambda request: requests.append(request.url))
-            page.on(
-                "console", lambda message: message.type == "error" and problems.append(message.text)
-            )
-            page.on("pageerror", lambda error: problems.append(str(error)))
+            requests, problems = watch(page)
             yield page, requests, problems
         finally:
             browser.close()
@@ -99,12 +83,7 @@ def test_a_recruiters_session(
     # Senior, in Berlin: the strings are the CLI's, on LinkedIn and in Google's parts.
     page.select_option("#level", "senior")
     page.fill("#places", "Berlin")
-    expected = json.loads(
-        run(
-            "query", "go", "--level", "senior", "--location", "Berlin",
-            "-b", "linkedin", "-b", "google", "--json",
-        ).stdout
-    )  # fmt: skip
+    expected = cli_searches(run)
     google = [s["query"] for s in expected if s["board"] == "google"]
     wait_for_cards(page, "google", len(google))
     page.wait_for_function(
