@@ -873,7 +873,8 @@ def run(
         term = library.get(slug)
         roles = practitioners(term.category)
         for row in results:
-            recipe = build_recipe([term], Options(level=row.level, mode=row.mode))  # type: ignore[arg-type]
+            options = Options(level=row.level, mode=row.mode)  # type: ignore[arg-type]
+            recipe = build_recipe([term], options, lookup=library.find)
             searches = compile_board(recipe, BOARD_TABLE[row.board])
             result = measure_term(slug, searches, recipe, row, index, roles)
             if result is not None:
@@ -891,8 +892,11 @@ def pair_coverage(slugs: Sequence[str], boards: Sequence[str]) -> dict[str, dict
     from sourcer.query.search import compile_board
 
     library = Library([Layer("builtin", shipped_dir("terms"))])
+    known = set(library.entries())
     pairs = []
     for slug in slugs:
+        if slug not in known:
+            continue  # a label the library lacks (skipped with a note by run)
         term = library.get(slug)
         pairs.extend((term, library.get(other)) for other in term.related[:2])
     out: dict[str, dict[str, float]] = {}
@@ -900,7 +904,7 @@ def pair_coverage(slugs: Sequence[str], boards: Sequence[str]) -> dict[str, dict
         coverages, parts = [], []
         for pair in pairs:
             for level in (None, "senior"):
-                recipe = build_recipe(list(pair), Options(level=level))
+                recipe = build_recipe(list(pair), Options(level=level), lookup=library.find)
                 searches = compile_board(recipe, BOARD_TABLE[board])
                 parts.append(len(searches))
                 if len(searches) > 1:

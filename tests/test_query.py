@@ -608,6 +608,27 @@ def test_a_term_whose_people_are_managers_keeps_them():
     assert "manager" in {a.text for a in people.alternatives}
 
 
+def test_a_term_also_finds_the_people_of_the_terms_that_imply_it():
+    practice = term("CI/CD", aliases=("Continuous Integration",), implied_by=("jenkins", "gha"))
+    tools = {
+        "jenkins": term("Jenkins", slug="jenkins"),
+        "gha": term("GitHub Actions", ("GHA",), slug="gha"),
+    }
+    recipe = build_recipe([practice], Options(), lookup=tools.get)
+    skill = recipe.groups[0].alternatives
+    assert [a.text for a in skill] == [
+        "CI/CD",
+        "Continuous Integration",
+        "Jenkins",
+        "GitHub Actions",
+    ]
+    assert skill[2].source.endswith("(implied_by): jenkins")
+    strict = build_recipe([practice], Options(mode="strict"), lookup=tools.get)
+    assert [a.text for a in strict.groups[0].alternatives] == ["CI/CD", "Continuous Integration"]
+    alone = build_recipe([practice], Options())  # no lookup: the term's own names only
+    assert [a.text for a in alone.groups[0].alternatives] == ["CI/CD", "Continuous Integration"]
+
+
 def test_aliases_that_find_nobody_new_are_left_out():
     recipe = build_recipe(
         [term("Kafka", aliases=("Apache Kafka", "Kafka Streams", "Confluent"))], Options()

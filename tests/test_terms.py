@@ -558,6 +558,7 @@ def test_lint_reports_every_problem_of_a_file_in_one_run(run, tmp_path):
                 "category: \u201cFrameworks\u201d and \u201cTools\u201d\n"  # two curly pairs
                 "aliasses: [Widgets]\n"  # a misspelt key
                 "related: [postgres, djangoo]\n"  # a misspelt link
+                "implied_by: [jenkinz]\n"  # and another
             ),
         ),
         encoding="utf-8",
@@ -570,6 +571,10 @@ def test_lint_reports_every_problem_of_a_file_in_one_run(run, tmp_path):
     assert any("unknown key aliasses; did you mean 'aliases'?" in line for line in lines)
     assert any(
         "related: no term 'djangoo' in the library; did you mean 'django'?" in line
+        for line in lines
+    )
+    assert any(
+        "implied_by: no term 'jenkinz' in the library; did you mean 'jenkins'?" in line
         for line in lines
     )
 

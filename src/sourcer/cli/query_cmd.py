@@ -260,7 +260,8 @@ def query(
     )
     if explain:
         for line in explain_lines(
-            build_recipe(loaded, options, any_groups=groups, nice=nice), searches
+            build_recipe(loaded, options, any_groups=groups, nice=nice, lookup=library.find),
+            searches,
         ):
             note(line)
     report_warnings(searches)

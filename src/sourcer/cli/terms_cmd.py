@@ -161,6 +161,7 @@ def render_term(term: Term) -> str:
         ("Rarely", ", ".join(term.rare)),
         ("Similar", ", ".join(term.similar)),
         ("Related", ", ".join(term.related)),
+        ("Implied by", ", ".join(term.implied_by)),
         ("Typical title", term.titles.typical),
         ("Also try", ", ".join(term.titles.also_try)),
         ("Exclude", ", ".join(term.exclude)),

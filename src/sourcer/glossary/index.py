@@ -11,7 +11,7 @@ lint``, so an import refuses exactly what the linter would.
 from sourcer.errors import Problem
 from sourcer.library.check import check_term_file, check_term_text, claimed_twice, missing_link
 from sourcer.library.schema import Term
-from sourcer.library.store import Entry, Library, fold
+from sourcer.library.store import LINK_KEYS, Entry, Library, fold
 
 
 class LibraryIndex:
@@ -40,7 +40,8 @@ class LibraryIndex:
     def cross_check(self, term: Term) -> list[Problem]:
         """Links to slugs the library lacks, and a name or alias another term claims."""
         problems: list[Problem] = []
-        for key, refs in (("similar", term.similar), ("related", term.related)):
+        for key in LINK_KEYS:
+            refs = getattr(term, key)
             for ref in refs:
                 if ref not in self.entries and ref != term.slug:
                     problems.append(missing_link(term, key, ref, self.entries))

@@ -215,7 +215,8 @@ class Checker:
                 )
         similar = get("similar", self.slugs, ())
         related = get("related", self.slugs, ())
-        for key, refs in (("similar", similar), ("related", related)):
+        implied_by = get("implied_by", self.slugs, ())
+        for key, refs in (("similar", similar), ("related", related), ("implied_by", implied_by)):
             if slug in refs:
                 self.error(lines[key], f"{key}: a term cannot point to itself ({slug!r})")
         return Term(
@@ -228,6 +229,7 @@ class Checker:
             rare=rare,
             similar=similar,
             related=related,
+            implied_by=implied_by,
             resume_examples=get("resume_examples", self.texts, ()),
             levels=self.levels(data),
             interview=self.interview(data),

@@ -29,6 +29,7 @@ SCHEMA_KEYS: tuple[str, ...] = (
     "rare",
     "similar",
     "related",
+    "implied_by",
     "titles",
     "resume_examples",
     "levels",
@@ -79,6 +80,9 @@ class Term(NamedTuple):
     rare: tuple[str, ...] = ()
     similar: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
+    #: terms whose hands-on use is this term's work (Jenkins pipelines are CI/CD): a search
+    #: for this term also finds people who name only one of them
+    implied_by: tuple[str, ...] = ()
     resume_examples: tuple[str, ...] = ()
     levels: Mapping[str, Level] = {}
     interview: tuple[Question, ...] = ()
@@ -106,6 +110,7 @@ class Term(NamedTuple):
             "rare": list(self.rare),
             "similar": list(self.similar),
             "related": list(self.related),
+            "implied_by": list(self.implied_by),
             "titles": {"typical": self.titles.typical, "also_try": list(self.titles.also_try)},
             "resume_examples": list(self.resume_examples),
             "levels": {

@@ -389,15 +389,26 @@ class _Links(NamedTuple):
     aliases: tuple[str, ...]
     similar: tuple[str, ...]
     related: tuple[str, ...]
+    implied_by: tuple[str, ...]
     lines: dict[str, int]
 
     @classmethod
     def of(cls, term: Term) -> _Links:
         lines = {k: v for k, v in term.lines.items() if k in _LINKED_KEYS}
-        return cls(term.slug, term.path, term.name, term.aliases, term.similar, term.related, lines)
+        return cls(
+            term.slug,
+            term.path,
+            term.name,
+            term.aliases,
+            term.similar,
+            term.related,
+            term.implied_by,
+            lines,
+        )
 
 
-_LINKED_KEYS = frozenset({"name", "aliases", "similar", "related"})
+LINK_KEYS = ("similar", "related", "implied_by")
+_LINKED_KEYS = frozenset({"name", "aliases", *LINK_KEYS})
 
 
 def _cross_check(
@@ -413,7 +424,7 @@ def _cross_check(
         term = terms.get(effective[slug][1])
         if term is None:
             continue
-        for key in ("similar", "related"):
+        for key in LINK_KEYS:
             for ref in getattr(term, key):
                 if ref not in effective and term.path in reported:
                     yield missing_link(term, key, ref, effective)

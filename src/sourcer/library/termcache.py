@@ -24,7 +24,7 @@ from typing import Any
 from sourcer.library.schema import Level, Question, Term, Titles
 
 #: Bumped whenever a record's layout changes, so older records are ignored.
-VERSION = 1
+VERSION = 2
 #: A record larger than this is not one of ours.
 MAX_RECORD = 1_000_000
 
@@ -211,6 +211,7 @@ def _term(data: Any, path: str, origin: str) -> Term:
         rare=_strs(data["rare"]),
         similar=_strs(data["similar"]),
         related=_strs(data["related"]),
+        implied_by=_strs(data["implied_by"]),
         resume_examples=_strs(data["resume_examples"]),
         levels=levels,
         interview=interview,

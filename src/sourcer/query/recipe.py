@@ -24,7 +24,7 @@ How a search is built (each choice measured with ``benchmarks/quality.py``):
   profile, not for searching: required, they lost three in four seniors.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from sourcer.errors import QueryError
@@ -45,6 +45,17 @@ MODES: tuple[str, ...] = ("broad", "balanced", "strict")
 Fit = Literal["split", "drop"]
 FITS: tuple[str, ...] = ("split", "drop")
 #: alternatives of a skill searched by default (the top of its ranking)
+#: a slug to its term, or None where the library has none
+Lookup = Callable[[str], "Term | None"]
+
+
+def implied_terms(term: Term, lookup: Lookup | None) -> list[Term]:
+    """The terms ``term`` is implied by that the library has (none without a lookup)."""
+    if lookup is None:
+        return []
+    return [found for slug in term.implied_by if (found := lookup(slug)) is not None]
+
+
 CORE = 4
 
 
@@ -160,8 +171,11 @@ class _Collector:
         self.items.append(alternative)
 
 
-def skill_group(term: Term, options: Options, notes: list[str]) -> Group:
-    """A term's alternatives, ranked, as the mode asks."""
+def skill_group(
+    term: Term, options: Options, notes: list[str], implied: Sequence[Term] = ()
+) -> Group:
+    """A term's alternatives, ranked, as the mode asks; then, but in strict mode, the top
+    name of each term whose use implies it (``implied``: its ``implied_by`` terms)."""
     skill = _Collector(notes, subsume=True)
     # A one-letter name (R, C) is never searched; the term's aliases carry it, as the
     # term file says, so this is no news worth a warning on every search.
@@ -179,18 +193,38 @@ def skill_group(term: Term, options: Options, notes: list[str]) -> Group:
     items = skill.items
     if options.mode != "broad" and not options.exhaustive and len(items) > CORE:
         items = items[:CORE]
+    if implied and options.mode != "strict":
+        widened = _Collector(notes, subsume=True)
+        for item in items:
+            widened.add(item.text, item.source, quiet=True)
+        for other in implied:
+            for word in (other.name, *other.aliases):  # its name, else its first alias
+                widened.add(word, f"{term.where('implied_by')}: {other.slug}", quiet=True)
+                if any(key == _key(word) for key in widened.seen):
+                    break
+        items = widened.items
     return Group("skill", f"skill: {term.name}", tuple(items))
 
 
+def _key(text: str) -> tuple[str, ...]:
+    cleaned = clean_text(text)
+    return search_words(cleaned) or (cleaned.casefold(),)
+
+
 def any_group(
-    terms: Sequence[Term], options: Options, notes: list[str], label: str = "any of"
+    terms: Sequence[Term],
+    options: Options,
+    notes: list[str],
+    label: str = "any of",
+    lookup: Lookup | None = None,
 ) -> Group:
     """One group that needs one of ``terms``: the top of each term's ranking, sharing the
     room one term would have (every alias in broad mode)."""
     either = _Collector(notes, subsume=True)
     per_term = max(1, CORE // len(terms)) if options.mode != "broad" else 0
     for term in terms:
-        for alternative in skill_group(term, options, notes).alternatives[: per_term or None]:
+        group = skill_group(term, options, notes, implied_terms(term, lookup))
+        for alternative in group.alternatives[: per_term or None]:
             either.add(alternative.text, alternative.source)
     names = ", ".join(term.name for term in terms)
     return Group("skill", f"{label}: {names}", tuple(either.items))
@@ -202,9 +236,11 @@ def build_recipe(
     *,
     any_groups: Sequence[Sequence[Term]] = (),
     nice: Sequence[Term] = (),
+    lookup: Lookup | None = None,
 ) -> Recipe:
     """The groups of a search for ``terms`` (all required; the first is the primary), one
-    term of each of ``any_groups``, and ``options``; ``nice`` terms are only named."""
+    term of each of ``any_groups``, and ``options``; ``nice`` terms are only named.
+    ``lookup`` finds the terms a term is implied by (without it, they are left out)."""
     any_groups = [group for group in any_groups if group]
     any_terms = [term for group in any_groups for term in group]
     if not terms and not any_terms and not options.keywords:
@@ -216,9 +252,9 @@ def build_recipe(
     primary = terms[0] if terms else any_terms[0] if any_terms else None
 
     for term in terms:
-        groups.append(skill_group(term, options, notes))
+        groups.append(skill_group(term, options, notes, implied_terms(term, lookup)))
     for either in any_groups:
-        groups.append(any_group(either, options, notes))
+        groups.append(any_group(either, options, notes, lookup=lookup))
     for keyword in options.keywords:
         words = _Collector(notes)
         words.add(keyword, "--keyword")

@@ -780,10 +780,10 @@ def compile_searches(
 ) -> list[Search]:
     """Every search for ``terms`` on each of ``boards``, in order. With ``nice`` terms, each
     board also gets a narrower variant that requires one of them."""
-    recipe = build_recipe(terms, options, any_groups=any_groups, nice=nice)
+    recipe = build_recipe(terms, options, any_groups=any_groups, nice=nice, lookup=lookup)
     narrower = None
     if nice:
-        wanted = any_group(nice, options, [], label="nice to have, one of")
+        wanted = any_group(nice, options, [], label="nice to have, one of", lookup=lookup)
         narrower = recipe._replace(groups=(*recipe.groups, wanted))
     language, language_note = None, ""
     if any(BOARDS[b].language_qualifier for b in boards):

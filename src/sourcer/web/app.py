@@ -218,7 +218,7 @@ def create_app(
         searches = compile_searches(
             must, options, boards, lookup=library.find, any_groups=groups, nice=nice
         )
-        recipe = build_recipe(must, options, any_groups=groups, nice=nice)
+        recipe = build_recipe(must, options, any_groups=groups, nice=nice, lookup=library.find)
         return jsonify(
             {
                 "searches": [s.to_dict() for s in searches],
