@@ -26,7 +26,7 @@ from sourcer.yamlload import load
 from tests.conftest import REPO, minimal_term
 
 FIXTURES = REPO / "tests" / "fixtures" / "glossary"
-HASKELL_HTML = (FIXTURES / "haskell.html").read_text(encoding="utf-8")
+IDRIS_HTML = (FIXTURES / "idris.html").read_text(encoding="utf-8")
 DENO_TEXT = (FIXTURES / "deno.txt").read_text(encoding="utf-8")
 
 
@@ -67,10 +67,10 @@ def test_titles_run_together_on_one_line_are_split():
 
 
 def test_html_page_record():
-    page = parse(HASKELL_HTML, "haskell.html", html=True)
-    assert page.name == "Haskell"
+    page = parse(IDRIS_HTML, "idris.html", html=True)
+    assert page.name == "Idris"
     assert page.industry == "Software Development"
-    assert page.similar == ("Scala", "OCaml", "Elixir")
+    assert page.similar == ("Scala", "Agda", "Elixir")
     assert page.levels["junior"] == Level(
         "0-2", ("Writes small programs and exercises", "Reads type signatures confidently")
     )
@@ -264,13 +264,13 @@ def test_one_page_is_checked_once_not_the_whole_library(library, tmp_path):
     library.entries()  # the index is loaded once per run, whatever is imported
     result, calls, _ = profiled(
         lambda: import_many(
-            [str(FIXTURES / "deno.txt"), str(FIXTURES / "haskell.html")],
+            [str(FIXTURES / "deno.txt"), str(FIXTURES / "idris.html")],
             library=library,
             target_dir=tmp_path,
             dry_run=True,
         )
     )
-    assert [i.slug for i in result.imported] == ["deno", "haskell"]
+    assert [i.slug for i in result.imported] == ["deno", "idris"]
     assert calls.get("check_term_text") == 2, "one check per page"
     assert "check_term_file" not in calls, "no other term is loaded: none claims these names"
     assert "lint" not in calls and "_cross_check" not in calls
@@ -278,12 +278,12 @@ def test_one_page_is_checked_once_not_the_whole_library(library, tmp_path):
 
 def test_the_checking_step_is_a_few_hundred_calls(library):
     index = LibraryIndex(library)
-    page, cited = read_page(str(FIXTURES / "haskell.html"))
+    page, cited = read_page(str(FIXTURES / "idris.html"))
     text = term_yaml(page, cited, index.resolve)
-    term, problems = check_term_text(text, "haskell.yaml", "haskell")
+    term, problems = check_term_text(text, "idris.yaml", "idris")
     assert term is not None, problems
     _, _, total = profiled(lambda: index.cross_check(term))
     assert total <= 100  # was the whole library re-checked: about 256,000 calls
-    _, calls, _ = profiled(lambda: index.check(text, "haskell.yaml", "haskell"))
+    _, calls, _ = profiled(lambda: index.check(text, "idris.yaml", "idris"))
     assert calls["check_term_text"] == 1
     assert "check_term_file" not in calls

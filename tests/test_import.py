@@ -18,9 +18,9 @@ from sourcer.library.store import Layer, Library
 from tests.conftest import REPO
 
 FIXTURES = REPO / "tests" / "fixtures" / "glossary"
-HASKELL_HTML = (FIXTURES / "haskell.html").read_text(encoding="utf-8")
+IDRIS_HTML = (FIXTURES / "idris.html").read_text(encoding="utf-8")
 DENO_TEXT = (FIXTURES / "deno.txt").read_text(encoding="utf-8")
-URL = "https://glossary.example.com/terms/haskell"
+URL = "https://glossary.example.com/terms/idris"
 
 
 @pytest.fixture
@@ -63,12 +63,12 @@ def failed(result: ImportResult, home) -> ImportFailure:
 
 
 def test_html_page(import_into, http, isolated_home):
-    http.get(URL, body=HASKELL_HTML, content_type="text/html; charset=utf-8")
+    http.get(URL, body=IDRIS_HTML, content_type="text/html; charset=utf-8")
     result = import_into(URL)
-    path = isolated_home / "terms" / "haskell.yaml"
+    path = isolated_home / "terms" / "idris.yaml"
     (imported,) = result.outcomes
     assert isinstance(imported, Imported)
-    assert (imported.source, imported.slug, imported.name) == (URL, "haskell", "Haskell")
+    assert (imported.source, imported.slug, imported.name) == (URL, "idris", "Idris")
     assert (imported.path, imported.written, imported.overrides) == (str(path), True, None)
     assert result.written == result.imported == (imported,) and result.failures == ()
     assert path.read_text(encoding="utf-8") == imported.yaml
@@ -104,7 +104,7 @@ def test_dry_run_says_where_it_would_write(import_into, isolated_home):
 
 
 def test_user_agent_and_timeouts(http, import_into):
-    http.get(URL, body=HASKELL_HTML, content_type="text/html")
+    http.get(URL, body=IDRIS_HTML, content_type="text/html")
     import_into(URL, dry_run=True)
     request = http.calls[0].request
     assert request.headers["User-Agent"].startswith(f"sourcer/{__version__} ")
@@ -113,16 +113,16 @@ def test_user_agent_and_timeouts(http, import_into):
 def test_retries_500_500_200(import_into, http, isolated_home):
     http.get(URL, status=500)
     http.get(URL, status=500)
-    http.get(URL, body=HASKELL_HTML, content_type="text/html")
+    http.get(URL, body=IDRIS_HTML, content_type="text/html")
     result = import_into(URL)
     assert result.failures == ()
     assert len(http.calls) == 3
-    assert user_terms(isolated_home) == ["haskell.yaml"]
+    assert user_terms(isolated_home) == ["idris.yaml"]
 
 
 def test_retries_429_with_retry_after(import_into, http):
     http.get(URL, status=429, headers={"Retry-After": "0"})
-    http.get(URL, body=HASKELL_HTML, content_type="text/html")
+    http.get(URL, body=IDRIS_HTML, content_type="text/html")
     assert import_into(URL, dry_run=True).failures == ()
     assert len(http.calls) == 2
 
@@ -187,17 +187,17 @@ def test_wrong_content_type(import_into, http, isolated_home):
 
 
 def test_redirect_to_another_scheme(import_into, http, isolated_home):
-    http.get(URL, status=302, headers={"Location": "ftp://files.example.com/haskell.html"})
+    http.get(URL, status=302, headers={"Location": "ftp://files.example.com/idris.html"})
     failure = failed(import_into(URL), isolated_home)
     assert failure.message == (
-        f"{URL}: redirected to ftp://files.example.com/haskell.html; only http and https are followed"
+        f"{URL}: redirected to ftp://files.example.com/idris.html; only http and https are followed"
     )
 
 
 def test_redirect_to_https_is_followed(import_into, http):
-    http.get("http://glossary.example.com/haskell", status=301, headers={"Location": URL})
-    http.get(URL, body=HASKELL_HTML, content_type="text/html")
-    (imported,) = import_into("http://glossary.example.com/haskell", dry_run=True).imported
+    http.get("http://glossary.example.com/idris", status=301, headers={"Location": URL})
+    http.get(URL, body=IDRIS_HTML, content_type="text/html")
+    (imported,) = import_into("http://glossary.example.com/idris", dry_run=True).imported
     assert f'  - "{URL}"' in imported.yaml, "the final address is cited"
 
 
@@ -279,15 +279,15 @@ def test_pages_with_sections_marked_by_headings(
 
 
 def test_declared_non_utf8_page_is_decoded(import_into, http, isolated_home):
-    page = HASKELL_HTML.replace("banks", "banques, caf\u00e9s").replace("&rsquo;", "'")
+    page = IDRIS_HTML.replace("banks", "banques, caf\u00e9s").replace("&rsquo;", "'")
     page = page.replace('<meta charset="utf-8">', "")
     http.get(URL, body=page.encode("windows-1252"), content_type="text/html; charset=windows-1252")
     assert import_into(URL).failures == ()
-    assert "caf\u00e9s" in (isolated_home / "terms" / "haskell.yaml").read_text(encoding="utf-8")
+    assert "caf\u00e9s" in (isolated_home / "terms" / "idris.yaml").read_text(encoding="utf-8")
 
 
 def test_undeclared_non_utf8_page_is_refused(import_into, http, isolated_home):
-    page = HASKELL_HTML.replace("banks", "caf\u00e9s").replace('<meta charset="utf-8">', "")
+    page = IDRIS_HTML.replace("banks", "caf\u00e9s").replace('<meta charset="utf-8">', "")
     http.get(URL, body=page.encode("latin-1"), content_type="text/html")
     failure = failed(import_into(URL), isolated_home)
     assert failure.message.startswith(f"{URL}: the page is not UTF-8, and it declares no charset")
@@ -305,7 +305,7 @@ def test_unreadable_and_non_utf8_files(import_into, isolated_home, tmp_path):
 
 
 def test_one_failure_does_not_stop_the_others(import_into, http, isolated_home):
-    http.get(URL, body=HASKELL_HTML, content_type="text/html")
+    http.get(URL, body=IDRIS_HTML, content_type="text/html")
     http.get("https://glossary.example.com/missing", status=404)
     seen: list[str] = []
     sources = [URL, "https://glossary.example.com/missing", str(FIXTURES / "deno.txt")]
@@ -313,9 +313,9 @@ def test_one_failure_does_not_stop_the_others(import_into, http, isolated_home):
     assert seen == sources, "progress is told of every source, in order"
     assert [type(o).__name__ for o in result.outcomes] == ["Imported", "ImportFailure", "Imported"]
     assert [o.source for o in result.outcomes] == sources
-    assert [i.slug for i in result.written] == ["haskell", "deno"]
+    assert [i.slug for i in result.written] == ["idris", "deno"]
     assert result.failures[0].message == "https://glossary.example.com/missing: HTTP 404 Not Found"
-    assert user_terms(isolated_home) == ["deno.yaml", "haskell.yaml"]
+    assert user_terms(isolated_home) == ["deno.yaml", "idris.yaml"]
 
 
 def test_never_overwrites_without_force(import_into, isolated_home):
@@ -377,11 +377,11 @@ def test_a_slug_names_one_source(import_into):
 
 
 def test_html_page_round_trips(run, http, isolated_home):
-    http.get(URL, body=HASKELL_HTML, content_type="text/html; charset=utf-8")
+    http.get(URL, body=IDRIS_HTML, content_type="text/html; charset=utf-8")
     result = run("terms", "import", URL)
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
-    path = isolated_home / "terms" / "haskell.yaml"
+    path = isolated_home / "terms" / "idris.yaml"
     assert result.stdout == f"{path}\n"
     text = path.read_text(encoding="utf-8")
     assert text.startswith(f"# Imported by sourcer {__version__} from {URL} on ")
@@ -392,11 +392,11 @@ def test_html_page_round_trips(run, http, isolated_home):
     lint = run("terms", "lint")
     assert lint.exit_code == 0, lint.stdout
 
-    shown = json.loads(run("terms", "show", "haskell", "--json").stdout)
-    assert shown["name"] == "Haskell"
+    shown = json.loads(run("terms", "show", "idris", "--json").stdout)
+    assert shown["name"] == "Idris"
     assert shown["category"] == "Software Development"
     assert shown["titles"] == {
-        "typical": "Haskell Developer",
+        "typical": "Idris Developer",
         "also_try": [
             "Functional Programmer",
             "Software Engineer",
@@ -405,8 +405,8 @@ def test_html_page_round_trips(run, http, isolated_home):
             "Quantitative Developer",
         ],
     }
-    assert shown["similar"] == ["scala", "elixir"], "OCaml is not in the library"
-    assert "# TODO curate: not in the library yet: OCaml" in text
+    assert shown["similar"] == ["scala", "elixir"], "Agda is not in the library"
+    assert "# TODO curate: not in the library yet: Agda" in text
     assert shown["levels"]["junior"] == {
         "years": "0-2",
         "indicators": ["Writes small programs and exercises", "Reads type signatures confidently"],
@@ -414,16 +414,16 @@ def test_html_page_round_trips(run, http, isolated_home):
     }
     assert [q["level"] for q in shown["interview"]] == ["senior", "mid", "junior"]
     assert shown["interview"][1]["question"] == "What is a monad, in plain words?"
-    assert shown["red_flags"][0] == "Only knows Haskell from tutorials"
+    assert shown["red_flags"][0] == "Only knows Idris from tutorials"
     assert shown["resume_examples"][1] == (
-        "Cut production incidents by modelling payment states in Haskell's type system"
+        "Cut production incidents by modelling payment states in Idris's type system"
     )
     assert shown["sources"] == [URL]
 
-    query = run("query", "haskell", "--board", "linkedin")
+    query = run("query", "idris", "--board", "linkedin")
     assert query.exit_code == 0
-    assert query.stdout.startswith("Haskell NOT (recruiter OR")
-    strict = run("query", "haskell", "--board", "linkedin", "--mode", "strict")
+    assert query.stdout.startswith("Idris NOT (recruiter OR")
+    strict = run("query", "idris", "--board", "linkedin", "--mode", "strict")
     # strict mode requires role words; "Functional Programmer" is covered by "programmer"
     assert "AND (engineer OR developer OR programmer OR" in strict.stdout
 
@@ -433,28 +433,28 @@ def test_local_files(run, isolated_home, tmp_path):
     result = run(
         "terms",
         "import",
-        str(FIXTURES / "haskell.html"),
+        str(FIXTURES / "idris.html"),
         str(FIXTURES / "deno.txt"),
         "--out",
         str(out),
     )
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == f"{out / 'haskell.yaml'}\n{out / 'deno.yaml'}\n"
-    assert sorted(p.name for p in out.iterdir()) == ["deno.yaml", "haskell.yaml"]
+    assert result.stdout == f"{out / 'idris.yaml'}\n{out / 'deno.yaml'}\n"
+    assert sorted(p.name for p in out.iterdir()) == ["deno.yaml", "idris.yaml"]
     assert run("--terms-dir", str(out), "terms", "lint", str(out)).exit_code == 0
 
 
 def test_dry_run_writes_nothing(run, http, isolated_home):
-    http.get(URL, body=HASKELL_HTML, content_type="text/html")
+    http.get(URL, body=IDRIS_HTML, content_type="text/html")
     result = run("terms", "import", URL, "--dry-run")
     assert result.exit_code == 0
     assert result.stdout.startswith("# Imported by sourcer")
-    assert 'name: "Haskell"' in result.stdout
+    assert 'name: "Idris"' in result.stdout
     assert user_terms(isolated_home) == []
 
 
 def test_dry_run_of_several_separates_the_files(run, isolated_home):
-    sources = [str(FIXTURES / "deno.txt"), str(FIXTURES / "haskell.html")]
+    sources = [str(FIXTURES / "deno.txt"), str(FIXTURES / "idris.html")]
     result = run("terms", "import", *sources, "--dry-run")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("---\n# Imported by sourcer")
@@ -491,7 +491,7 @@ def test_only_http_and_https_on_the_command_line(run, isolated_home):
 def test_one_failure_does_not_stop_the_others_on_the_command_line(
     run, http, isolated_home, tmp_path
 ):
-    http.get(URL, body=HASKELL_HTML, content_type="text/html")
+    http.get(URL, body=IDRIS_HTML, content_type="text/html")
     http.get("https://glossary.example.com/missing", status=404)
     listing = tmp_path / "pages.txt"
     listing.write_text(
@@ -499,9 +499,9 @@ def test_one_failure_does_not_stop_the_others_on_the_command_line(
     )
     result = run("terms", "import", "--from-file", str(listing))
     assert result.exit_code == 1
-    assert user_terms(isolated_home) == ["deno.yaml", "haskell.yaml"]
+    assert user_terms(isolated_home) == ["deno.yaml", "idris.yaml"]
     terms = isolated_home / "terms"
-    assert result.stdout == f"{terms / 'haskell.yaml'}\n{terms / 'deno.yaml'}\n"
+    assert result.stdout == f"{terms / 'idris.yaml'}\n{terms / 'deno.yaml'}\n"
     assert result.stderr.endswith(
         "failed: https://glossary.example.com/missing: HTTP 404 Not Found\n"
         "Error: 1 of 3 sources failed; 2 imported\n"
@@ -556,12 +556,12 @@ def test_a_non_ascii_redirect_is_percent_encoded_and_cited_safely(import_into, h
     http.get(URL, status=302, headers={"Location": latin1})
     http.get(
         re.compile(r"https://glossary\.example\.com/caf.*"),
-        body=HASKELL_HTML,
+        body=IDRIS_HTML,
         content_type="text/html",
     )
     (imported,) = import_into(URL, dry_run=True).imported
     cited = "https://glossary.example.com/caf%C3%A9%C2%85keywords:%20[evil]"
-    data = yamlload.load(imported.yaml, "haskell.yaml")
+    data = yamlload.load(imported.yaml, "idris.yaml")
     assert data["sources"] == [cited]
     assert data.get("keywords", []) == []
 

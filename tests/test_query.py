@@ -173,15 +173,35 @@ def test_unknown_term_suggestion(run):
 
 
 def test_every_unknown_term_is_reported_at_once(run):
-    result = run("query", "go", "grpc", "--any", "postgress", "--nice", "Open Telemetry")
+    result = run("query", "go", "natsio", "--any", "postgress", "--nice", "Event Storming")
     assert result.exit_code == 1
     assert result.stdout == ""
     assert result.stderr == (
-        "Error: unknown terms: 'grpc' (not in the library; to search it as written: "
-        "--keyword grpc); 'postgress' (did you mean postgresql? to search it as written: "
-        "--keyword postgress); 'Open Telemetry' (not in the library; to search it as "
-        "written: --keyword 'Open Telemetry')\n"
+        "Error: unknown terms: 'natsio' (not in the library; to search it as written: "
+        "--keyword natsio); 'postgress' (did you mean postgresql? to search it as written: "
+        "--keyword postgress); 'Event Storming' (not in the library; to search it as "
+        "written: --keyword 'Event Storming')\n"
     )
+
+
+NINE = ["go", "kubernetes", "postgresql", "grpc", "helm", "kafka", "terraform", "redis", "docker"]
+
+
+def test_a_board_too_small_for_the_search_is_left_out_of_several(run):
+    alone = run("query", *NINE, "--level", "senior", "-b", "bing")
+    assert alone.exit_code == 1
+    assert alone.stderr == (
+        "Error: bing: even the shortest search breaks its limits (10 terms); shorten the "
+        "terms, or search fewer at once\n"
+    )
+    several = run("query", *NINE, "--level", "senior", "-b", "bing", "-b", "linkedin")
+    assert several.exit_code == 0
+    assert several.stdout.startswith("(Go OR Golang) AND (Kubernetes OR")  # LinkedIn's only
+    assert "site:" not in several.stdout
+    assert (
+        "warning: bing: even the shortest search breaks its limits (10 terms); shorten the "
+        "terms, or search fewer at once; left out\n"
+    ) in several.stderr
 
 
 def test_keyword_searches_a_skill_the_library_lacks(run):

@@ -44,10 +44,10 @@ def read(text: str):
 def test_a_posting_becomes_a_role():
     role = read(POSTING.read_text(encoding="utf-8"))
     assert role.title == "Senior Backend Engineer (Go)"
-    assert role.must == ("go", "kubernetes", "postgresql")
+    assert role.must == ("go", "kubernetes", "postgresql", "grpc", "helm")
     assert role.any == (("aws", "gcp"),)
     assert role.nice == ("kafka", "terraform")
-    assert role.keywords == ("gRPC",)
+    assert role.keywords == ("OpenAPI",)
     assert (role.level, role.locations, role.remote) == ("senior", ("Berlin",), "hybrid")
 
 
@@ -142,9 +142,10 @@ def test_from_jd_then_query_with_the_role(run, tmp_path, monkeypatch):
     assert made.exit_code == 0
     assert made.stderr.startswith(
         "wrote go.yaml\nRead 14 lines: 'Senior Backend Engineer (Go)'; must: go, kubernetes, "
-        "postgresql; one of: aws or gcp; nice: kafka, terraform; level: senior; Berlin, hybrid\n"
+        "postgresql, grpc, helm; one of: aws or gcp; nice: kafka, terraform; level: senior; "
+        "Berlin, hybrid\n"
     )
-    assert "Not in the library (kept as keywords): gRPC" in made.stderr
+    assert "Not in the library (kept as keywords): OpenAPI" in made.stderr
     assert run("role", "lint", "go.yaml").exit_code == 0
     result = run("query", "--role", "go.yaml", "--board", "all")
     assert result.exit_code == 0

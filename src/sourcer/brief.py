@@ -34,8 +34,12 @@ def brief_data(
     lookup: Callable[[str], Term | None],
 ) -> dict[str, object]:
     """Everything the templates show, as plain data."""
-    searches = compile_searches(terms, Options(level=level, site=site), boards, lookup=lookup)
+    skipped: list[str] = []
+    options = Options(level=level, site=site)
+    searches = compile_searches(terms, options, boards, lookup=lookup, skipped=skipped)
     return {
+        #: boards left out: even their shortest search breaks their limits
+        "skipped": skipped,
         "title": " + ".join(t.name for t in terms),
         "level": level,
         "terms": [_term(t, level, names) for t in terms],

@@ -106,6 +106,10 @@ class QueryError(SourcerError):
     """Raised when a search cannot be built as asked (bad option values, nothing to search)."""
 
 
+class BoardTooSmall(QueryError):
+    """Raised when even the shortest search breaks a board's hard limits."""
+
+
 class ClipboardError(SourcerError):
     """Raised when --copy cannot reach a clipboard."""
 

@@ -250,6 +250,7 @@ def query(
         remote=remote,
         location_as_keyword=location_as_keyword,
     )
+    skipped: list[str] = []
     searches = compile_searches(
         loaded,
         options,
@@ -257,7 +258,10 @@ def query(
         lookup=library.find,
         any_groups=groups,
         nice=nice,
+        skipped=skipped,
     )
+    for reason in skipped:
+        warn(reason)
     if explain:
         for line in explain_lines(
             build_recipe(loaded, options, any_groups=groups, nice=nice, lookup=library.find),

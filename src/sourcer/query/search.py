@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
-from sourcer.errors import QueryError
+from sourcer.errors import BoardTooSmall, QueryError
 from sourcer.library.schema import Term
 from sourcer.query.boards import BOARDS, DEFAULT_SITE, METRIC_NAMES, SITES, Board, Limit, Site
 from sourcer.query.model import AllOf, AnyOf, Field, Node, Not, Word, clean_text
@@ -687,7 +687,7 @@ def _fit(
             else fitting.drop(specs, fits)
         )
     except fitting.Unfittable:
-        raise QueryError(
+        raise BoardTooSmall(
             f"{board.slug}: even the shortest search breaks its limits "
             f"({_limits_text(limits)}); shorten the terms, or search fewer at once"
         ) from None
@@ -777,9 +777,13 @@ def compile_searches(
     lookup: Callable[[str], Term | None] = lambda slug: None,
     any_groups: Sequence[Sequence[Term]] = (),
     nice: Sequence[Term] = (),
+    skipped: list[str] | None = None,
 ) -> list[Search]:
     """Every search for ``terms`` on each of ``boards``, in order. With ``nice`` terms, each
-    board also gets a narrower variant that requires one of them."""
+    board also gets a narrower variant that requires one of them.
+
+    A board whose limits cannot hold even the shortest search is BoardTooSmall; given a
+    ``skipped`` list and other boards that can, it is left out and the reason appended."""
     recipe = build_recipe(terms, options, any_groups=any_groups, nice=nice, lookup=lookup)
     narrower = None
     if nice:
@@ -793,11 +797,23 @@ def compile_searches(
     for slug in boards:
         board = BOARDS[slug]
         note = (language_note,) if board.language_qualifier and language_note else ()
-        searches.extend(
-            s._replace(warnings=(*note, *s.warnings))
-            for s in compile_board(recipe, board, site=site, language=language, fit=fit)
-        )
+        try:
+            compiled = compile_board(recipe, board, site=site, language=language, fit=fit)
+        except BoardTooSmall as err:
+            if skipped is None or len(boards) == 1:
+                raise
+            skipped.append(f"{err}; left out")
+            continue
+        searches.extend(s._replace(warnings=(*note, *s.warnings)) for s in compiled)
         if narrower is not None:
-            variant = compile_board(narrower, board, site=site, language=language, fit=fit)
+            try:
+                variant = compile_board(narrower, board, site=site, language=language, fit=fit)
+            except BoardTooSmall as err:
+                if skipped is None or len(boards) == 1:
+                    raise
+                skipped.append(f"{err} (the narrower variant); left out")
+                continue
             searches.extend(s._replace(variant="narrower") for s in variant)
+    if skipped and not searches:
+        raise BoardTooSmall(skipped[0].removesuffix("; left out"))
     return searches

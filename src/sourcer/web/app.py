@@ -215,15 +215,22 @@ def create_app(
         groups = [either] if either else []
         if not must and not groups and not options.keywords:
             return jsonify({"searches": [], "explain": [], "notes": []})
+        skipped: list[str] = []
         searches = compile_searches(
-            must, options, boards, lookup=library.find, any_groups=groups, nice=nice
+            must,
+            options,
+            boards,
+            lookup=library.find,
+            any_groups=groups,
+            nice=nice,
+            skipped=skipped,
         )
         recipe = build_recipe(must, options, any_groups=groups, nice=nice, lookup=library.find)
         return jsonify(
             {
                 "searches": [s.to_dict() for s in searches],
                 "explain": explain_lines(recipe, searches),
-                "notes": list(recipe.notes),
+                "notes": [*skipped, *recipe.notes],
             }
         )
 
