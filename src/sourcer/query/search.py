@@ -797,23 +797,44 @@ def compile_searches(
     for slug in boards:
         board = BOARDS[slug]
         note = (language_note,) if board.language_qualifier and language_note else ()
-        try:
-            compiled = compile_board(recipe, board, site=site, language=language, fit=fit)
-        except BoardTooSmall as err:
-            if skipped is None or len(boards) == 1:
-                raise
-            skipped.append(f"{err}; left out")
+        compiled = _parts(recipe, board, site, language, fit, skipped, alone=len(boards) == 1)
+        if compiled is None:
             continue
         searches.extend(s._replace(warnings=(*note, *s.warnings)) for s in compiled)
         if narrower is not None:
-            try:
-                variant = compile_board(narrower, board, site=site, language=language, fit=fit)
-            except BoardTooSmall as err:
-                if skipped is None or len(boards) == 1:
-                    raise
-                skipped.append(f"{err} (the narrower variant); left out")
-                continue
-            searches.extend(s._replace(variant="narrower") for s in variant)
+            variant = _parts(
+                narrower,
+                board,
+                site,
+                language,
+                fit,
+                skipped,
+                alone=len(boards) == 1,
+                what=" (the narrower variant)",
+            )
+            searches.extend(s._replace(variant="narrower") for s in variant or ())
     if skipped and not searches:
         raise BoardTooSmall(skipped[0].removesuffix("; left out"))
     return searches
+
+
+def _parts(
+    recipe: Recipe,
+    board: Board,
+    site: str,
+    language: str | None,
+    fit: Fit,
+    skipped: list[str] | None,
+    *,
+    alone: bool,
+    what: str = "",
+) -> list[Search] | None:
+    """The board's searches, or None when they cannot fit and the caller keeps a
+    ``skipped`` list (and other boards): then the reason is appended."""
+    try:
+        return compile_board(recipe, board, site=site, language=language, fit=fit)
+    except BoardTooSmall as err:
+        if skipped is None or alone:
+            raise
+        skipped.append(f"{err}{what}; left out")
+        return None
