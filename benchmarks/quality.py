@@ -1051,6 +1051,34 @@ def render_markdown(
                 else "- | - |"
             )
         )
+    return "\n".join(lines) + "\n\n" + render_terms_markdown(results)
+
+
+def render_terms_markdown(results: Mapping[Row, Sequence[TermResult]]) -> str:
+    """Every term's figures at no level, balanced: how many people are relevant, and
+    LinkedIn's recall, precision and F1, then the F1 of each other board measured."""
+    balanced = {row.board: row for row in results if row.level is None and row.mode == "balanced"}
+    boards = [b for b in BOARDS if b in balanced]
+    by_board = {b: {r.term: r for r in results[balanced[b]]} for b in boards}
+    terms = sorted({t for found in by_board.values() for t in found})
+    others = [b for b in boards if b != "linkedin"]
+    head = "| term | relevant | " + " | ".join(
+        ["LinkedIn recall", "LinkedIn precision", "LinkedIn F1"] * ("linkedin" in boards)
+        + [f"{b.capitalize()} F1" for b in others]
+    )
+    lines = [head + " |", "|---" * (2 + 3 * ("linkedin" in boards) + len(others)) + "|"]
+    for term in terms:
+        first = next(found[term] for found in by_board.values() if term in found)
+        cells = [term, str(first.relevant)]
+        if "linkedin" in boards:
+            own = by_board["linkedin"].get(term)
+            cells += (
+                [f"{own.recall:.3f}", f"{own.precision:.3f}", f"{own.f1:.3f}"] if own else ["-"] * 3
+            )
+        for board in others:
+            own = by_board[board].get(term)
+            cells.append(f"{own.f1:.3f}" if own else "-")
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 

@@ -365,6 +365,9 @@ def test_the_script_prints_every_row_for_a_term_and_board(
     # 4 levels x 3 modes, then the coverage line
     assert len(rows) == 12 + 1
     assert rows[0].startswith("| google | any | broad | ")
+    assert "| term | relevant | Google F1 |" in out
+    (flask,) = [line for line in out if line.startswith("| flask |")]
+    assert len(flask.strip("|").split("|")) == 3  # the term, how many are relevant, Google F1
 
 
 def test_the_script_refuses_a_term_nobody_is_labelled_with(
