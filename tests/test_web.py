@@ -409,3 +409,71 @@ def test_serve_help_teaches_both_ways_to_run(run: Any) -> None:
     text = run("serve", "--help").stdout
     assert "--host" in text and "--port" in text and "--open" in text
     assert "gunicorn" in text and "SOURCER_HOSTS" in text
+
+
+def serve(*args: str, env: dict[str, str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "sourcer", "serve", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+def test_serve_answers_on_loopback_and_stops_on_ctrl_c(isolated_home: Path) -> None:
+    import os
+    import signal
+    import urllib.request
+
+    env = {**os.environ, "SOURCER_HOME": str(isolated_home)}
+    process = serve("--port", "0", env=env)
+    try:
+        assert process.stderr is not None
+        line = process.stderr.readline()
+        assert line.startswith("sourcer is serving http://127.0.0.1:"), line
+        url = line.split()[3]
+        with urllib.request.urlopen(url, timeout=10) as response:
+            assert response.status == 200
+            assert b'id="term-input"' in response.read()
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, rest = process.communicate(timeout=10)
+    assert process.returncode == 0
+    assert rest.endswith("stopped\n")
+    assert '"GET / HTTP/1.1" 200' in rest  # the access log, on stderr
+
+
+def test_serve_warns_off_loopback_and_names_a_busy_port(isolated_home: Path) -> None:
+    import os
+    import signal
+    import socket
+
+    env = {**os.environ, "SOURCER_HOME": str(isolated_home)}
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = str(busy.getsockname()[1])
+        taken = subprocess.run(
+            [sys.executable, "-m", "sourcer", "serve", "--port", port],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=30,
+        )
+    assert taken.returncode == 1
+    assert taken.stderr == (
+        f"Error: port {port} is already in use on 127.0.0.1; pass another with --port\n"
+    )
+    process = serve("--host", "0.0.0.0", "--port", "0", env=env)
+    try:
+        assert process.stderr is not None
+        warning = process.stderr.readline()
+        assert warning == (
+            "warning: listening on 0.0.0.0: other machines can reach this page and use your "
+            "library; keep it behind your network's access rules\n"
+        )
+        assert process.stderr.readline().startswith("sourcer is serving http://0.0.0.0:")
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=10)

@@ -68,22 +68,34 @@ def serve(ctx: click.Context, host: str, port: int, open_page: bool) -> None:
         elif not os.environ.get("SOURCER_HOSTS"):
             hosts = None  # any name people use for this machine; SOURCER_HOSTS narrows it
     app = create_app(terms_dirs=app_from(ctx).terms_dirs, hosts=hosts)
-    try:
-        server = make_server(host, port, app, threaded=True)
-    except OSError as err:
-        if err.errno == errno.EADDRINUSE:
-            raise click.ClickException(
-                f"port {port} is already in use on {host}; pass another with --port"
-            ) from None
-        raise click.ClickException(f"cannot listen on {host}:{port}: {err.strerror}") from None
+    _check_free(host, port)  # Werkzeug would print several lines and exit on its own
+    server = make_server(host, port, app, threaded=True)
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{server.server_port}/"
     note(f"sourcer is serving {url} (Ctrl-C to stop)")
     if open_page:
         click.launch(url)
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        note("stopped")
+        server.serve_forever()  # returns on Ctrl-C (Werkzeug catches KeyboardInterrupt)
     finally:
         server.server_close()
+    note("stopped")
+
+
+def _check_free(host: str, port: int) -> None:
+    """A one-line error when the address cannot be listened on (a port in use, a host name
+    this machine does not have)."""
+    import socket
+
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as err:
+        if err.errno == errno.EADDRINUSE:
+            raise click.ClickException(
+                f"port {port} is already in use on {host}; pass another with --port"
+            ) from None
+        reason = err.strerror or str(err)
+        raise click.ClickException(f"cannot listen on {host}:{port}: {reason}") from None
