@@ -649,6 +649,13 @@ def test_a_term_also_finds_the_people_of_the_terms_that_imply_it():
     assert [a.text for a in alone.groups[0].alternatives] == ["CI/CD", "Continuous Integration"]
 
 
+def test_a_name_its_users_write_too_is_left_to_the_aliases():
+    platform = term("SAP", aliases=("ABAP", "S/4HANA"), search_name=False)
+    skill = build_recipe([platform], Options()).groups[0]
+    assert [a.text for a in skill.alternatives] == ["ABAP", "S/4HANA"]
+    assert skill.label == "skill: SAP"
+
+
 def test_aliases_that_find_nobody_new_are_left_out():
     recipe = build_recipe(
         [term("Kafka", aliases=("Apache Kafka", "Kafka Streams", "Confluent"))], Options()

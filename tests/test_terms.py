@@ -579,6 +579,22 @@ def test_lint_reports_every_problem_of_a_file_in_one_run(run, tmp_path):
     )
 
 
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ("search_name: false\n", "search_name: false needs aliases to search instead of the name"),
+        ("search_name: maybe\n", "search_name: expected true or false, got text"),
+    ],
+)
+def test_search_name_is_checked(run, tmp_path, extra, message):
+    path = tmp_path / "widget.yaml"
+    text = minimal_term("Widget", extra=extra)
+    path.write_text(text, encoding="utf-8")
+    result = run("terms", "lint", str(path))
+    assert result.exit_code == 1
+    assert any(line.endswith(message) for line in result.stdout.splitlines()), result.stdout
+
+
 def test_a_term_holding_placeholders_is_refused_by_query(run, isolated_home):
     made = run("terms", "new", "widget-maker")
     assert made.exit_code == 0

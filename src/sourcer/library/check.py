@@ -158,6 +158,13 @@ class Checker:
             self.warning(line, f"{where}: placeholder text left to fill in")
         return value.strip()
 
+    def flag(self, value: object, where: str, line: int) -> bool | None:
+        """Check a true/false value."""
+        if not isinstance(value, bool):
+            self.error(line, f"{where}: expected true or false, got {_kind(value)}")
+            return None
+        return value
+
     def texts(self, value: object, where: str, line: int) -> tuple[str, ...]:
         """Check a list of distinct non-empty strings."""
         if not isinstance(value, LineList):
@@ -200,6 +207,12 @@ class Checker:
                 self.error(data.line, f"missing required key {required!r}")
         titles = self.titles(data)
         aliases = get("aliases", self.texts, ())
+        search_name = get("search_name", self.flag, True)
+        if not search_name and not aliases:
+            self.error(
+                lines["search_name"],
+                "search_name: false needs aliases to search instead of the name",
+            )
         for alias_index, alias in enumerate(aliases):
             if name and alias.casefold() == name.casefold():
                 self.error(lines["aliases"], f"aliases[{alias_index}]: {alias!r} repeats the name")
@@ -225,6 +238,7 @@ class Checker:
             summary=summary,
             titles=titles,
             category=get("category", self.text, ""),
+            search_name=search_name,
             aliases=aliases,
             rare=rare,
             similar=similar,

@@ -25,6 +25,7 @@ SCHEMA_KEYS: tuple[str, ...] = (
     "name",
     "category",
     "summary",
+    "search_name",
     "aliases",
     "rare",
     "similar",
@@ -74,6 +75,9 @@ class Term(NamedTuple):
     summary: str
     titles: Titles
     category: str = ""
+    #: False when the name alone does not show the skill (its users, sellers and the
+    #: vendor's staff write it too: SAP, Salesforce): searches then use the aliases
+    search_name: bool = True
     #: ranked: the spelling candidates write most often first
     aliases: tuple[str, ...] = ()
     #: rare variants and misspellings: searched only when asked (--exhaustive)
@@ -106,6 +110,7 @@ class Term(NamedTuple):
             "name": self.name,
             "category": self.category,
             "summary": self.summary,
+            "search_name": self.search_name,
             "aliases": list(self.aliases),
             "rare": list(self.rare),
             "similar": list(self.similar),

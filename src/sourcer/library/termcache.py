@@ -24,7 +24,7 @@ from typing import Any
 from sourcer.library.schema import Level, Question, Term, Titles
 
 #: Bumped whenever a record's layout changes, so older records are ignored.
-VERSION = 2
+VERSION = 3
 #: A record larger than this is not one of ours.
 MAX_RECORD = 1_000_000
 
@@ -207,6 +207,7 @@ def _term(data: Any, path: str, origin: str) -> Term:
         summary=_str(data["summary"]),
         titles=Titles(_str(titles["typical"]), _strs(titles["also_try"])),
         category=_str(data["category"]),
+        search_name=_bool(data["search_name"]),
         aliases=_strs(data["aliases"]),
         rare=_strs(data["rare"]),
         similar=_strs(data["similar"]),
@@ -227,6 +228,12 @@ def _term(data: Any, path: str, origin: str) -> Term:
 def _str(value: Any) -> str:
     if not isinstance(value, str):
         raise TypeError("not text")
+    return value
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError("not true or false")
     return value
 
 

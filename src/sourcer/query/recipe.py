@@ -179,7 +179,8 @@ def skill_group(
     skill = _Collector(notes, subsume=True)
     # A one-letter name (R, C) is never searched; the term's aliases carry it, as the
     # term file says, so this is no news worth a warning on every search.
-    skill.add(term.name, term.where("name"), quiet=True)
+    if term.search_name:
+        skill.add(term.name, term.where("name"), quiet=True)
     for alias in term.aliases:
         skill.add(alias, term.where("aliases"))
     if options.exhaustive:
