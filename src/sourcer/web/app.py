@@ -73,7 +73,7 @@ def create_app(
     app = Flask(__name__, static_folder="static", template_folder="templates")
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
     app.config["TRUSTED_HOSTS"] = list(hosts) if hosts is not None else trusted_hosts()
-    app.config["JSON_SORT_KEYS"] = False
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # keys in the order built
     app.extensions["sourcer"] = context
     suggestions = _Suggestions(context)
 
