@@ -796,11 +796,16 @@ class TermResult(NamedTuple):
     false_negatives: tuple[str, ...]
 
 
+#: the mode a search takes when none is asked: the term's own (its file's mode:), else balanced
+DEFAULT = "default"
+
+
 def rows(boards: Sequence[str]) -> Iterator[Row]:
     for board in boards:
         for level in LEVELS:
             for mode in ("broad", "balanced", "strict"):
                 yield Row(board, level, mode)
+        yield Row(board, None, DEFAULT)
 
 
 def f1(recall: float, precision: float) -> float:
@@ -873,7 +878,8 @@ def run(
         term = library.get(slug)
         roles = practitioners(term.category)
         for row in results:
-            options = Options(level=row.level, mode=row.mode)  # type: ignore[arg-type]
+            mode = None if row.mode == DEFAULT else row.mode
+            options = Options(level=row.level, mode=mode)  # type: ignore[arg-type]
             recipe = build_recipe([term], options, lookup=library.find)
             searches = compile_board(recipe, BOARD_TABLE[row.board])
             result = measure_term(slug, searches, recipe, row, index, roles)
@@ -1055,9 +1061,10 @@ def render_markdown(
 
 
 def render_terms_markdown(results: Mapping[Row, Sequence[TermResult]]) -> str:
-    """Every term's figures at no level, balanced: how many people are relevant, and
-    LinkedIn's recall, precision and F1, then the F1 of each other board measured."""
-    balanced = {row.board: row for row in results if row.level is None and row.mode == "balanced"}
+    """Every term's figures at no level in its own mode (balanced unless its file says):
+    how many people are relevant, LinkedIn's recall, precision and F1, then the F1 of each
+    other board measured."""
+    balanced = {row.board: row for row in results if row.level is None and row.mode == DEFAULT}
     boards = [b for b in BOARDS if b in balanced]
     by_board = {b: {r.term: r for r in results[balanced[b]]} for b in boards}
     terms = sorted({t for found in by_board.values() for t in found})

@@ -184,8 +184,17 @@ def test_every_term_keeps_the_parts_limits_and_linkedin_soft_limits():
     for slug in LIBRARY.entries():
         term = LIBRARY.get(slug)
         (linkedin,) = compile_board(build_recipe([term], Options()), BOARDS["linkedin"])
-        assert linkedin.warnings == (), (slug, linkedin.query, linkedin.warnings)
-        assert linkedin.operators <= 15 and linkedin.length <= 500, slug
+        if term.mode == "strict":
+            # role words in six languages and the titles outrun LinkedIn's disputed soft
+            # limits: the search says so (and --fit drop keeps within them)
+            assert all("over the 500 reported" in w for w in linkedin.warnings), slug
+            (held,) = compile_board(
+                build_recipe([term], Options(fit="drop")), BOARDS["linkedin"], fit="drop"
+            )
+            assert held.operators <= 15 and held.length <= 500, slug
+        else:
+            assert linkedin.warnings == (), (slug, linkedin.query, linkedin.warnings)
+            assert linkedin.operators <= 15 and linkedin.length <= 500, slug
         for level in (None, "junior", "mid", "senior"):
             for mode in ("broad", "balanced", "strict"):
                 recipe = build_recipe([term], Options(level=level, mode=mode))  # type: ignore[arg-type]

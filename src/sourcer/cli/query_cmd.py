@@ -62,10 +62,10 @@ from sourcer.query.search import JOB_BOARD_PRODUCTS, Search, compile_searches, r
 @click.option(
     "--mode",
     type=click.Choice(MODES),
-    default="balanced",
-    show_default=True,
+    default=None,
     help="broad: every spelling of each skill; balanced: the top spellings; strict: also "
-    "role words (engineer, developer, ... in six languages) and the term's titles.",
+    "role words (engineer, developer, ... in six languages) and the term's titles. "
+    "Default: the primary term's own mode (its file's mode:), else balanced.",
 )
 @click.option(
     "--exhaustive",
@@ -139,7 +139,7 @@ def query(
     keywords: tuple[str, ...],
     boards: tuple[str, ...],
     level: str | None,
-    mode: str,
+    mode: str | None,
     exhaustive: bool,
     titles: bool,
     extra_titles: tuple[str, ...],

@@ -208,6 +208,10 @@ class Checker:
         titles = self.titles(data)
         aliases = get("aliases", self.texts, ())
         search_name = get("search_name", self.flag, True)
+        mode = get("mode", self.text, "")
+        if mode and mode not in ("broad", "balanced", "strict"):
+            self.error(lines["mode"], f"mode: {mode!r} is not one of broad, balanced, strict")
+            mode = ""
         if not search_name and not aliases:
             self.error(
                 lines["search_name"],
@@ -239,6 +243,7 @@ class Checker:
             titles=titles,
             category=get("category", self.text, ""),
             search_name=search_name,
+            mode=mode,
             aliases=aliases,
             rare=rare,
             similar=similar,

@@ -26,6 +26,7 @@ SCHEMA_KEYS: tuple[str, ...] = (
     "category",
     "summary",
     "search_name",
+    "mode",
     "aliases",
     "rare",
     "similar",
@@ -78,6 +79,10 @@ class Term(NamedTuple):
     #: False when the name alone does not show the skill (its users, sellers and the
     #: vendor's staff write it too: SAP, Salesforce): searches then use the aliases
     search_name: bool = True
+    #: the mode its searches take unless asked otherwise ("" for balanced): strict where
+    #: many who write the name do not build with it (MATLAB's scientists), broad where its
+    #: people write it in many ways (manual testing in five languages)
+    mode: str = ""
     #: ranked: the spelling candidates write most often first
     aliases: tuple[str, ...] = ()
     #: rare variants and misspellings: searched only when asked (--exhaustive)
@@ -111,6 +116,7 @@ class Term(NamedTuple):
             "category": self.category,
             "summary": self.summary,
             "search_name": self.search_name,
+            "mode": self.mode,
             "aliases": list(self.aliases),
             "rare": list(self.rare),
             "similar": list(self.similar),

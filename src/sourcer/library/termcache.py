@@ -24,7 +24,7 @@ from typing import Any
 from sourcer.library.schema import Level, Question, Term, Titles
 
 #: Bumped whenever a record's layout changes, so older records are ignored.
-VERSION = 3
+VERSION = 4
 #: A record larger than this is not one of ours.
 MAX_RECORD = 1_000_000
 
@@ -208,6 +208,7 @@ def _term(data: Any, path: str, origin: str) -> Term:
         titles=Titles(_str(titles["typical"]), _strs(titles["also_try"])),
         category=_str(data["category"]),
         search_name=_bool(data["search_name"]),
+        mode=_str(data["mode"]),
         aliases=_strs(data["aliases"]),
         rare=_strs(data["rare"]),
         similar=_strs(data["similar"]),

@@ -84,7 +84,8 @@ class Options(NamedTuple):
     """What the user asked for, beyond the terms."""
 
     level: str | None = None
-    mode: Mode = "balanced"
+    #: None: the primary term's own mode (its file's ``mode``), else balanced
+    mode: Mode | None = None
     titles: bool = True
     extra_titles: tuple[str, ...] = ()
     locations: tuple[str, ...] = ()
@@ -251,6 +252,9 @@ def build_recipe(
     notes: list[str] = []
     groups: list[Group] = []
     primary = terms[0] if terms else any_terms[0] if any_terms else None
+    if options.mode is None:
+        own = primary.mode if primary is not None and primary.mode in MODES else "balanced"
+        options = options._replace(mode=own)  # type: ignore[arg-type]
 
     for term in terms:
         groups.append(skill_group(term, options, notes, implied_terms(term, lookup)))

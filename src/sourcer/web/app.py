@@ -203,7 +203,7 @@ def create_app(
         refuse_placeholders([*must, *either, *nice])
         options = Options(
             level=_choice(data.get("level"), LEVELS, "level"),
-            mode=_choice(data.get("mode"), MODES, "mode") or "balanced",  # type: ignore[arg-type]
+            mode=_choice(data.get("mode"), MODES, "mode"),  # type: ignore[arg-type]
             locations=tuple(_texts(data, "locations")),
             remote=bool(data.get("remote")),
             keywords=tuple(_texts(data, "keywords")),

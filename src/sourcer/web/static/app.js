@@ -205,7 +205,7 @@ function fillForm(role) {
   for (const slug of role.nice || []) chosen.push({ slug, name: slug, kind: "nice" });
   $("keywords").value = (role.keywords || []).join(", ");
   $("level").value = role.level || "";
-  if (role.mode) $("mode").value = role.mode;
+  $("mode").value = role.mode || "";
   $("places").value = (role.locations || []).join(", ");
   $("remote").checked = role.remote === "remote";
   if (role.site) $("site").value = role.site;
@@ -235,7 +235,7 @@ function roleFromForm() {
     nice: data.nice,
     keywords: data.keywords,
     boards: data.boards,
-    mode: data.mode === "balanced" ? null : data.mode,
+    mode: data.mode || null,
     site: data.site && data.site !== "linkedin" ? data.site : null,
   };
 }
