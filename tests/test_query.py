@@ -656,6 +656,16 @@ def test_a_name_its_users_write_too_is_left_to_the_aliases():
     assert skill.label == "skill: SAP"
 
 
+def test_a_term_names_the_mode_its_searches_take_unless_asked():
+    scientists_too = term("MATLAB", mode="strict")
+    own = build_recipe([scientists_too], Options())
+    assert any(g.role == "title" for g in own.groups), "strict: role words and titles"
+    asked = build_recipe([scientists_too], Options(mode="balanced"))
+    assert not any(g.role == "title" for g in asked.groups)
+    plain = build_recipe([term()], Options())
+    assert not any(g.role == "title" for g in plain.groups), "balanced when the file says none"
+
+
 def test_aliases_that_find_nobody_new_are_left_out():
     recipe = build_recipe(
         [term("Kafka", aliases=("Apache Kafka", "Kafka Streams", "Confluent"))], Options()

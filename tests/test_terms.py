@@ -584,6 +584,7 @@ def test_lint_reports_every_problem_of_a_file_in_one_run(run, tmp_path):
     [
         ("search_name: false\n", "search_name: false needs aliases to search instead of the name"),
         ("search_name: maybe\n", "search_name: expected true or false, got text"),
+        ("mode: narrow\n", "mode: 'narrow' is not one of broad, balanced, strict"),
     ],
 )
 def test_search_name_is_checked(run, tmp_path, extra, message):
