@@ -23,9 +23,9 @@ from sourcer.cli.options import (
 from sourcer.cli.output import echo_json, note, report_warnings, searches_text, warn
 from sourcer.errors import ClipboardError
 from sourcer.query.boards import BOARDS, DEFAULT_SITE, FIELD_LABELS, SITES, Board
-from sourcer.query.plan import explain_lines, load_terms, refuse_placeholders
-from sourcer.query.recipe import MODES, Options, build_recipe
-from sourcer.query.search import JOB_BOARD_PRODUCTS, Search, compile_searches, resolve_site
+from sourcer.query.plan import load_terms, plan_searches, refuse_placeholders
+from sourcer.query.recipe import MODES, Options
+from sourcer.query.search import JOB_BOARD_PRODUCTS, Search, resolve_site
 
 
 @click.command()
@@ -250,24 +250,12 @@ def query(
         remote=remote,
         location_as_keyword=location_as_keyword,
     )
-    skipped: list[str] = []
-    searches = compile_searches(
-        loaded,
-        options,
-        board_slugs,
-        lookup=library.find,
-        any_groups=groups,
-        nice=nice,
-        skipped=skipped,
-    )
-    for reason in skipped:
+    planned = plan_searches(library, loaded, groups, nice, options, board_slugs, explain=explain)
+    searches = planned.searches
+    for reason in planned.skipped:
         warn(reason)
-    if explain:
-        for line in explain_lines(
-            build_recipe(loaded, options, any_groups=groups, nice=nice, lookup=library.find),
-            searches,
-        ):
-            note(line)
+    for line in planned.explain:
+        note(line)
     report_warnings(searches)
     if nice:
         names = ", ".join(term.name for term in nice)

@@ -8,13 +8,14 @@ On the start-up path of ``sourcer query``: nothing heavy is imported here.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from sourcer.errors import QueryError, UnknownTermError, shorten
 from sourcer.library.schema import Term, placeholder
 from sourcer.library.store import Library
 from sourcer.query.boards import BOARDS
-from sourcer.query.recipe import Recipe
-from sourcer.query.search import Search
+from sourcer.query.recipe import Options, Recipe, build_recipe
+from sourcer.query.search import Search, compile_searches
 
 
 def load_terms(library: Library, *lists: Sequence[str]) -> tuple[list[Term], ...]:
@@ -87,3 +88,43 @@ def explain_lines(recipe: Recipe, searches: Sequence[Search]) -> list[str]:
         if parts[0].dropped:
             lines.append(f"    left out: {'; '.join(parts[0].dropped)}")
     return lines
+
+
+class Planned(NamedTuple):
+    """A search on every board asked for, and what a front end shows beside it."""
+
+    searches: list[Search]
+    #: boards left out because even their shortest search breaks their limits
+    skipped: list[str]
+    #: where each part comes from, and what the recipe noted (words left out, searched and
+    #: excluded at once ...): empty unless asked for
+    explain: list[str]
+    notes: tuple[str, ...]
+
+
+def plan_searches(
+    library: Library,
+    must: Sequence[Term],
+    either: Sequence[Sequence[Term]],
+    nice: Sequence[Term],
+    options: Options,
+    boards: Sequence[str],
+    *,
+    explain: bool = False,
+) -> Planned:
+    """The searches for ``must`` terms, one of each ``either`` group and ``nice`` ones, on
+    ``boards``, leaving out a board too small for them when there are others."""
+    skipped: list[str] = []
+    searches = compile_searches(
+        must,
+        options,
+        boards,
+        lookup=library.find,
+        any_groups=either,
+        nice=nice,
+        skipped=skipped,
+    )
+    if not explain:
+        return Planned(searches, skipped, [], ())
+    recipe = build_recipe(must, options, any_groups=either, nice=nice, lookup=library.find)
+    return Planned(searches, skipped, explain_lines(recipe, searches), recipe.notes)

@@ -191,9 +191,7 @@ def create_app(
 
     @app.post("/api/search")
     def search() -> Response:
-        from sourcer.query.plan import explain_lines, load_terms, refuse_placeholders
-        from sourcer.query.recipe import build_recipe
-        from sourcer.query.search import compile_searches
+        from sourcer.query.plan import load_terms, plan_searches, refuse_placeholders
 
         data = _body()
         library = context.library
@@ -215,22 +213,12 @@ def create_app(
         groups = [either] if either else []
         if not must and not groups and not options.keywords:
             return jsonify({"searches": [], "explain": [], "notes": []})
-        skipped: list[str] = []
-        searches = compile_searches(
-            must,
-            options,
-            boards,
-            lookup=library.find,
-            any_groups=groups,
-            nice=nice,
-            skipped=skipped,
-        )
-        recipe = build_recipe(must, options, any_groups=groups, nice=nice, lookup=library.find)
+        planned = plan_searches(library, must, groups, nice, options, boards, explain=True)
         return jsonify(
             {
-                "searches": [s.to_dict() for s in searches],
-                "explain": explain_lines(recipe, searches),
-                "notes": [*skipped, *recipe.notes],
+                "searches": [s.to_dict() for s in planned.searches],
+                "explain": planned.explain,
+                "notes": [*planned.skipped, *planned.notes],
             }
         )
 
