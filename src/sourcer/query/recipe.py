@@ -44,7 +44,6 @@ MODES: tuple[str, ...] = ("broad", "balanced", "strict")
 #: over a board's limit: split into parts, or one search that drops what does not fit
 Fit = Literal["split", "drop"]
 FITS: tuple[str, ...] = ("split", "drop")
-#: alternatives of a skill searched by default (the top of its ranking)
 #: a slug to its term, or None where the library has none
 Lookup = Callable[[str], "Term | None"]
 
@@ -56,6 +55,7 @@ def implied_terms(term: Term, lookup: Lookup | None) -> list[Term]:
     return [found for slug in term.implied_by if (found := lookup(slug)) is not None]
 
 
+#: alternatives of a skill searched by default (the top of its ranking)
 CORE = 4
 
 
@@ -144,7 +144,7 @@ class _Collector:
 
     def add(self, text: str, source: str, *, quiet: bool = False) -> None:
         cleaned = clean_text(text)
-        key = search_words(cleaned) or (cleaned.casefold(),)
+        key = _key(text)
         if not cleaned or key in self.seen:
             return
         if sum(ch.isalnum() or ch in "+#" for ch in cleaned) < 2:
@@ -202,13 +202,14 @@ def skill_group(
         for other in implied:
             for word in (other.name, *other.aliases):  # its name, else its first alias
                 widened.add(word, f"{term.where('implied_by')}: {other.slug}", quiet=True)
-                if any(key == _key(word) for key in widened.seen):
+                if _key(word) in widened.seen:
                     break
         items = widened.items
     return Group("skill", f"skill: {term.name}", tuple(items))
 
 
 def _key(text: str) -> tuple[str, ...]:
+    """The words a text is searched by (what makes two alternatives the same)."""
     cleaned = clean_text(text)
     return search_words(cleaned) or (cleaned.casefold(),)
 
