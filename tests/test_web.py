@@ -81,6 +81,10 @@ def test_the_library_marks_user_terms(client: Any, isolated_home: Path) -> None:
 def test_a_term_page_is_its_brief(client: Any) -> None:
     response = client.get("/library/postgres")
     assert response.status_code == 200
+    # its own inline script and style run, by their hashes, and nothing else
+    policy = response.headers["Content-Security-Policy"]
+    assert policy.startswith("default-src 'none'; script-src 'sha256-")
+    assert "style-src 'sha256-" in policy and "unsafe-inline" not in policy
     assert "<h2" in response.get_data(as_text=True) and "PostgreSQL" in response.get_data(
         as_text=True
     )

@@ -187,6 +187,20 @@ def test_a_recruiters_session(
     assert outside == [], f"requests left the loopback server: {outside}"
 
 
+def test_a_term_page_runs_its_own_script_and_style(
+    browser_page: tuple[Any, list[str], list[str]], server: str
+) -> None:
+    page, requests, problems = browser_page
+    page.goto(server + "/library/go")
+    assert "Times" not in page.evaluate("getComputedStyle(document.body).fontFamily")
+    button = page.locator("button[data-copy]").first
+    button.click()
+    page.wait_for_function("b => b.textContent === 'Copied'", arg=button.element_handle())
+    assert page.evaluate("navigator.clipboard.readText()").startswith("(Go OR Golang)")
+    assert problems == []
+    assert [u for u in requests if not u.startswith(server + "/")] == []
+
+
 def test_an_unknown_term_and_a_cross_site_post_in_the_browser(
     browser_page: tuple[Any, list[str], list[str]], server: str
 ) -> None:

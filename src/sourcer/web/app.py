@@ -79,7 +79,7 @@ def create_app(
 
     @app.after_request
     def headers(response: Response) -> Response:
-        response.headers["Content-Security-Policy"] = CSP
+        response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Frame-Options"] = "DENY"
@@ -176,6 +176,8 @@ def create_app(
         )
         mimetype = "text/html" if fmt == "html" else "text/markdown"
         response = Response(text, mimetype=mimetype)
+        if fmt == "html":
+            response.headers["Content-Security-Policy"] = page_policy(text)
         if download:
             name = "-".join(t.slug for t in terms) + (f"-{level}" if level else "")
             response.headers["Content-Disposition"] = f'attachment; filename="brief-{name}.{fmt}"'
@@ -431,6 +433,24 @@ def create_app(
 
 
 # -- helpers ------------------------------------------------------------------------------
+
+
+def page_policy(html: str) -> str:
+    """The Content-Security-Policy of a self-contained page (the brief): its own inline
+    script and style, by their hashes, and nothing else."""
+    import base64
+    import hashlib
+    import re
+
+    def hashes(tag: str) -> str:
+        blocks = re.findall(rf"<{tag}>(.*?)</{tag}>", html, flags=re.DOTALL)
+        digests = [base64.b64encode(hashlib.sha256(b.encode()).digest()).decode() for b in blocks]
+        return " ".join(f"'sha256-{d}'" for d in digests) or "'none'"
+
+    return (
+        f"default-src 'none'; script-src {hashes('script')}; style-src {hashes('style')}; "
+        "img-src data:; form-action 'none'; frame-ancestors 'none'; base-uri 'none'"
+    )
 
 
 def trusted_hosts() -> list[str]:
