@@ -63,7 +63,10 @@ function renderSuggestions() {
     ),
   );
   box.hidden = suggestions.length === 0;
-  $("term-input").setAttribute("aria-expanded", String(!box.hidden));
+  const input = $("term-input");
+  input.setAttribute("aria-expanded", String(!box.hidden));
+  if (active >= 0 && !box.hidden) input.setAttribute("aria-activedescendant", `suggestion-${active}`);
+  else input.removeAttribute("aria-activedescendant");
 }
 
 async function suggest() {
