@@ -187,6 +187,26 @@ def test_a_recruiters_session(
     assert outside == [], f"requests left the loopback server: {outside}"
 
 
+def test_skills_are_chosen_from_the_keyboard(
+    browser_page: tuple[Any, list[str], list[str]], server: str
+) -> None:
+    page, _, problems = browser_page
+    page.goto(server + "/")
+    page.fill("#term-input", "k8s")
+    page.locator("#suggestions li[data-slug=kubernetes]").wait_for()
+    assert page.get_attribute("#term-input", "aria-activedescendant") == "suggestion-0"
+    page.press("#term-input", "Enter")
+    page.locator("#chips li[data-slug=kubernetes]").wait_for()
+    assert page.input_value("#term-input") == ""
+    page.fill("#term-input", "postgres")
+    page.locator("#suggestions li[data-slug=postgresql]").wait_for()
+    page.press("#term-input", "Escape")
+    assert page.locator("#suggestions").is_hidden()
+    wait_for_cards(page, "linkedin", 1)
+    assert cards(page, "linkedin")[0].startswith("(Kubernetes OR k8s")
+    assert problems == []
+
+
 def test_a_term_page_runs_its_own_script_and_style(
     browser_page: tuple[Any, list[str], list[str]], server: str
 ) -> None:
