@@ -481,3 +481,29 @@ def test_serve_warns_off_loopback_and_names_a_busy_port(isolated_home: Path) -> 
     finally:
         process.send_signal(signal.SIGINT)
         process.communicate(timeout=10)
+
+
+def test_a_body_nested_too_deeply_is_refused(client: Any) -> None:
+    response = client.post(
+        "/api/search", data="[" * 200_000, headers={**SAME, "Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert response.json == {"error": "the request nests lists or objects too deeply"}
+
+
+def test_an_unexpected_error_is_one_line_not_a_trace(
+    isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sourcer.query.plan
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(sourcer.query.plan, "plan_searches", broken)
+    client = create_app(str(isolated_home)).test_client()  # not testing: errors are handled
+    response = post(client, "/api/search", {"must": ["go"]})
+    assert response.status_code == 500
+    assert response.json == {
+        "error": "sourcer hit an unexpected error (RuntimeError); nothing was changed, and "
+        "the server's log has the details"
+    }

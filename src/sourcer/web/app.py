@@ -115,6 +115,18 @@ def create_app(
     def too_large(err: Exception) -> Response:
         return _error(f"refused: the upload is larger than {MAX_BODY // 1_000_000} MB", 413)
 
+    @app.errorhandler(500)
+    def unexpected(err: Exception) -> Response | tuple[str, int]:
+        # A bug, never the user's mistake: one line for the page; the log has the trace.
+        original = getattr(err, "original_exception", None) or err
+        message = (
+            f"sourcer hit an unexpected error ({type(original).__name__}); nothing was "
+            "changed, and the server's log has the details"
+        )
+        if request.path.startswith("/api/"):
+            return _error(message, 500)
+        return render_template("web/error.html", title="Something went wrong", message=message), 500
+
     @app.errorhandler(404)
     def not_found(err: Exception) -> Response | tuple[str, int]:
         if request.path.startswith("/api/"):
@@ -466,7 +478,10 @@ def _error(message: str, status: int, **more: Any) -> Response:
 
 
 def _body() -> dict[str, Any]:
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # the JSON decoder's own depth limit
+        raise BadRequest("the request nests lists or objects too deeply") from None
     if not isinstance(data, dict):
         raise BadRequest("the request must be a JSON object")
     return data
