@@ -194,6 +194,12 @@ rare: []
 # Slugs (file names) of other terms: close alternatives, and things used together.
 similar: []
 related: []
+# Slugs of terms whose hands-on use is this term's work (Jenkins pipelines are CI/CD):
+# searches also name them, after this term's own spellings.
+implied_by: []
+# Optional: 'search_name: false' when users and sellers write the name as often as its
+# builders (the aliases are searched instead), and 'mode: strict' or 'mode: broad' for the
+# mode its searches take unless --mode says (balanced otherwise).
 
 titles:
   typical: TODO {name} Developer
