@@ -340,6 +340,14 @@ def test_outreach_previews_each_row(client: Any) -> None:
     assert all(m["length"]["body"] <= 200 for m in messages)
 
 
+def test_a_preview_shows_the_first_hundred_of_many(client: Any) -> None:
+    rows = "".join(f"P{n},Co{n}\n" for n in range(250))
+    response = outreach(client, ("first_name,company\n" + rows).encode())
+    assert response.status_code == 200
+    assert response.json["total"] == 250
+    assert [m["row"] for m in response.json["messages"]] == list(range(2, 102))
+
+
 def test_outreach_downloads_a_csv_safe_for_spreadsheets(client: Any) -> None:
     response = outreach(client, b"first_name,company\n=HYPERLINK(1),Parcelwise\n", format="csv")
     assert response.status_code == 200

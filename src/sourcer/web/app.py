@@ -44,6 +44,8 @@ CSRF_HEADER = "X-Sourcer"
 #: the names of this machine that a loopback server answers to
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 LEVELS = ("junior", "mid", "senior")
+#: messages (and warnings) a preview shows; the downloads hold every one
+PREVIEW = 100
 #: who sends the messages, as the page asks (the config file's sender is the default)
 SENDER_FIELDS = ("name", "title", "company", "email")
 #: the Content-Security-Policy of every response: nothing from elsewhere, no inline script
@@ -424,7 +426,14 @@ def create_app(
                 import json
 
                 messages = json.loads("".join(result.output()))
-                return jsonify({"messages": messages, "warnings": warnings, "notes": result.notes})
+                return jsonify(
+                    {
+                        "messages": messages[:PREVIEW],
+                        "total": len(messages),
+                        "warnings": warnings[:PREVIEW],
+                        "notes": result.notes,
+                    }
+                )
             if fmt == "csv":
                 response = Response("".join(result.output()), mimetype="text/csv")
                 response.headers["Content-Disposition"] = (

@@ -335,7 +335,8 @@ $("preview").addEventListener("click", async () => {
   try {
     const data = await (await outreach("json")).json();
     showError("outreach-error", "");
-    $("outreach-warnings").replaceChildren(...[...data.notes, ...data.warnings].map((w) => element("li", { class: "warning" }, w)));
+    const shown = data.total > data.messages.length ? [`Showing the first ${data.messages.length} of ${data.total} messages; the downloads hold them all.`] : [];
+    $("outreach-warnings").replaceChildren(...[...shown, ...data.notes, ...data.warnings].map((w) => element("li", { class: "warning" }, w)));
     $("messages").replaceChildren(
       ...data.messages.map((m) =>
         element(
