@@ -168,6 +168,8 @@ def test_an_unknown_term_is_a_clear_4xx(client: Any) -> None:
         ({"must": "go", "level": "expert"}, "unknown level 'expert'; use junior, mid, senior"),
         ({"must": ["go"], "boards": ["myspace"]}, "unknown board 'myspace'"),
         ({"must": [1]}, "must must be a list of text"),
+        ({"must": ["go"] * 51}, "must may hold 50 entries of 200 characters at most"),
+        ({"keywords": ["x" * 201]}, "keywords may hold 50 entries of 200 characters at most"),
         ({"must": ["go"], "site": "not a site"}, "--site 'not a site' is neither"),
     ],
 )

@@ -44,6 +44,9 @@ CSRF_HEADER = "X-Sourcer"
 #: the names of this machine that a loopback server answers to
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 LEVELS = ("junior", "mid", "senior")
+#: a form's lists (skills, places, keywords ...) hold at most this many entries, each at
+#: most this long: far beyond any search, and a bound on the work one request asks for
+MOST_ITEMS, LONGEST_ITEM = 50, 200
 #: messages (and warnings) a preview shows; the downloads hold every one
 PREVIEW = 100
 #: who sends the messages, as the page asks (the config file's sender is the default)
@@ -165,6 +168,8 @@ def create_app(
         names = request.args.getlist("term")
         if not names:
             raise BadRequest("name at least one term (?term=go)")
+        if len(names) > MOST_ITEMS:
+            raise BadRequest(f"a brief covers {MOST_ITEMS} terms at most")
         fmt = request.args.get("format", "html")
         if fmt not in ("html", "md"):
             raise BadRequest("format must be html or md")
@@ -363,6 +368,8 @@ def create_app(
         if not template:
             raise BadRequest("choose a template")
         names = [n.strip() for n in request.form.get("terms", "").split(",") if n.strip()]
+        if len(names) > MOST_ITEMS:
+            raise BadRequest(f"a message names {MOST_ITEMS} terms at most")
         term, term_names, stack = message_terms(context, names, None)
         sent_by = [
             f"sender.{key}={value.strip()}"
@@ -511,6 +518,10 @@ def _texts(data: dict[str, Any], key: str) -> list[str]:
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise BadRequest(f"{key} must be a list of text")
+    if len(value) > MOST_ITEMS or any(len(v) > LONGEST_ITEM for v in value):
+        raise BadRequest(
+            f"{key} may hold {MOST_ITEMS} entries of {LONGEST_ITEM} characters at most"
+        )
     return [v.strip() for v in value if v.strip()]
 
 
