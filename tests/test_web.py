@@ -487,7 +487,18 @@ def test_serve_warns_off_loopback_and_names_a_busy_port(isolated_home: Path) -> 
             "warning: listening on 0.0.0.0: other machines can reach this page and use your "
             "library; keep it behind your network's access rules\n"
         )
-        assert process.stderr.readline().startswith("sourcer is serving http://0.0.0.0:")
+        line = process.stderr.readline()
+        name = socket.gethostname()
+        assert line.startswith(f"sourcer is serving http://{name}:"), line
+        port = line.split()[3].rsplit(":", 1)[1].rstrip("/")
+
+        def status(host: str) -> int:
+            with socket.create_connection(("127.0.0.1", int(port)), timeout=10) as conn:
+                conn.sendall(f"GET / HTTP/1.0\r\nHost: {host}:{port}\r\n\r\n".encode())
+                return int(conn.recv(64).split()[1])
+
+        assert status(name) == 200  # the machine's own name, as other machines use it
+        assert status("attacker.example") == 400  # any other name: DNS rebinding
     finally:
         process.send_signal(signal.SIGINT)
         process.communicate(timeout=10)
@@ -517,3 +528,65 @@ def test_an_unexpected_error_is_one_line_not_a_trace(
         "error": "sourcer hit an unexpected error (RuntimeError); nothing was changed, and "
         "the server's log has the details"
     }
+
+
+def test_one_of_groups_stay_apart(client: Any) -> None:
+    # a role may hold several one-of groups: each stays its own OR
+    body = {"must": ["go"], "any": [["postgresql", "mysql"], ["aws", "gcp"]]}
+    query = post(client, "/api/search", body).json["searches"][0]["query"]
+    assert "(PostgreSQL OR Postgres OR MySQL" in query and "(AWS OR" in query
+
+
+def test_nice_alone_says_what_is_missing(client: Any) -> None:
+    data = post(client, "/api/search", {"nice": ["kafka"]}).json
+    assert data == {
+        "searches": [],
+        "explain": [],
+        "notes": ["Mark at least one skill must or any (nice ones only narrow a search)."],
+    }
+
+
+def test_outreach_bounds_the_work_of_one_request(client: Any) -> None:
+    many = b"first_name,company\n" + b"Ada,Co\n" * 10_001
+    response = outreach(client, many)
+    assert response.status_code == 400
+    assert response.json == {
+        "error": "the page takes a CSV of 10,000 rows and 2 MB at most; for more, run: "
+        "sourcer outreach render --csv FILE --out FOLDER"
+    }
+    failing = outreach(client, b"first_name,company\n" + b"Ada,Co\n" * 150, sender_name="")
+    assert failing.json["error"] == "150 row(s) failed; nothing was made (the first 100 are listed)"
+    assert len(failing.json["failures"]) == 100
+
+
+def test_a_pasted_csv_may_be_larger_than_a_form_field_usually_is(client: Any) -> None:
+    rows = "".join(f"Person{n},Company{n}\n" for n in range(8_000))  # about 170 KB
+    text = "first_name,company\n" + rows * 4  # 32,000 lines: over the row bound, under 2 MB
+    data = {"template": "connection-note", "terms": "go", **SENDER, "csv_text": text[:900_000]}
+    response = client.post("/api/outreach", data=data, headers=SAME)
+    assert response.status_code == 400
+    assert response.json["error"].startswith("the page takes a CSV of 10,000 rows")
+
+
+def test_a_long_posting_is_refused(client: Any) -> None:
+    response = post(client, "/api/role/from-jd", {"text": "Go developer. " * 20_000})
+    assert response.status_code == 400
+    assert response.json == {"error": "a posting may be 200,000 characters at most"}
+
+
+def test_the_same_host_behind_a_tls_proxy_is_the_same_origin(client: Any) -> None:
+    headers = {**SAME, "Origin": "https://localhost", "Host": "localhost"}
+    assert client.post("/api/search", json={"must": ["go"]}, headers=headers).status_code == 200
+
+
+def test_a_term_added_while_the_server_runs_is_found(client: Any, isolated_home: Path) -> None:
+    assert client.get("/api/terms?q=gleam").json == []
+    folder = isolated_home / "terms"
+    folder.mkdir(parents=True, exist_ok=True)
+    go = (Path(__file__).parent.parent / "terms" / "go.yaml").read_text(encoding="utf-8")
+    (folder / "gleam.yaml").write_text(
+        go.replace("name: Go\n", "name: Gleam\n").replace("  - Golang\n", "  - Gleam lang\n"),
+        encoding="utf-8",
+    )
+    assert [t["slug"] for t in client.get("/api/terms?q=gleam").json] == ["gleam"]
+    assert 'href="/library/gleam"' in client.get("/library").get_data(as_text=True)

@@ -139,12 +139,15 @@ def test_a_recruiters_session(
     )
     saved = (isolated_home / "roles" / "go-berlin.yaml").read_text(encoding="utf-8")
     assert "- kubernetes" in saved and "nice:\n- kafka" in saved
+    # what the posting said and the form does not show is kept
+    assert "title: Senior Go Engineer" in saved and "remote: hybrid" in saved
     page.reload()
     page.locator("#saved-roles option[value=go-berlin]").wait_for(state="attached")
     page.select_option("#saved-roles", "go-berlin")
     page.click("#open-role")
     page.locator("#chips li[data-slug=kafka]").wait_for()
     assert page.input_value("#level") == "senior"
+    assert page.input_value("#remote") == "hybrid"
     # go and kubernetes required, kafka nice: the search and its narrower variant
     wait_for_cards(page, "linkedin", 2)
 
@@ -185,6 +188,50 @@ def test_a_recruiters_session(
     assert problems == []
     outside = [u for u in requests if not u.startswith((server + "/", "blob:", "data:"))]
     assert outside == [], f"requests left the loopback server: {outside}"
+
+
+ROLE = """\
+version: 1
+title: Platform Engineer
+level: senior
+remote: onsite
+must: [go]
+any: [[postgresql, mysql], [aws, gcp]]
+titles: [Platform Engineer]
+exclude: [intern]
+outreach:
+  template: inmail
+  sender: {name: Sam Lee}
+"""
+
+
+def test_a_role_opened_and_saved_again_keeps_everything(
+    browser_page: tuple[Any, list[str], list[str]], server: str, isolated_home: Path
+) -> None:
+    import yaml
+
+    page, _, problems = browser_page
+    roles = isolated_home / "roles"
+    roles.mkdir(parents=True)
+    (roles / "platform.yaml").write_text(ROLE, encoding="utf-8")
+    page.goto(server + "/")
+    page.locator("#saved-roles option[value=platform]").wait_for(state="attached")
+    page.select_option("#saved-roles", "platform")
+    page.click("#open-role")
+    page.locator("#chips li[data-slug=gcp]").wait_for()
+    wait_for_cards(page, "linkedin", 1)
+    query = cards(page, "linkedin")[0]
+    assert "(PostgreSQL OR" in query and "(AWS OR" in query, "two one-of groups, not one"
+    assert '"Platform Engineer"' in query and "intern" in query  # the role's titles, exclusions
+    page.fill("#role-name", "platform-copy")
+    page.click("#save-role")
+    page.wait_for_function(
+        "() => document.querySelector('#role-status').textContent === 'Saved platform-copy.'"
+    )
+    copy = yaml.safe_load((roles / "platform-copy.yaml").read_text(encoding="utf-8"))
+    original = yaml.safe_load(ROLE)
+    assert {k: v for k, v in copy.items() if k not in ("boards", "site")} == original
+    assert problems == []
 
 
 def test_skills_are_chosen_from_the_keyboard(

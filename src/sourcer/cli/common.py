@@ -43,6 +43,10 @@ class App:
             *(Layer(path, path) for path in self.terms_dirs),
         ]
 
+    def forget_library(self) -> None:
+        """Read the library afresh on next use (its files changed)."""
+        self._library = None
+
     @property
     def library(self) -> Library:
         if self._library is None:

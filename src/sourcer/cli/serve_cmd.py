@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import errno
-import os
+import socket
 
 import click
 
@@ -57,20 +57,19 @@ def serve(ctx: click.Context, host: str, port: int, open_page: bool) -> None:
         raise click.ClickException(
             "sourcer serve needs the web extra: pip install 'sourcer[web]'"
         ) from None
-    hosts: list[str] | None = trusted_hosts()
+    hosts = trusted_hosts()
     if host not in LOOPBACK:
         warn(
             f"listening on {host}: other machines can reach this page and use your library; "
             "keep it behind your network's access rules"
         )
-        if host not in EVERYWHERE:
-            hosts = [*trusted_hosts(), host]
-        elif not os.environ.get("SOURCER_HOSTS"):
-            hosts = None  # any name people use for this machine; SOURCER_HOSTS narrows it
+        # Only the names of this machine are answered (DNS rebinding needs another name).
+        hosts = [*hosts, host] if host not in EVERYWHERE else [*hosts, *machine_names()]
     app = create_app(terms_dirs=app_from(ctx).terms_dirs, hosts=hosts)
     _check_free(host, port)  # Werkzeug would print several lines and exit on its own
     server = make_server(host, port, app, threaded=True)
-    shown = f"[{host}]" if ":" in host else host
+    reachable = socket.gethostname() if host in EVERYWHERE else host
+    shown = f"[{reachable}]" if ":" in reachable else reachable
     url = f"http://{shown}:{server.server_port}/"
     note(f"sourcer is serving {url} (Ctrl-C to stop)")
     if open_page:
@@ -85,8 +84,6 @@ def serve(ctx: click.Context, host: str, port: int, open_page: bool) -> None:
 def _check_free(host: str, port: int) -> None:
     """A one-line error when the address cannot be listened on (a port in use, a host name
     this machine does not have)."""
-    import socket
-
     try:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         with socket.socket(family, socket.SOCK_STREAM) as probe:
@@ -99,3 +96,15 @@ def _check_free(host: str, port: int) -> None:
             ) from None
         reason = err.strerror or str(err)
         raise click.ClickException(f"cannot listen on {host}:{port}: {reason}") from None
+
+
+def machine_names() -> list[str]:
+    """The names and addresses people may use for this machine (SOURCER_HOSTS adds more)."""
+    names = {socket.gethostname(), socket.getfqdn()}
+    for name in list(names):
+        try:
+            for *_, address in socket.getaddrinfo(name, None):
+                names.add(str(address[0]))
+        except OSError:
+            continue
+    return sorted(n for n in names if n)

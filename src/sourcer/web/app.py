@@ -20,6 +20,7 @@ Safety, by default:
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import tempfile
@@ -33,6 +34,7 @@ from flask import Flask, Response, abort, jsonify, render_template, request
 from sourcer.cli.common import App
 from sourcer.errors import FileExists, SourcerError, UnknownTermError
 from sourcer.library.schema import SLUG_RE, Term
+from sourcer.library.store import Library
 from sourcer.query.boards import BOARDS, DEFAULT_SITE
 from sourcer.query.parse import MAX_LENGTH
 from sourcer.query.recipe import MODES, Options
@@ -47,6 +49,10 @@ LEVELS = ("junior", "mid", "senior")
 #: a form's lists (skills, places, keywords ...) hold at most this many entries, each at
 #: most this long: far beyond any search, and a bound on the work one request asks for
 MOST_ITEMS, LONGEST_ITEM = 50, 200
+#: the page's outreach takes CSVs this small (the CLI takes any size, streamed)
+MAX_CSV, MAX_ROWS = 2_000_000, 10_000
+#: a pasted posting's length (a long real one is 20,000 characters)
+MAX_POSTING = 200_000
 #: messages (and warnings) a preview shows; the downloads hold every one
 PREVIEW = 100
 #: who sends the messages, as the page asks (the config file's sender is the default)
@@ -77,10 +83,12 @@ def create_app(
     context = App(terms_dirs=tuple(terms_dirs), home_root=home)
     app = Flask(__name__, static_folder="static", template_folder="templates")
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
+    app.config["MAX_FORM_MEMORY_SIZE"] = MAX_BODY  # a pasted CSV is a form field
     app.config["TRUSTED_HOSTS"] = list(hosts) if hosts is not None else trusted_hosts()
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keys in the order built
     app.extensions["sourcer"] = context
-    suggestions = _Suggestions(context)
+    fresh = _Fresh(context)
+    suggestions = _Suggestions(fresh)
 
     @app.after_request
     def headers(response: Response) -> Response:
@@ -100,7 +108,7 @@ def create_app(
         if (
             request.headers.get(CSRF_HEADER) != "1"
             or fetch_site not in ("same-origin", "none")
-            or (origin is not None and origin.rstrip("/") != request.host_url.rstrip("/"))
+            or (origin is not None and _host_of(origin) != request.host.lower())
         ):
             return _error("refused: this request did not come from sourcer's own page", 403)
         return None
@@ -152,13 +160,13 @@ def create_app(
 
     @app.get("/library")
     def library_page() -> str:
-        entries = sorted(context.library.entries().values(), key=lambda e: (e.category, e.name))
+        entries = sorted(fresh.library().entries().values(), key=lambda e: (e.category, e.name))
         return render_template("web/library.html", entries=entries)
 
     @app.get("/library/<slug>")
     def term_page(slug: str) -> Response:
         try:
-            term = context.library.get(slug)
+            term = fresh.library().get(slug)
         except UnknownTermError as err:
             abort(404, description=str(err))
         return _brief_response([term], None, "html", download=False)
@@ -175,7 +183,7 @@ def create_app(
             raise BadRequest("format must be html or md")
         from sourcer.query.plan import load_terms
 
-        (terms,) = load_terms(context.library, names)
+        (terms,) = load_terms(fresh.library(), names)
         level = _choice(request.args.get("level"), LEVELS, "level")
         return _brief_response(terms, level, fmt, download=True)
 
@@ -185,7 +193,7 @@ def create_app(
         from sourcer.brief import make_brief
 
         text = make_brief(
-            context.library,
+            fresh.library(),
             terms,
             level=level,
             boards=sorted(BOARDS, key=lambda slug: BOARDS[slug].searches == "job postings"),
@@ -215,11 +223,12 @@ def create_app(
         from sourcer.query.plan import load_terms, plan_searches, refuse_placeholders
 
         data = _body()
-        library = context.library
-        must, either, nice = load_terms(
-            library, _texts(data, "must"), _texts(data, "any"), _texts(data, "nice")
+        library = fresh.library()
+        must, *groups, nice = load_terms(
+            library, _texts(data, "must"), *_groups(data, "any"), _texts(data, "nice")
         )
-        refuse_placeholders([*must, *either, *nice])
+        groups = [group for group in groups if group]
+        refuse_placeholders([*must, *(t for g in groups for t in g), *nice])
         options = Options(
             level=_choice(data.get("level"), LEVELS, "level"),
             mode=_choice(data.get("mode"), MODES, "mode"),  # type: ignore[arg-type]
@@ -231,9 +240,9 @@ def create_app(
             site=_site(_text(data, "site")),
         )
         boards = _boards(data)
-        groups = [either] if either else []
         if not must and not groups and not options.keywords:
-            return jsonify({"searches": [], "explain": [], "notes": []})
+            wanted = ["Mark at least one skill must or any (nice ones only narrow a search)."]
+            return jsonify({"searches": [], "explain": [], "notes": wanted if nice else []})
         planned = plan_searches(library, must, groups, nice, options, boards, explain=True)
         return jsonify(
             {
@@ -252,8 +261,10 @@ def create_app(
 
         data = _body()
         text = _text(data, "text")
+        if len(text) > MAX_POSTING:
+            raise BadRequest(f"a posting may be {MAX_POSTING:,} characters at most")
         html = data.get("html")
-        library = context.library
+        library = fresh.library()
         found = read_posting(
             text,
             [library.get(slug) for slug in library.entries()],
@@ -381,6 +392,11 @@ def create_app(
         raw = upload.read() if upload is not None else request.form.get("csv_text", "").encode()
         if not raw.strip():
             raise BadRequest("upload a CSV file (or paste its text) with a row per person")
+        if len(raw) > MAX_CSV or raw.count(b"\n") > MAX_ROWS:
+            raise BadRequest(
+                f"the page takes a CSV of {MAX_ROWS:,} rows and {MAX_CSV // 1_000_000} MB at "
+                "most; for more, run: sourcer outreach render --csv FILE --out FOLDER"
+            )
         name = _upload_name(upload.filename if upload else None)
         with tempfile.TemporaryDirectory(prefix="sourcer-web-") as folder:
             path = os.path.join(folder, name)
@@ -418,12 +434,13 @@ def create_app(
         )
         with render_all(merge) as result:
             if result.failures:
+                failures = result.failures[:PREVIEW]
+                more = len(result.failures) - len(failures)
                 return _error(
-                    f"{len(result.failures)} row(s) failed; nothing was made",
+                    f"{len(result.failures)} row(s) failed; nothing was made"
+                    + (f" (the first {len(failures)} are listed)" if more else ""),
                     400,
-                    failures=[
-                        str(f).replace(path, os.path.basename(path)) for f in result.failures
-                    ],
+                    failures=[str(f).replace(path, os.path.basename(path)) for f in failures],
                 )
             warnings = [str(w) for w in result.warnings]
             download = "".join(
@@ -481,6 +498,13 @@ def page_policy(html: str) -> str:
     )
 
 
+def _host_of(origin: str) -> str:
+    """The host (and port) of an Origin header: ``https://a.example:8765`` -> ``a.example:8765``."""
+    from urllib.parse import urlsplit
+
+    return urlsplit(origin).netloc.lower()
+
+
 def trusted_hosts() -> list[str]:
     """The host names to answer to: ``$SOURCER_HOSTS`` (comma-separated) and loopback."""
     extra = [h.strip() for h in os.environ.get("SOURCER_HOSTS", "").split(",") if h.strip()]
@@ -523,6 +547,16 @@ def _texts(data: dict[str, Any], key: str) -> list[str]:
             f"{key} may hold {MOST_ITEMS} entries of {LONGEST_ITEM} characters at most"
         )
     return [v.strip() for v in value if v.strip()]
+
+
+def _groups(data: dict[str, Any], key: str) -> list[list[str]]:
+    """One-of groups: a list of names is one group, a list of lists several."""
+    value = data.get(key, [])
+    if isinstance(value, list) and value and all(isinstance(v, list) for v in value):
+        if len(value) > MOST_ITEMS:
+            raise BadRequest(f"{key} may hold {MOST_ITEMS} groups at most")
+        return [_texts({key: group}, key) for group in value]
+    return [_texts(data, key)]
 
 
 def _choice(value: object, choices: Iterable[str], what: str) -> str | None:
@@ -591,21 +625,48 @@ def _templates(context: App) -> Any:
     )
 
 
-class _Suggestions:
-    """Autocomplete over the library: by slug, name, alias and job title."""
+class _Fresh:
+    """The library as its folders are now: a server runs for days while people add and edit
+    term files, so a changed folder means a new index (a few stats per request)."""
 
     def __init__(self, context: App) -> None:
         self.context = context
+        self._stamp: tuple[tuple[float, int], ...] = ()
+
+    def library(self) -> Library:
+        stamp = tuple(_stamp_of(layer.path) for layer in self.context.layers())
+        if stamp != self._stamp:
+            self.context.forget_library()
+            self._stamp = stamp
+        return self.context.library
+
+
+def _stamp_of(folder: str) -> tuple[float, int]:
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return (0.0, 0)
+    # a file edited in place changes no folder time: count the newest file time as well
+    newest = 0.0
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.endswith(".yaml"):
+                with contextlib.suppress(OSError):
+                    newest = max(newest, entry.stat().st_mtime)
+    return (max(info.st_mtime, newest), info.st_nlink)
+
+
+class _Suggestions:
+    """Autocomplete over the library: by slug, name, alias and job title."""
+
+    def __init__(self, fresh: _Fresh) -> None:
+        self.fresh = fresh
         self._rows: list[tuple[str, str, str, str, list[tuple[str, str]]]] | None = None
-        self._stamp: tuple[float, ...] = ()
+        self._library: Library | None = None
 
     def rows(self) -> list[tuple[str, str, str, str, list[tuple[str, str]]]]:
-        layers = self.context.layers()
-        stamp = tuple(
-            os.stat(layer.path).st_mtime if os.path.isdir(layer.path) else 0.0 for layer in layers
-        )
-        if self._rows is None or stamp != self._stamp:
-            library = self.context.library
+        library = self.fresh.library()
+        if self._rows is None or library is not self._library:
             rows = []
             for slug, entry in library.entries().items():
                 term = library.find(slug)
@@ -614,7 +675,7 @@ class _Suggestions:
                     titles = (term.titles.typical, *term.titles.also_try)
                     words += [("title", t) for t in titles]
                 rows.append((slug, entry.name, entry.category, entry.origin, words))
-            self._rows, self._stamp = rows, stamp
+            self._rows, self._library = rows, library
         return self._rows
 
     def find(self, query: str, limit: int = 8) -> list[dict[str, str]]:

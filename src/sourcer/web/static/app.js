@@ -5,7 +5,10 @@
 const $ = (id) => document.getElementById(id);
 const HEADERS = { "Content-Type": "application/json", "X-Sourcer": "1" };
 const KINDS = ["must", "any", "nice"];
-const chosen = []; // {slug, name, kind}
+const chosen = []; // {slug, name, kind, group}
+// the role last opened or read: what the form does not show (title, titles, exclude, one-of
+// groups, outreach) is kept from it when the form is saved or searched
+let baseRole = {};
 
 function element(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -69,11 +72,15 @@ function renderSuggestions() {
   else input.removeAttribute("aria-activedescendant");
 }
 
+let asked = 0;
 async function suggest() {
+  const mine = ++asked;
   const query = $("term-input").value.trim();
-  if (!query) { suggestions = []; renderSuggestions(); return; }
+  if (!query) { suggestions = []; active = -1; renderSuggestions(); return; }
   const response = await fetch(`/api/terms?q=${encodeURIComponent(query)}`);
-  suggestions = response.ok ? await response.json() : [];
+  const found = response.ok ? await response.json() : [];
+  if (mine !== asked) return; // a later keystroke asked again
+  suggestions = found;
   active = suggestions.length ? 0 : -1;
   renderSuggestions();
 }
@@ -101,13 +108,17 @@ function renderChips() {
         { class: `chip ${c.kind}`, "data-slug": c.slug },
         element("span", {}, c.name),
         select,
-        element("button", { type: "button", class: "remove", "aria-label": `Remove ${c.name}`, onclick: () => { chosen.splice(index, 1); renderChips(); update(); } }, "×"),
+        element("button", { type: "button", class: "remove", "aria-label": `Remove ${c.name}`, onclick: () => { chosen.splice(index, 1); if (!chosen.length) baseRole = {}; renderChips(); update(); } }, "×"),
       );
     }),
   );
 }
 
 $("term-input").addEventListener("input", () => {
+  suggestions = []; // what was suggested for the old text must not be chosen for the new
+  active = -1;
+  asked++;
+  renderSuggestions();
   clearTimeout(suggestTimer);
   suggestTimer = setTimeout(suggest, 120);
 });
@@ -120,18 +131,31 @@ $("term-input").addEventListener("keydown", (event) => {
 
 // -- the search -------------------------------------------------------------------------------
 
+function anyGroups() {
+  // one-of groups as the role had them, then one group of the skills marked "any" since
+  const groups = new Map();
+  for (const c of chosen.filter((c) => c.kind === "any")) {
+    const key = c.group ?? "new";
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(c.slug);
+  }
+  return [...groups.values()];
+}
+
 function form() {
   return {
     must: chosen.filter((c) => c.kind === "must").map((c) => c.slug),
-    any: chosen.filter((c) => c.kind === "any").map((c) => c.slug),
+    any: anyGroups(),
     nice: chosen.filter((c) => c.kind === "nice").map((c) => c.slug),
     keywords: list($("keywords").value),
     level: $("level").value,
     mode: $("mode").value,
     locations: list($("places").value),
-    remote: $("remote").checked,
+    remote: $("remote").value === "remote",
     site: $("site").value.trim(),
     boards: [...document.querySelectorAll("input[name=board]:checked")].map((b) => b.value),
+    titles: baseRole.titles || [],
+    exclude: baseRole.exclude || [],
   };
 }
 
@@ -192,29 +216,34 @@ async function runSearch() {
     if (mine !== generation) return;
     showError("search-error", error.message);
     $("results").replaceChildren();
+    $("notes").replaceChildren();
+    $("explain").textContent = "";
   }
 }
 
 for (const id of ["keywords", "places", "site"]) $(id).addEventListener("input", update);
 for (const id of ["level", "mode", "remote"]) $(id).addEventListener("change", update);
+const DEFAULT_BOARDS = ["linkedin", "google"];
 document.querySelectorAll("input[name=board]").forEach((b) => b.addEventListener("change", update));
 
 // -- roles --------------------------------------------------------------------------------
 
 function fillForm(role) {
+  baseRole = role;
   chosen.length = 0;
   for (const slug of role.must || []) chosen.push({ slug, name: slug, kind: "must" });
-  for (const group of role.any || []) for (const slug of group) chosen.push({ slug, name: slug, kind: "any" });
+  (role.any || []).forEach((group, index) => {
+    for (const slug of group) chosen.push({ slug, name: slug, kind: "any", group: index });
+  });
   for (const slug of role.nice || []) chosen.push({ slug, name: slug, kind: "nice" });
   $("keywords").value = (role.keywords || []).join(", ");
   $("level").value = role.level || "";
   $("mode").value = role.mode || "";
   $("places").value = (role.locations || []).join(", ");
-  $("remote").checked = role.remote === "remote";
-  if (role.site) $("site").value = role.site;
-  if (role.boards && role.boards.length) {
-    document.querySelectorAll("input[name=board]").forEach((b) => { b.checked = role.boards.includes(b.value); });
-  }
+  $("remote").value = role.remote || "";
+  $("site").value = role.site || "linkedin";
+  const boards = role.boards && role.boards.length ? role.boards : DEFAULT_BOARDS;
+  document.querySelectorAll("input[name=board]").forEach((b) => { b.checked = boards.includes(b.value); });
   renderChips();
   update();
   // names for the chips (the role holds slugs)
@@ -227,14 +256,15 @@ function fillForm(role) {
 }
 
 function roleFromForm() {
+  // the form's fields over the role it came from, so nothing the form does not show is lost
   const data = form();
-  const any = data.any.length ? [data.any] : [];
   return {
+    ...baseRole,
     level: data.level || null,
     locations: data.locations,
-    remote: data.remote ? "remote" : null,
+    remote: $("remote").value || null,
     must: data.must,
-    any,
+    any: data.any,
     nice: data.nice,
     keywords: data.keywords,
     boards: data.boards,
