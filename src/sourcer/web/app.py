@@ -260,9 +260,7 @@ def create_app(
         from sourcer.roles.jd import read_posting
 
         data = _body()
-        text = _text(data, "text")
-        if len(text) > MAX_POSTING:
-            raise BadRequest(f"a posting may be {MAX_POSTING:,} characters at most")
+        text = _text(data, "text", most=(MAX_POSTING, "a posting"))
         html = data.get("html")
         library = fresh.library()
         found = read_posting(
@@ -344,9 +342,7 @@ def create_app(
         from sourcer.query.lint import lint as check
 
         data = _body()
-        text = _text(data, "text")
-        if len(text) > MAX_LENGTH:
-            raise BadRequest(f"a search string may be {MAX_LENGTH:,} characters at most")
+        text = _text(data, "text", most=(MAX_LENGTH, "a search string"))
         board = BOARDS[_board(data, "board", "linkedin")]
         target = _text(data, "to")
         result: dict[str, Any] = {"board": board.slug, "explain": reading(text, board)}
@@ -527,12 +523,15 @@ def _body() -> dict[str, Any]:
     return data
 
 
-def _text(data: dict[str, Any], key: str) -> str:
+def _text(data: dict[str, Any], key: str, most: tuple[int, str] | None = None) -> str:
+    """A text field; ``most``: its longest length, and what to call it when it is longer."""
     value = data.get(key, "")
     if value is None:
         return ""
     if not isinstance(value, str):
         raise BadRequest(f"{key} must be text")
+    if most is not None and len(value) > most[0]:
+        raise BadRequest(f"{most[1]} may be {most[0]:,} characters at most")
     return value
 
 
