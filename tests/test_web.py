@@ -590,3 +590,13 @@ def test_a_term_added_while_the_server_runs_is_found(client: Any, isolated_home:
     )
     assert [t["slug"] for t in client.get("/api/terms?q=gleam").json] == ["gleam"]
     assert 'href="/library/gleam"' in client.get("/library").get_data(as_text=True)
+
+
+def test_serve_without_the_web_extra_says_how_to_get_it() -> None:
+    code = (
+        "import sys; sys.modules['flask'] = None\n"
+        "from sourcer.cli import main; sys.argv = ['sourcer', 'serve']; main()"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr == "Error: sourcer serve needs the web extra: pip install 'sourcer[web]'\n"
