@@ -13,16 +13,19 @@ from typing import Any
 from sourcer.errors import FileExists, WriteError
 
 
-def write_atomic(target: str | os.PathLike[str], text: str, *, force: bool = False) -> None:
+def write_atomic(
+    target: str | os.PathLike[str], text: str, *, force: bool = False, durable: bool = True
+) -> None:
     """Write ``text`` to ``target`` as a one-file :class:`Transaction`: readers see the old
     file or the new one, never half, and a failure or a signal leaves nothing new behind.
 
     Without ``force`` an existing file is left alone and FileExists is raised; the check and
     the move are one step (a hard link cannot replace a file), so no race can clobber it.
     With ``force`` the new file keeps the permissions of the one it replaces. Any other
-    failure is a WriteError naming the file and the reason.
+    failure is a WriteError naming the file and the reason. ``durable=False`` skips the sync
+    (see :class:`Transaction`).
     """
-    with Transaction(force=force) as batch:
+    with Transaction(force=force, durable=durable) as batch:
         batch.add(target, text)
         batch.commit()
 
@@ -43,10 +46,15 @@ class Transaction:
             batch.add("out/001-ada.txt", text)
             ...
             batch.commit()
+
+    ``durable=False`` is for caches: the files are not synced to the disk before they move
+    in (a sync flushes every file system, a large part of a cold index build). After a crash
+    such a file may be empty or missing, which its reader takes as no cache.
     """
 
-    def __init__(self, *, force: bool = False) -> None:
+    def __init__(self, *, force: bool = False, durable: bool = True) -> None:
         self.force = force
+        self.durable = durable
         self._staging: dict[Path, Path] = {}  # target folder -> its staging folder
         #: new target folders staged whole beside where they go: moved in by one rename
         self._whole: dict[Path, Path] = {}
@@ -89,7 +97,8 @@ class Transaction:
         file made a 10,000-file merge several times slower)."""
         done: list[tuple[Path, Path | None]] = []  # (target, backup of what it replaced)
         try:
-            _sync([staged for staged, _ in self._staged])
+            if self.durable:
+                _sync([staged for staged, _ in self._staged])
         except OSError as err:
             raise WriteError(f"cannot write the files ({err.strerror or err})") from err
         moved_in: list[Path] = []  # whole new folders renamed into place

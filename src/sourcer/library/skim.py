@@ -30,15 +30,18 @@ _INDICATOR = frozenset("[]{}&*!|>%@`#,?")
 _ODD_BREAKS = "\t\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
 
-#: ASCII characters YAML refuses (every control character but tab, newline and return)
-_ASCII_REFUSED = "".join(map(chr, [*range(0, 9), 11, 12, *range(14, 32), 127]))
+#: in ASCII, those are the control characters but the newline (a search for each is
+#: quicker than a regular expression or ``isprintable``)
+_ASCII_ODD = "".join(map(chr, [*range(0, 10), *range(11, 32), 127]))
 
 
-def _unreadable(text: str) -> bool:
-    """Whether the text holds a character the YAML reader refuses (asked of its own
-    pattern where the text is not plain ASCII)."""
+def _odd_characters(text: str) -> bool:
+    """Whether the text holds a tab, a line break other than a newline, or a character
+    the YAML reader refuses (asked of its own pattern where the text is not ASCII)."""
     if text.isascii():
-        return any(char in text for char in _ASCII_REFUSED)
+        return any(char in text for char in _ASCII_ODD)
+    if any(char in text for char in _ODD_BREAKS):
+        return True
     from yaml.reader import Reader
 
     return Reader.NON_PRINTABLE.search(text) is not None
@@ -53,7 +56,7 @@ def skim_text(text: str) -> tuple[str, str, list[str]] | None:
     is missing), or None when the file uses YAML this reader does not handle."""
     if "\r" in text:
         text = text.replace("\r\n", "\n")
-    if any(char in text for char in _ODD_BREAKS) or _unreadable(text):
+    if _odd_characters(text):
         return None  # tabs, other line breaks, characters YAML refuses: the parser's job
     try:
         return _skim(text)
@@ -61,58 +64,67 @@ def skim_text(text: str) -> tuple[str, str, list[str]] | None:
         return None
 
 
-#: a line that starts at the left margin and is not a comment: a top-level key (found
-#: after a newline, which the regular expression engine looks for quickly)
-_TOP = re.compile(r"\n([^ #\n][^\n]*)")
+#: a top-level line (at the margin, not a comment): ``key:`` with the rest of the line
+#: after the spaces, or (key "") anything else: "---", a list at the margin, a quoted or
+#: complex key, "key:value" ... Found after a newline, which the engine looks for quickly.
+#: The last group is the next line's start where it is not a top-level line (so that only
+#: then are the lines under a key looked at).
+_TOP_LINE = re.compile(
+    r"\n(?:([A-Za-z_][A-Za-z0-9_]*):(?: +([^\n]*))?(?=\n|\Z)|[^ #\n])(?=(\n[ #\n])?)"
+)
+#: the start of the next top-level line
+_TOP = re.compile(r"\n[^ #\n]")
 _OPENERS = frozenset("\"'[{")
+_WANTED = frozenset(WANTED)
 
 
 def _skim(text: str) -> tuple[str, str, list[str]]:
-    found: dict[str, object] = {}
-    seen: set[str] = set()
+    """One pass of a regular expression over the file lists its top-level lines, so that
+    Python looks only at those (a cold index reads 20,000 files)."""
     text = "\n" + text
-    tops = list(_TOP.finditer(text))
-    for key in WANTED:  # a second one anywhere: the loader names both lines
-        if text.count(f"\n{key}:") > 1:
-            raise _GiveUp
-    for number, top in enumerate(tops):
-        if len(found) == len(WANTED):
-            break  # what follows cannot change these (a duplicate was looked for above)
-        line = top.group(1)
-        match = _KEY.match(line)
-        if match is None:
-            raise _GiveUp  # "---", a list at the margin, a quoted or complex key ...
-        key = match.group(1)
-        if key in seen:
-            raise _GiveUp  # a duplicate key: the loader names both lines
+    found: dict[str, tuple[str, bool]] = {}
+    seen: set[str] = set()
+    for key, rest, more in _TOP_LINE.findall(text):
+        if not key or key in seen:
+            raise _GiveUp  # not a plain key, or a duplicate one (the loader names both)
         seen.add(key)
-        rest = line[match.end() :]
-        if key not in WANTED:
-            if rest[:1] in _OPENERS:
-                _closed_on_the_line(rest)
-            continue
-        end = tops[number + 1].start() if number + 1 < len(tops) else len(text)
-        following = [
-            row
-            for row in text[top.end() : end].splitlines()
-            if row.strip(" ") and not row.lstrip(" ").startswith("#")
-        ]
-        if key in LISTS:
-            found[key] = _list(rest, following)
-        else:
-            if following:
-                raise _GiveUp  # a plain scalar continued on the next lines
-            found[key] = _scalar(rest)
-    name = found.get("name", "")
-    category = found.get("category", "")
+        if key in _WANTED:
+            found[key] = rest, bool(more)
+        elif rest[:1] in _OPENERS:
+            # a quoted or flow value going on over the next lines could hold a line at the
+            # margin that looks like a key
+            _closed_on_the_line(rest)
     words: list[str] = []
+    name = category = ""
+    lists: dict[str, list[str]] = {}
+    for key, (rest, more) in found.items():
+        following = _following(text, key) if more else []
+        if key in LISTS:
+            lists[key] = _list(rest, following)
+        elif following:
+            raise _GiveUp  # a plain scalar continued on the next lines
+        elif key == "name":
+            name = _scalar(rest)
+        else:
+            category = _scalar(rest)
     for key in LISTS:
-        items = found.get(key, [])
-        assert isinstance(items, list)
-        words += items
-    if not isinstance(name, str) or not isinstance(category, str):
-        raise _GiveUp
+        words += lists.get(key, [])
     return name, category, words
+
+
+def _following(text: str, key: str) -> list[str]:
+    """The lines under the top-level ``key`` up to the next top-level line, but blank lines
+    and comments."""
+    start = text.find("\n", text.find(f"\n{key}:") + 1)
+    if start < 0:
+        return []
+    after = _TOP.search(text, start)
+    block = text[start : after.start() if after else len(text)]
+    if not block.strip():
+        return []
+    return [
+        row for row in block.split("\n") if row.strip(" ") and not row.lstrip(" ").startswith("#")
+    ]
 
 
 def _closed_on_the_line(value: str) -> None:
@@ -292,7 +304,7 @@ def plain_mapping(text: str, keys: Sequence[str]) -> dict[str, tuple[str, int]] 
     (and error messages) are the reference. Used for a template's front matter."""
     if "\r" in text:
         text = text.replace("\r\n", "\n")
-    if any(char in text for char in _ODD_BREAKS) or _unreadable(text):
+    if _odd_characters(text):
         return None
     found: dict[str, tuple[str, int]] = {}
     for number, line in enumerate(text.split("\n"), start=1):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from sourcer.errors import Problem, SourcerError, UnknownTermError, WriteError
@@ -91,6 +91,9 @@ class Library:
         #: set once a cache has been caught out: every file is then read afresh
         self._trust_no_cache = False
         self._words_cache: WordsIndex | None = None
+        #: each name's and alias's (folded, loose) keys: the word index and the word maps
+        #: both need them, for every word of the library when it is first indexed
+        self._keys: dict[str, tuple[str, str]] = {}
 
     # -- lookup ------------------------------------------------------------------------
 
@@ -103,12 +106,21 @@ class Library:
             # While no layer's folder has changed since its word index was written, a name or
             # alias is found there (one small file per layer, whatever the library's size).
             # A miss, or a term that does not answer to the word, is settled below.
-            hit = self._words_index().find(fold(query), _loose(query))
+            words = self._words_index()
+            hit = words.find(fold(query), _loose(query))
+            if hit is None and not words.current():
+                # No word index yet, or an old one: indexing the library writes it afresh,
+                # and it answers without the word maps (a quarter of a cold lookup).
+                self.entries()
+                hit = words.find(fold(query), _loose(query))
             if hit is not None:
                 term = load_term(hit[1], hit[0].name, self.cache_dir)
                 if _claims(term, query):
                     return term
+                # the cache is stale or forged: every file is read afresh from here on
                 self._trust_no_cache = True
+                self._entries = None
+                self._words = None
         entry = self.resolve(query)
         term = load_term(entry.path, entry.origin, self.cache_dir)
         if not _claims(term, query) and not self._trust_no_cache:
@@ -170,12 +182,20 @@ class Library:
             loose: dict[str, Entry] = {}
             for entry in self.entries().values():  # by slug: the first claimant wins
                 for word in (entry.name, *entry.aliases):
-                    users = exact.setdefault(fold(word), [])
+                    folded, loosened = self.word_keys(word)
+                    users = exact.setdefault(folded, [])
                     if entry not in users:
                         users.append(entry)
-                    loose.setdefault(_loose(word), entry)
+                    loose.setdefault(loosened, entry)
             self._words = (exact, loose)
         return self._words
+
+    def word_keys(self, word: str) -> tuple[str, str]:
+        """``word`` folded (case and spacing) and loose (punctuation too), worked out once."""
+        keys = self._keys.get(word)
+        if keys is None:
+            keys = self._keys[word] = (fold(word), _loose(word))
+        return keys
 
     def find_by_title(self, title: str) -> list[tuple[str, str, int]]:
         """Terms whose job titles match ``title``, best first: (slug, the title, score).
@@ -274,17 +294,20 @@ class Library:
         changed = False
         folder_stamp = _folder_stamp(layer.path)  # before the listing: a change after it shows
         for path in term_files(layer.path):
-            try:
-                stat = os.stat(path)
-            except OSError:
-                continue
-            stamp = [stat.st_mtime_ns, stat.st_size]
             name = os.path.basename(path)
             record = cached.get(name)
-            if not _good_record(record, stamp):
-                record = [*stamp, *_skim(path)]
-                changed = True
-            fresh[name] = record
+            if record is not None:
+                try:
+                    stat = os.stat(path)
+                except OSError:
+                    continue
+                if _good_record(record, [stat.st_mtime_ns, stat.st_size]):
+                    fresh[name] = record
+                    continue
+            record = _skim(path)  # a new or changed file, read once for its stamp and keys
+            if record is not None:
+                fresh[name] = record
+            changed = True
         if cache_path is not None and (changed or len(fresh) != len(cached)):
             _write_cache(cache_path, {"version": _INDEX_VERSION, "files": fresh})
         entries: dict[str, Entry] = {}
@@ -295,7 +318,7 @@ class Library:
         if self.cache_dir is not None and folder_stamp is not None:
             words = self._words_index()
             if changed or words.stamp(layer) != folder_stamp:
-                words.write(layer, folder_stamp, entries)
+                words.write(layer, folder_stamp, entries, self.word_keys)
         return entries
 
     def _words_index(self) -> WordsIndex:
@@ -438,42 +461,49 @@ def _cross_check(
                 yield claimed_twice(term, key, word, others[0].path, others[0].slug)
 
 
-def _skim(path: str) -> tuple[str, str, list[str]]:
-    """Name, category and aliases + rare spellings of a file, or blanks; validation is the
-    linter's job.
+def _skim(path: str) -> list[Any] | None:
+    """The index's record of a file, ``[mtime, size, name, category, aliases + rare]``, with
+    blanks for what cannot be read (validation is the linter's job); None if it is gone.
     Read off the file's lines where it is plain (sourcer.library.skim), else parsed."""
     from sourcer.library.skim import LISTS, skim_text
-    from sourcer.textfile import ReadError, read_text
+    from sourcer.textfile import ReadError, decode, read_stat
 
     try:
-        text = read_text(path)
+        data, stat = read_stat(path)
+        text = decode(data, path)
     except ReadError:
-        return "", "", []
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return None
+        return [stat.st_mtime_ns, stat.st_size, "", "", []]
+    stamp = [stat.st_mtime_ns, stat.st_size]
     skimmed = skim_text(text)
     if skimmed is not None:
-        return skimmed
+        return [*stamp, *skimmed]
     from sourcer.yamlload import YAMLSyntaxError, load
 
     try:
-        data = load(text, path)
+        parsed = load(text, path)
     except YAMLSyntaxError:
-        return "", "", []
-    if not isinstance(data, dict):
-        return "", "", []
-    name = data.get("name")
-    category = data.get("category")
+        return [*stamp, "", "", []]
+    if not isinstance(parsed, dict):
+        return [*stamp, "", "", []]
+    name = parsed.get("name")
+    category = parsed.get("category")
     words = [
         word
         for key in LISTS
-        if isinstance(items := data.get(key), list)
+        if isinstance(items := parsed.get(key), list)
         for word in items
         if isinstance(word, str)
     ]
-    return (
+    return [
+        *stamp,
         name if isinstance(name, str) else "",
         category if isinstance(category, str) else "",
         words,
-    )
+    ]
 
 
 _CACHE_LIMIT = 50_000_000
@@ -514,7 +544,7 @@ def _write_cache(path: str, data: dict[str, Any]) -> None:
     from sourcer.fsutil import write_atomic
 
     with contextlib.suppress(WriteError):
-        write_atomic(path, json.dumps(data, separators=(",", ":")), force=True)
+        write_atomic(path, json.dumps(data, separators=(",", ":")), force=True, durable=False)
 
 
 def _folder_stamp(folder: str) -> list[int] | None:
@@ -562,14 +592,20 @@ class WordsIndex:
             return data["stamp"]  # type: ignore[no-any-return]
         return None
 
+    def current(self) -> bool:
+        """Whether every layer's word index is there and up to date with its folder."""
+        for layer in self.layers:
+            stamp = _folder_stamp(layer.path)
+            if stamp is not None and self.stamp(layer) != stamp:
+                return False
+        return True
+
     def find(self, folded: str, loose: str) -> tuple[Layer, str] | None:
         """The layer and file of the first term (by slug) that claims the word, from the
         word indexes; None when there is none or any layer's index is missing or out of
         date."""
-        for layer in self.layers:
-            current = _folder_stamp(layer.path)
-            if current is not None and self.stamp(layer) != current:
-                return None
+        if not self.current():
+            return None
         # exact first; then the loose key, kept under "~" unless it is also an exact one
         for keys in (("=" + folded,), ("~" + loose, "=" + loose)):
             found = self._claimant(keys)
@@ -596,29 +632,47 @@ class WordsIndex:
                     break  # overridden by a file that does not claim the word
         return None
 
-    def write(self, layer: Layer, stamp: list[int], entries: dict[str, Entry]) -> None:
-        """Write the layer's word index (all files at once; a failure only costs time)."""
+    def write(
+        self,
+        layer: Layer,
+        stamp: list[int],
+        entries: dict[str, Entry],
+        word_keys: Callable[[str], tuple[str, str]] | None = None,
+    ) -> None:
+        """Write the layer's word index (all files at once; a failure only costs time).
+        ``word_keys`` gives a word's folded and loose keys (:meth:`Library.word_keys`)."""
         import json
 
         from sourcer.fsutil import Transaction
 
-        buckets: list[dict[str, list[str]]] = [{} for _ in range(_BUCKETS)]
+        keys_of = word_keys or (lambda word: (fold(word), _loose(word)))
+        claims: dict[str, list[str]] = {}
         for entry in entries.values():
-            words = [word for word in (entry.name, *entry.aliases) if word]
-            folded = {fold(word) for word in words}
+            slug = entry.slug
+            pairs = [keys_of(word) for word in (entry.name, *entry.aliases) if word]
+            folded = [exact for exact, _ in pairs]
             # a loose key equal to an exact one is found under the exact one (see find)
-            keys = {"=" + key for key in folded} | {
-                "~" + loose for word in words if (loose := _loose(word)) not in folded
-            }
+            keys = ["=" + key for key in folded]
+            keys += ["~" + loose for _, loose in pairs if loose not in folded]
             for key in keys:
-                buckets[_bucket(key)].setdefault(key, []).append(entry.slug)
+                slugs = claims.setdefault(key, [])
+                if not slugs or slugs[-1] != slug:  # two words of one term, one key
+                    slugs.append(slug)
+        from zlib import crc32  # _bucket, inlined: it runs for every word of the library
+
+        buckets: list[dict[str, list[str]]] = [{} for _ in range(_BUCKETS)]
+        for key, slugs in claims.items():
+            buckets[crc32(key.encode("utf-8", "surrogateescape")) % _BUCKETS][key] = slugs
         folder = self.folder(layer)
         stamp_data = {
             "version": _INDEX_VERSION,
             "folder": os.path.abspath(layer.path),
             "stamp": stamp,
         }
-        with contextlib.suppress(WriteError, OSError), Transaction(force=True) as batch:
+        with (
+            contextlib.suppress(WriteError, OSError),
+            Transaction(force=True, durable=False) as batch,
+        ):
             for number, bucket in enumerate(buckets):
                 batch.add(os.path.join(folder, f"{number:02d}.json"), json.dumps(bucket))
             batch.add(os.path.join(folder, "stamp.json"), json.dumps(stamp_data))  # last

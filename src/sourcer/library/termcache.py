@@ -130,7 +130,7 @@ def _write_record(record_path: str, meta: dict[str, Any], term: Term) -> None:
 
     meta = {**meta, "source": os.path.abspath(meta["source"])}
     with contextlib.suppress(WriteError, OSError):
-        write_atomic(record_path, _dumps(meta, term), force=True)
+        write_atomic(record_path, _dumps(meta, term), force=True, durable=False)
 
 
 # -- records --------------------------------------------------------------------------
