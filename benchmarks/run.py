@@ -188,6 +188,27 @@ WRITE_FILES = (
     "os.sync()\n"
 )
 
+#: The least a Click program pays beyond ``import click``: a group with a version option and
+#: one command that prints its arguments, run as ``query flask --board linkedin`` (Click's
+#: parsing, its context, and the gettext lookups its option help makes).
+HELLO_CLICK = """
+import click
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option("0.1.0", "--version", prog_name="hello")
+def cli():
+    \"\"\"A minimal Click program.\"\"\"
+
+@cli.command()
+@click.argument("terms", nargs=-1, required=True)
+@click.option("--board", multiple=True)
+def query(terms, board):
+    \"\"\"Print the terms.\"\"\"
+    click.echo(" ".join(terms))
+
+cli.main(prog_name="hello")
+"""
+
 #: The floor of a cold index: read every term file's bytes, and nothing else.
 READ_ALL = (
     "import os, sys\n"
@@ -201,9 +222,12 @@ READ_ALL = (
 # -- groups ------------------------------------------------------------------------------
 
 
-def start_up(cmd: list[str], env: dict[str, str], runs: int) -> list[Result]:
+def start_up(cmd: list[str], env: dict[str, str], root: Path, runs: int) -> list[Result]:
     python = sys.executable
     query = [*cmd, "query", "flask", "--board", "linkedin"]
+    hello = root / "hello_click.py"
+    hello.write_text(HELLO_CLICK, encoding="utf-8")
+    minimal = [python, str(hello), "query", "flask", "--board", "linkedin"]
     cases = [
         (
             "query flask --board linkedin vs python -c 'import click, yaml'",
@@ -216,6 +240,18 @@ def start_up(cmd: list[str], env: dict[str, str], runs: int) -> list[Result]:
             query,
             [python, "-c", "import click"],
             1.10,
+        ),
+        (
+            "a minimal Click program (a group, one command) vs python -c 'import click'",
+            minimal,
+            [python, "-c", "import click"],
+            None,
+        ),
+        (
+            "query flask --board linkedin vs that minimal Click program",
+            query,
+            minimal,
+            None,
         ),
         ("sourcer --help vs sourcer --version", [*cmd, "--help"], [*cmd, "--version"], 1.10),
         (
@@ -502,7 +538,7 @@ def run(runs: int, groups: Sequence[str]) -> list[Result]:
         root = Path(tmp)
         env = {**os.environ, "SOURCER_HOME": str(root / "home"), "NO_COLOR": "1"}
         if "start-up" in groups:
-            results += start_up(cmd, env, runs)
+            results += start_up(cmd, env, root, runs)
         if "compiler" in groups:
             results += compiler(runs)
         if "merge" in groups:
