@@ -14,7 +14,6 @@ import contextvars
 import os
 import re
 import time
-import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -378,6 +377,8 @@ def _where(name: str, filename: str | None, err: BaseException) -> str:
     """``file:line`` of the template frame where ``err`` was raised (Jinja rewrites frames)."""
     line = getattr(err, "lineno", None)
     if line is None and filename is not None:
+        import traceback  # only for an error: with textwrap, a tenth of a brief's start-up
+
         for frame in reversed(traceback.extract_tb(err.__traceback__)):
             if frame.filename == filename:
                 line = frame.lineno
