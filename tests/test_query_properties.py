@@ -7,9 +7,12 @@ together contain every alternative (or list it as dropped).
 
 from __future__ import annotations
 
+import contextlib
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sourcer.errors import QueryError
 from sourcer.library.schema import Term, Titles
 from sourcer.query.boards import BOARDS, SITES
 from sourcer.query.model import clean_text, words
@@ -173,27 +176,38 @@ def _used(role: str, kind: str, board, site: str) -> bool:
     return not (role == "location" and board.location == "none")
 
 
-def test_the_fitters_measures_are_those_of_the_rendered_search(monkeypatch):
-    """The fitter measures a plan from its groups' pieces (sourcer.query.search._PlanMeasure);
-    for every shipped term on every board (each level and mode in rotation, both fits, some
-    in pairs, with places and exclusions), those measures equal the measures of the search
-    rendered whole."""
-    from sourcer.home import shipped_dir
-    from sourcer.library.store import Layer, Library
+def _check_the_fitters_measures(monkeypatch) -> list[int]:
+    """From now on, every measure the fitter takes (sourcer.query.search._PlanMeasure: the
+    sizes of the spans it tries, and of whole plans) is checked against the measures of the
+    search rendered whole; the list returned grows by one for each."""
     from sourcer.query import search
     from sourcer.query.render import render
-    from sourcer.query.search import compile_searches
 
-    checked = []
-    real_call = search._PlanMeasure.__call__
+    checked: list[int] = []
+    real_measures = search._PlanMeasure._measures
 
-    def checking(self, plan):
-        fast = real_call(self, plan)
+    def checking(self, total, spans, plan=None):
+        fast = real_measures(self, total, spans, plan)
+        if plan is None:
+            groups = [slot.group.alternatives for slot in self.slots]
+            plan = tuple(group[a:b] for group, (a, b) in zip(groups, spans, strict=True))
         assert fast == measure(render(self.tree(plan)[0], self.board)), plan
         checked.append(1)
         return fast
 
-    monkeypatch.setattr(search._PlanMeasure, "__call__", checking)
+    monkeypatch.setattr(search._PlanMeasure, "_measures", checking)
+    return checked
+
+
+def test_the_fitters_measures_are_those_of_the_rendered_search(monkeypatch):
+    """The fitter measures a part from its groups' sizes; for every shipped term on every
+    board (each level and mode in rotation, both fits, some in pairs, with places and
+    exclusions), those measures equal the measures of the search rendered whole."""
+    from sourcer.home import shipped_dir
+    from sourcer.library.store import Layer, Library
+    from sourcer.query.search import compile_searches
+
+    checked = _check_the_fitters_measures(monkeypatch)
     library = Library([Layer("builtin", shipped_dir("terms"))])
     slugs = list(library.entries())
     for index, slug in enumerate(slugs):
@@ -214,3 +228,35 @@ def test_the_fitters_measures_are_those_of_the_rendered_search(monkeypatch):
                 )
                 compile_searches(terms, options, list(BOARDS), lookup=library.find)
     assert len(checked) > 2_000
+
+
+WRITTEN = [
+    # a NOT among the alternatives, phrases, a field, a wildcard, punctuation
+    '(python OR -java OR "machine learning" OR dev* OR C++ OR Node.js OR CI/CD OR '
+    '"back-end" OR intitle:engineer OR golang OR rust OR kotlin OR scala OR swift) '
+    "(senior OR lead OR principal OR staff OR head OR architect OR manager) "
+    "-recruiter -hr -intern -student -jobs -hiring -vacancy -sales",
+    # a fixed field first, and an AND group inside an OR
+    "site:linkedin.com/in (kubernetes OR (docker AND compose) OR helm OR terraform OR "
+    'ansible OR puppet OR chef OR "site reliability" OR SRE OR devops OR platform) '
+    "NOT (recruiter OR talent OR sourcer OR agency OR staffing OR consultant)",
+    # nothing but exclusions beside one word
+    "-recruiter -talent -sourcer -agency -staffing -hr -jobs -intern "
+    + " ".join(f"-w{n}x" for n in range(40))
+    + " python",
+]
+
+
+def test_the_fitters_measures_of_strings_someone_wrote(monkeypatch):
+    """The same for strings someone wrote (sourcer lint and convert), which carry what terms
+    never do: a NOT among a group's alternatives, groups inside groups, only exclusions."""
+    from sourcer.query.lint import convert, lint
+
+    checked = _check_the_fitters_measures(monkeypatch)
+    for text in WRITTEN:
+        for board in BOARDS.values():
+            for fit in ("split", "drop"):
+                lint(text, board, fit)
+                with contextlib.suppress(QueryError):  # too long whatever is dropped
+                    convert(text, BOARDS["google"], board, fit)
+    assert len(checked) > 200

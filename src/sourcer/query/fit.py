@@ -14,12 +14,22 @@ and what is dropped to make room, is chosen by value: a group's first alternativ
 dropped; after it, each alternative further down a ranking is worth less (it finds fewer
 new people), an exclusion half as much, and each extra part costs a little. Nothing is ever lost silently: every alternative left out is returned in
 ``dropped``.
+
+What a part holds of a group is always a run of its ranking, ``alternatives[start:stop]``
+(a *span*): room is made by dropping from the end of a ranking, a spread group is shared
+out in rank order, and a capped group in pieces of ``cap``. The fitter tries a few dozen
+parts per search, most differing from the last in one group only; so it works with spans
+and *sizes* (see :class:`Room`), adding and subtracting one group's size, and builds the
+plans (tuples of alternatives) only for the answer.
 """
 
-from collections.abc import Callable, Sequence
-from typing import NamedTuple
+from collections.abc import Sequence
+from typing import NamedTuple, Protocol
 
 from sourcer.query.recipe import Alternative, Plan
+
+#: a part's share of one group: its alternatives ``start:stop``
+Span = tuple[int, int]
 
 
 class SlotSpec(NamedTuple):
@@ -46,7 +56,20 @@ class Unfittable(Exception):
     """Even the smallest possible part breaks a limit."""
 
 
-Fits = Callable[[Plan], bool]
+class Room(Protocol):
+    """What the fitter asks of a board's limits.
+
+    Each group's span has a *size*, an int that stands for its measures (the board's
+    business how: see sourcer.query.search); a part's size is the sum of its groups' sizes,
+    so a part that differs from the last in one group costs one subtraction and one
+    addition to size. ``fits`` says whether a part of that size is within the limits; it
+    also gets the spans, for the rare part a sum cannot measure (one rendered whole).
+    """
+
+    def size(self, slot: int, start: int, stop: int) -> int: ...
+
+    def fits(self, total: int, spans: Sequence[Span]) -> bool: ...
+
 
 #: what one more part costs, in the value of a kept alternative (see _worth)
 PART_COST = 0.15
@@ -62,90 +85,149 @@ def _worth(spec: SlotSpec, position: int) -> float:
     return (0.5 * worth if spec.droppable else worth) + 0.001 * spec.rank
 
 
-def split(specs: Sequence[SlotSpec], fits: Fits, max_parts: int = 0) -> Fitted:
+class _Trial(NamedTuple):
+    """One way of fitting, in positions: each part's spans, and (slot, position) dropped."""
+
+    parts: list[list[Span]]
+    dropped: list[tuple[int, int]]
+
+
+class _Search(NamedTuple):
+    """What every way of fitting one search shares, worked out once."""
+
+    specs: Sequence[SlotSpec]
+    #: each alternative's worth, by slot and position
+    worths: list[list[float]]
+    #: how many alternatives of each group a part holds before anything is dropped (the
+    #: first piece of a capped group)
+    stops: list[int]
+    #: every (slot, position) that may be dropped for room, the least useful first (the
+    #: end of a ranking first among equals)
+    victims: list[tuple[int, int]]
+    room: Room
+
+
+def _prepare(specs: Sequence[SlotSpec], room: Room) -> _Search:
+    worths = [
+        [_worth(spec, position) for position in range(len(spec.alternatives))] for spec in specs
+    ]
+    stops = [
+        spec.cap if spec.cap and len(spec.alternatives) > spec.cap else len(spec.alternatives)
+        for spec in specs
+    ]
+    # The order does not depend on which group is spread: each spread leaves its own group
+    # out of this list, which keeps the rest in order (sorted is stable).
+    victims = sorted(
+        (
+            (i, position)
+            for i, stop in enumerate(stops)
+            for position in range(stop)
+            if worths[i][position] != float("inf")
+        ),
+        key=lambda v: (worths[v[0]][v[1]], -v[1]),
+    )
+    return _Search(specs, worths, stops, victims, room)
+
+
+def split(specs: Sequence[SlotSpec], room: Room, max_parts: int = 0) -> Fitted:
     """At most ``max_parts`` parts (0: no limit) that each fit, keep every combination of
     what they hold, and lose as little as possible."""
+    search = _prepare(specs, room)
     spread_candidates: list[int | None] = [None]
     spread_candidates += [
         i for i, spec in enumerate(specs) if not spec.droppable and len(spec.alternatives) > 1
     ]
-    best: tuple[float, int, Fitted] | None = None
+    best: tuple[float, int, _Trial] | None = None
     for spread in spread_candidates:
-        fitted = _fit_spreading(specs, spread, fits, max_parts)
-        if fitted is None:
+        trial = _fit_spreading(search, spread, max_parts)
+        if trial is None:
             continue
-        if spread is None and not fitted.dropped and len(fitted.plans) == 1:
-            return fitted  # everything in one part: no split can be worth more
-        value = _value(specs, fitted)
-        key = (value, -len(fitted.plans))
+        if spread is None and not trial.dropped and len(trial.parts) == 1:
+            return _fitted(specs, trial)  # everything in one part: no split can be worth more
+        key = (_value(search, trial), -len(trial.parts))
         if best is None or key > best[:2]:
-            best = (*key, fitted)
+            best = (*key, trial)
     if best is None:
         raise Unfittable
-    return best[2]
+    return _fitted(specs, best[2])
 
 
-def drop(specs: Sequence[SlotSpec], fits: Fits) -> Fitted:
+def drop(specs: Sequence[SlotSpec], room: Room) -> Fitted:
     """One part: drop the least useful alternatives until it fits."""
-    fitted = _fit_spreading(specs, None, fits, max_parts=1)
-    if fitted is None:
+    trial = _fit_spreading(_prepare(specs, room), None, max_parts=1)
+    if trial is None:
         raise Unfittable
-    return fitted
+    return _fitted(specs, trial)
 
 
-def _value(specs: Sequence[SlotSpec], fitted: Fitted) -> float:
-    gone = set(fitted.dropped)
+def _fitted(specs: Sequence[SlotSpec], trial: _Trial) -> Fitted:
+    plans = [
+        tuple(
+            spec.alternatives[start:stop] for spec, (start, stop) in zip(specs, spans, strict=True)
+        )
+        for spans in trial.parts
+    ]
+    return Fitted(plans, [(i, specs[i].alternatives[position]) for i, position in trial.dropped])
+
+
+def _value(search: _Search, trial: _Trial) -> float:
+    """The worth of what the parts keep, less the cost of the parts beyond the first.
+
+    Summed alternative by alternative in slot and rank order, so that two ways of fitting
+    that keep the same alternatives are worth exactly the same (the number of parts then
+    decides)."""
+    specs = search.specs
+    gone = {(i, specs[i].alternatives[position]) for i, position in trial.dropped}
+    hit = {i for i, _ in trial.dropped}
     value = 0.0
-    for i, spec in enumerate(specs):
-        for position, alternative in enumerate(spec.alternatives):
-            if (i, alternative) not in gone and position:
-                value += _worth(spec, position)
-    return value - PART_COST * (len(fitted.plans) - 1)
+    for i, worths in enumerate(search.worths):
+        if i not in hit:
+            for position in range(1, len(worths)):
+                value += worths[position]
+            continue
+        alternatives = specs[i].alternatives
+        for position in range(1, len(worths)):
+            if (i, alternatives[position]) not in gone:
+                value += worths[position]
+    return value - PART_COST * (len(trial.parts) - 1)
 
 
-def _fit_spreading(
-    specs: Sequence[SlotSpec], spread: int | None, fits: Fits, max_parts: int
-) -> Fitted | None:
+def _fit_spreading(search: _Search, spread: int | None, max_parts: int) -> _Trial | None:
     """Keep every group but ``spread`` whole in every part (as far as room allows) and share
     ``spread``'s alternatives among the parts in rank order; None if nothing fits."""
-    kept = [list(spec.alternatives) for spec in specs]
-    dropped: list[tuple[int, Alternative]] = []
+    specs, room = search.specs, search.room
+    count = len(specs)
+    stops = list(search.stops)
+    if spread is not None:
+        stops[spread] = len(specs[spread].alternatives)
     # A capped group holds only ``cap`` alternatives in a part (one where the site has no
     # OR, one place per link): beyond the spread group, each of its pieces gets parts of its
     # own, so that every combination is still searched (every place in every part).
-    crossed: dict[int, list[list[Alternative]]] = {
-        i: [kept[i][k : k + spec.cap] for k in range(0, len(kept[i]), spec.cap)]
-        for i, spec in enumerate(specs)
-        if i != spread and spec.cap and len(kept[i]) > spec.cap
-    }
-    for i, pieces in crossed.items():
-        kept[i] = list(pieces[0])  # the first piece is the largest: it decides what fits
-    victims = sorted(
-        (
-            (i, position, alternative)
-            for i, spec in enumerate(specs)
-            if i != spread
-            for position, alternative in enumerate(kept[i])
-            if _worth(spec, position) != float("inf")
-        ),
-        key=lambda v: (_worth(specs[v[0]], v[1]), -v[1]),  # the end of a list first
-    )
+    crossed = [i for i in range(count) if i != spread and stops[i] < len(specs[i].alternatives)]
+    victims = search.victims
+    if spread is not None:
+        victims = [v for v in victims if v[0] != spread]
+    dropped: list[tuple[int, int]] = []
 
-    def plan_with(chunk: Sequence[Alternative]) -> Plan:
-        return tuple(tuple(chunk) if i == spread else tuple(group) for i, group in enumerate(kept))
+    spans: list[Span] = [(0, stop) for stop in stops]
+    sizes = [0] * count
+    if spread is not None:
+        spans[spread] = (0, 1)  # the spread group's first alternative decides what fits
 
-    first = [kept[spread][0]] if spread is not None else []
-    original = [list(group) for group in kept]
-
-    def without(count: int) -> bool:
-        """Whether the part fits once the first ``count`` victims are gone."""
-        gone = {(i, a) for i, _, a in victims[:count]}
-        for i, group in enumerate(original):
-            kept[i] = [a for a in group if (i, a) not in gone]
-        return fits(plan_with(first))
+    def without(gone: int) -> bool:
+        """Whether the part fits once the first ``gone`` victims are dropped (each group
+        loses alternatives from the end of its ranking)."""
+        for i in range(count):
+            if i != spread:
+                spans[i] = (0, stops[i])
+        for i, _ in victims[:gone]:
+            spans[i] = (0, spans[i][1] - 1)
+        for i, (start, stop) in enumerate(spans):
+            sizes[i] = room.size(i, start, stop)
+        return room.fits(sum(sizes), spans)
 
     # Dropping more only ever shortens a part, so the fewest victims that make it fit are
-    # found by bisection: a string of 10,000 alternatives takes a few dozen renders.
+    # found by bisection: a string of 10,000 alternatives takes a few dozen measures.
     if not without(0):
         low, high = 1, len(victims)
         if not without(high):
@@ -157,50 +239,66 @@ def _fit_spreading(
             else:
                 low = middle + 1
         without(low)
-        dropped.extend((i, a) for i, _, a in victims[:low])
+        dropped.extend(victims[:low])
     if spread is None:
-        return Fitted(_crossed([plan_with(())], crossed, fits, dropped), dropped)
+        return _Trial(_crossed(search, [list(spans)], crossed, dropped), dropped)
 
-    cap = specs[spread].cap or len(kept[spread])
-    chunks: list[list[Alternative]] = []
-    current: list[Alternative] = []
-    for alternative in kept[spread]:
-        trial = [*current, alternative]
-        if len(trial) <= cap and fits(plan_with(trial)):
-            current = trial
-            continue
-        if current:
-            chunks.append(current)
-        current = [alternative] if fits(plan_with([alternative])) else []
-        if not current:
-            dropped.append((spread, alternative))
-    if current:
-        chunks.append(current)
+    # Share the spread group out: each part takes the next alternatives while they fit;
+    # one that does not fit even alone is dropped. Only its size changes from one try to
+    # the next.
+    rest = sum(sizes) - sizes[spread]
+
+    def fits(start: int, stop: int) -> bool:
+        spans[spread] = (start, stop)
+        return room.fits(rest + room.size(spread, start, stop), spans)
+
+    cap = specs[spread].cap or stops[spread]
+    chunks: list[Span] = []
+    start: int | None = None  # the part being filled holds alternatives start:position
+    for position in range(stops[spread]):
+        if start is not None:
+            if position + 1 - start <= cap and fits(start, position + 1):
+                continue
+            chunks.append((start, position))
+        start = position if fits(position, position + 1) else None
+        if start is None:
+            dropped.append((spread, position))
+    if start is not None:
+        chunks.append((start, stops[spread]))
     if max_parts and len(chunks) > max_parts:
-        for chunk in chunks[max_parts:]:
-            dropped.extend((spread, alternative) for alternative in chunk)
+        for first, stop in chunks[max_parts:]:
+            dropped.extend((spread, position) for position in range(first, stop))
         chunks = chunks[:max_parts]
-    return Fitted(_crossed([plan_with(chunk) for chunk in chunks], crossed, fits, dropped), dropped)
+    parts = []
+    for chunk in chunks:
+        spans[spread] = chunk
+        parts.append(list(spans))
+    return _Trial(_crossed(search, parts, crossed, dropped), dropped)
 
 
 def _crossed(
-    plans: list[Plan],
-    crossed: dict[int, list[list[Alternative]]],
-    fits: Fits,
-    dropped: list[tuple[int, Alternative]],
-) -> list[Plan]:
-    """Every plan once for each piece of every capped group (every place in every part);
+    search: _Search,
+    parts: list[list[Span]],
+    crossed: list[int],
+    dropped: list[tuple[int, int]],
+) -> list[list[Span]]:
+    """Every part once for each piece of every capped group (every place in every part);
     a piece too long for the limits even so is dropped (and listed)."""
-    for i, pieces in crossed.items():
-        kept: list[Plan] = []
-        for piece in pieces:
-            variants = [
-                tuple(tuple(piece) if j == i else chosen for j, chosen in enumerate(plan))
-                for plan in plans
-            ]
-            if all(fits(variant) for variant in variants):
+    specs, room = search.specs, search.room
+    for i in crossed:
+        cap, total = specs[i].cap, len(specs[i].alternatives)
+        kept: list[list[Span]] = []
+        for first in range(0, total, cap):
+            piece = (first, min(first + cap, total))
+            variants = [[piece if j == i else span for j, span in enumerate(p)] for p in parts]
+            if all(_fits(room, variant) for variant in variants):
                 kept.extend(variants)
             else:
-                dropped.extend((i, alternative) for alternative in piece)
-        plans = kept or plans
-    return plans
+                dropped.extend((i, position) for position in range(*piece))
+        parts = kept or parts
+    return parts
+
+
+def _fits(room: Room, spans: Sequence[Span]) -> bool:
+    total = sum(room.size(i, start, stop) for i, (start, stop) in enumerate(spans))
+    return room.fits(total, spans)

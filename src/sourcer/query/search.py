@@ -14,6 +14,7 @@ from sourcer.query.model import AllOf, AnyOf, Field, Node, Not, Word, clean_text
 
 if TYPE_CHECKING:  # the place table loads only when a search names a place
     from sourcer.places.table import Country
+    from sourcer.query.fit import Span
 from sourcer.query.recipe import (
     Alternative,
     Fit,
@@ -475,20 +476,14 @@ def assemble(
 
     # --fit drop keeps within the soft limits as well (LinkedIn's disputed ones).
     limits = board.limits if fit == "drop" else board.hard_limits
-    measure_plan = _PlanMeasure(board, slots, tree, before, after, node_of)
-
-    def fits(plan: Plan) -> bool:
-        if not limits:
-            return True
-        measured = measure_plan(plan)
-        return all(measured.get(limit.metric) <= limit.value for limit in limits)
+    measure_plan = _PlanMeasure(board, slots, tree, before, after, node_of, limits)
 
     if not limits and not any(slot.cap for slot in slots):
         # Nothing to fit: one part with everything (the common case, kept cheap).
         fitted_plans: list[Plan] = [tuple(slot.group.alternatives for slot in slots)]
         fitted_dropped: list[tuple[int, Alternative]] = []
     else:
-        fitted_plans, fitted_dropped = _fit(slots, fit, fits, limits, board, ranked)
+        fitted_plans, fitted_dropped = _fit(slots, fit, measure_plan, limits, board, ranked)
     if fit == "split" and board.soft_limits and ranked:
         fitted_plans, trimmed = _trim_shared(slots, fitted_plans, board, measure_plan)
     else:
@@ -528,21 +523,60 @@ def assemble(
     return searches
 
 
-class _Piece(NamedTuple):
-    metrics: Metrics
-    #: a NOT: joined to what comes before by a space, never by AND
-    negated: bool
+#: A *size* packs a part's measures into one int, a field of bits each, so that the fitter
+#: adds groups' sizes with one + (see sourcer.query.fit.Room): characters, words and
+#: operators (each piece's with the glue written before it: a space, or " AND "), then the
+#: number of pieces and of pieces that are not a NOT. No field reaches 2**32.
+_FIELD = 32
+_MASK = (1 << _FIELD) - 1
+_NO_LIMIT = 1 << 62
+
+
+def _size(chars: int, words: int, operators: int, pieces: int = 0, plain: int = 0) -> int:
+    return (
+        chars
+        | words << _FIELD
+        | operators << 2 * _FIELD
+        | pieces << 3 * _FIELD
+        | plain << 4 * _FIELD
+    )
+
+
+def _pieces(size: int) -> int:
+    return size >> 3 * _FIELD & _MASK
+
+
+class _Slot(NamedTuple):
+    """What the measure knows of one slot: its alternatives' sizes by position."""
+
+    #: how the slot is written: "members" (one piece: a OR b), "each" (a piece per
+    #: alternative: -a -b), "qualifier" (location:first), "none" (a URL parameter)
+    kind: str
+    #: how many of the first k alternatives have a node (index k)
+    valid: list[int]
+    #: "members": the sum of the first k alternatives' measures as OR members; "each": of
+    #: their pieces
+    sums: list[int]
+    #: the size of a members piece of two alternatives, and what each more one adds
+    pair: int
+    join: int
+    #: where each alternative is (for plans of alternatives)
+    position: dict[Alternative, int]
 
 
 class _PlanMeasure:
-    """The measures of a plan's search without rendering it whole.
+    """The measures of a plan's search without rendering it whole: the fitter's Room.
 
     The fitter tries many plans that differ in one group. A search is the top-level AND of
     its groups' nodes, and its measures are the sums of theirs plus the operators that join
     them (rendered pieces hold balanced quotes, so no word spans two of them). So each
-    group's piece, for each choice of alternatives, is rendered and measured once; a plan's
-    measures are then a few additions. A search of one piece, which renders without the
-    parentheses a piece has inside AND, is rendered whole.
+    alternative is rendered and measured once (as a member of an OR group, and alone where
+    a group holds just it); a group's size for a span of alternatives is then a difference
+    of running sums, and a plan's measures the sum of its groups' sizes. A search of one
+    piece, which renders without the parentheses a piece has inside AND, is rendered whole,
+    and so is one whose first piece might be a NOT written before plain ones (only a string
+    someone wrote) on a board with an AND operator: the glue a search does not write before
+    its first piece then depends on the order.
     """
 
     def __init__(
@@ -553,117 +587,228 @@ class _PlanMeasure:
         before: Sequence[Node],
         after: Sequence[Node],
         node_of: Sequence[dict[Alternative, Node]],
+        limits: Sequence[Limit] = (),
     ) -> None:
         self.board = board
         self.slots = slots
         self.tree = tree
         self.node_of = node_of
-        self.before = [piece for node in before for piece in self._pieces_of(node)]
-        self.after = [piece for node in after for piece in self._pieces_of(node)]
-        self._pieces: dict[tuple[int, tuple[Alternative, ...]], list[_Piece]] = {}
-        self._plans: dict[Plan, Metrics] = {}
-        self._alones: dict[tuple[int, Alternative, str], list[_Piece]] = {}
-        self._members: dict[tuple[int, Alternative], Metrics] = {}
-        self.glue_and = f" {board.and_op} " if board.and_op else " "
-        self.and_word = 1 if board.and_op.upper() in OPERATOR_WORDS else 0
+        self.limits = limits
+        glue_and = f" {board.and_op} " if board.and_op else " "
+        and_word = 1 if glue_and != " " and board.and_op.upper() in OPERATOR_WORDS else 0
+        self._glue_and = _size(len(glue_and), 1 if glue_and != " " else 0, and_word)
+        self._glue_not = _size(1, 0, 0)
+        self._or_word = 1 if board.or_op.upper() in OPERATOR_WORDS else 0
+        before_pieces = [size for node in before for size in self._node_pieces(node)]
+        after_pieces = [size for node in after for size in self._node_pieces(node)]
+        self._fixed = sum(before_pieces) + sum(after_pieces)
+        # The glue the search does not write before its first piece: the same whatever it
+        # is where AND is a space, and that of the first fixed piece where there is one;
+        # else (None) " AND " if any piece is plain, when every plain piece comes before
+        # every NOT (exclusions come last; a NOT among a group's alternatives, or fixed
+        # after them, only in a string someone wrote: then the search is rendered whole).
+        self._lead: int | None = None
+        if glue_and == " ":
+            self._lead = self._glue_and
+        elif before_pieces:
+            self._lead = self._glue_and if before_pieces[0] >> 4 * _FIELD else self._glue_not
+        self._lead_known = self._lead is not None or not (
+            any(not size >> 4 * _FIELD for size in after_pieces)
+            or any(
+                isinstance(node, Not)
+                for index, slot in enumerate(slots)
+                if slot.placement == "any"
+                for node in node_of[index].values()
+            )
+        )
+        self._slots: list[_Slot | None] = [None] * len(slots)
+        self._alone: dict[tuple[int, int], int] = {}
+        self._spans: list[dict[Span, int]] = [{} for _ in slots]
+        most = {metric: _NO_LIMIT for metric in METRIC_NAMES}
+        for limit in limits:
+            most[limit.metric] = min(most[limit.metric], limit.value)
+        self._most = (most["chars"], most["words"], most["terms"], most["operators"])
+
+    # -- the fitter's Room -------------------------------------------------------------
+
+    def size(self, index: int, start: int, stop: int) -> int:
+        """The size of slot ``index`` holding its alternatives ``start:stop``."""
+        if not self.limits:
+            return 0  # nothing to keep within: fits() does not look
+        known = self._spans[index]
+        found = known.get((start, stop))
+        if found is None:
+            found = known[(start, stop)] = self._span_size(index, start, stop)
+        return found
+
+    def fits(self, total: int, spans: Sequence["Span"]) -> bool:
+        """Whether a part of ``total`` size (holding ``spans``) is within the limits."""
+        if not self.limits:
+            return True
+        chars, words, terms, operators = self._measures(total, spans)
+        most_chars, most_words, most_terms, most_operators = self._most
+        return (
+            chars <= most_chars
+            and words <= most_words
+            and terms <= most_terms
+            and operators <= most_operators
+        )
+
+    # -- whole plans ---------------------------------------------------------------------
 
     def __call__(self, plan: Plan) -> Metrics:
-        known = self._plans.get(plan)
-        if known is not None:
-            return known
-        items: list[_Piece] = list(self.before)
-        exclusions: list[_Piece] = []
-        for index, (slot, chosen) in enumerate(zip(self.slots, plan, strict=True)):
-            if not chosen or slot.placement == "param":
-                continue
-            pieces = self._pieces.get((index, chosen))
-            if pieces is None:
-                pieces = self._pieces[(index, chosen)] = self._slot_pieces(index, chosen)
-            (exclusions if slot.placement == "exclude" else items).extend(pieces)
-        pieces = [*items, *self.after, *exclusions]
-        if len(pieces) < 2:
-            measured = measure(render(self.tree(plan)[0], self.board))
-        else:
-            chars = words = operators = 0
-            for number, piece in enumerate(pieces):
-                if number:
-                    glue = " " if piece.negated else self.glue_and
-                    chars += len(glue)
-                    if glue != " ":
-                        words += 1
-                        operators += self.and_word
-                chars += piece.metrics.chars
-                words += piece.metrics.words
-                operators += piece.metrics.operators
-            measured = Metrics(chars, words, words - operators, operators)
-        self._plans[plan] = measured
-        return measured
+        total = 0
+        for index, chosen in enumerate(plan):
+            if chosen:
+                info = self._slot(index)
+                total += self._chosen_size(index, [info.position[a] for a in chosen])
+        return self._measures(total, None, plan)
 
-    def _slot_pieces(self, index: int, chosen: tuple[Alternative, ...]) -> list[_Piece]:
-        slot = self.slots[index]
+    def _measures(
+        self, total: int, spans: Sequence["Span"] | None, plan: Plan | None = None
+    ) -> Metrics:
+        """The measures of the search of ``total`` size (the plan's, or the spans')."""
+        total += self._fixed
+        if _pieces(total) < 2 or not self._lead_known:
+            if plan is None:
+                assert spans is not None
+                plan = tuple(
+                    slot.group.alternatives[start:stop]
+                    for slot, (start, stop) in zip(self.slots, spans, strict=True)
+                )
+            return measure(render(self.tree(plan)[0], self.board))
+        # Every piece's size holds the glue before it; the first has none.
+        lead = self._lead
+        if lead is None:
+            lead = self._glue_and if total >> 4 * _FIELD else self._glue_not
+        total -= lead
+        chars = total & _MASK
+        words = total >> _FIELD & _MASK
+        operators = total >> 2 * _FIELD & _MASK
+        return Metrics(chars, words, words - operators, operators)
+
+    # -- sizes ---------------------------------------------------------------------------
+
+    def _slot(self, index: int) -> _Slot:
+        """Slot ``index``'s alternatives measured (once, when the fitter first asks)."""
+        info = self._slots[index]
+        if info is not None:
+            return info
+        slot, board = self.slots[index], self.board
+        alternatives = slot.group.alternatives
         nodes = self.node_of[index]
-        alternatives = [a for a in chosen if a in nodes]
-        if not alternatives:
-            return []
-        board = self.board
-        if slot.placement == "exclude" and (board.not_style == "-" or not board.or_op):
+        valid = [0]
+        for alternative in alternatives:
+            valid.append(valid[-1] + (alternative in nodes))
+        sums = [0]
+        pair = join = 0
+        if slot.placement == "param":
+            kind = "none"
+        elif slot.placement == "qualifier":
+            kind = "qualifier"
+        elif slot.placement == "exclude" and (board.not_style == "-" or not board.or_op):
             # written -a -b (or NOT a NOT b): a piece for each alternative
-            return [p for a in alternatives for p in self._alone(index, a, "exclude")]
-        if slot.placement in ("any", "exclude", "field") and len(alternatives) > 1:
+            kind = "each"
+            for p, alternative in enumerate(alternatives):
+                size = self._alone_size(index, p) if alternative in nodes else 0
+                sums.append(sums[-1] + size)
+        else:
             # (a OR b), NOT (a OR b) or field:(a OR b): the members' measures, the ORs
-            # between them, and what goes before
-            members = [self._member(index, a) for a in alternatives]
-            joins = len(members) - 1
-            or_word = 1 if board.or_op.upper() in OPERATOR_WORDS else 0
-            chars = 2 + sum(m.chars for m in members) + joins * (len(board.or_op) + 2)
-            words = sum(m.words for m in members) + joins
-            operators = sum(m.operators for m in members) + joins * or_word
+            # between them, the parentheses, and what goes before
+            kind = "members"
+            for alternative in alternatives:
+                node = nodes.get(alternative)
+                size = 0
+                if node is not None:
+                    measured = measure(render_member(lower(node, board), board))
+                    size = _size(measured.chars, measured.words, measured.operators)
+                sums.append(sums[-1] + size)
+            join = _size(len(board.or_op) + 2, 1, self._or_word)
             negated = slot.placement == "exclude"
             if negated:
-                chars, words, operators = chars + 4, words + 1, operators + 1  # "NOT "
+                glue, before = self._glue_not, _size(4, 1, 1)  # "NOT "
             elif slot.placement == "field":
-                chars, words = chars + len(board.title_field) + 1, words + 1  # "intitle:"
-            return [_Piece(Metrics(chars, words, words - operators, operators), negated)]
-        if slot.placement in ("any", "exclude", "field"):
-            return self._alone(index, alternatives[0], slot.placement)
-        # a place as the board's location qualifier
-        return self._pieces_of(Field(board.location_key, Word(chosen[0].text)))
+                glue, before = self._glue_and, _size(len(board.title_field) + 1, 1, 0)
+            else:
+                glue, before = self._glue_and, 0
+            pair = _size(2, 0, 0, 1, 0 if negated else 1) + glue + before + join
+        where = {alternative: p for p, alternative in enumerate(alternatives)}
+        info = self._slots[index] = _Slot(kind, valid, sums, pair, join, where)
+        return info
 
-    def _alone(self, index: int, alternative: Alternative, placement: str) -> list[_Piece]:
-        key = (index, alternative, placement)
-        found = self._alones.get(key)
+    def _span_size(self, index: int, start: int, stop: int) -> int:
+        info = self._slot(index)
+        count = info.valid[stop] - info.valid[start]
+        if not count or info.kind == "none":
+            return 0
+        if info.kind == "each":
+            return info.sums[stop] - info.sums[start]
+        if info.kind == "qualifier":
+            return self._alone_size(index, start)
+        if count == 1:
+            while info.valid[start + 1] == info.valid[start]:
+                start += 1  # the one alternative with a node
+            return self._alone_size(index, start)
+        return info.sums[stop] - info.sums[start] + info.pair + (count - 2) * info.join
+
+    def _chosen_size(self, index: int, positions: Sequence[int]) -> int:
+        """The size of slot ``index`` holding the alternatives at ``positions``."""
+        info = self._slot(index)
+        valid = [p for p in positions if info.valid[p + 1] > info.valid[p]]
+        if not valid or info.kind == "none":
+            return 0
+        if info.kind == "each":
+            return sum(info.sums[p + 1] - info.sums[p] for p in valid)
+        if info.kind == "qualifier":
+            return self._alone_size(index, positions[0])
+        if len(valid) == 1:
+            return self._alone_size(index, valid[0])
+        members = sum(info.sums[p + 1] - info.sums[p] for p in valid)
+        return members + info.pair + (len(valid) - 2) * info.join
+
+    def _alone_size(self, index: int, position: int) -> int:
+        """The pieces of the alternative at ``position`` when its group holds just it."""
+        key = (index, position)
+        found = self._alone.get(key)
         if found is None:
-            node = self.node_of[index][alternative]
-            if placement == "exclude":
-                node = Not(node)
-            elif placement == "field":
-                node = Field(self.board.title_field, node)
-            found = self._alones[key] = self._pieces_of(node)
+            slot, board = self.slots[index], self.board
+            alternative = slot.group.alternatives[position]
+            node: Node
+            if slot.placement == "qualifier":
+                node = Field(board.location_key, Word(alternative.text))
+            else:
+                node = self.node_of[index][alternative]
+                if slot.placement == "exclude":
+                    node = Not(node)
+                elif slot.placement == "field":
+                    node = Field(board.title_field, node)
+            found = self._alone[key] = self._node_size(node)
         return found
 
-    def _member(self, index: int, alternative: Alternative) -> Metrics:
-        key = (index, alternative)
-        found = self._members.get(key)
-        if found is None:
-            lowered = lower(self.node_of[index][alternative], self.board)
-            found = self._members[key] = measure(render_member(lowered, self.board))
-        return found
+    def _node_size(self, node: Node) -> int:
+        return sum(self._node_pieces(node))
 
-    def _pieces_of(self, node: Node) -> list[_Piece]:
-        """What ``node`` becomes inside the search's top-level AND: one child, or several
-        where the board writes NOT (a OR b) as -a -b."""
+    def _node_pieces(self, node: Node) -> list[int]:
+        """The sizes of what ``node`` becomes inside the search's top-level AND: one piece,
+        or several where the board writes NOT (a OR b) as -a -b."""
         lowered = lower(AllOf((node,)), self.board)
         assert isinstance(lowered, AllOf)
-        return [
-            _Piece(measure(render_child(child, self.board)), isinstance(child, Not))
-            for child in lowered.items
-        ]
+        sizes = []
+        for child in lowered.items:
+            measured = measure(render_child(child, self.board))
+            negated = isinstance(child, Not)
+            glue = self._glue_not if negated else self._glue_and
+            sizes.append(
+                glue
+                + _size(measured.chars, measured.words, measured.operators, 1, 0 if negated else 1)
+            )
+        return sizes
 
 
 def _fit(
     slots: Sequence[Slot],
     fit: Fit,
-    fits: Callable[[Plan], bool],
+    room: "_PlanMeasure",
     limits: Sequence[Limit],
     board: Board,
     ranked: bool,
@@ -682,9 +827,9 @@ def _fit(
     ]
     try:
         fitted = (
-            fitting.split(specs, fits, board.max_parts if ranked else 0)
+            fitting.split(specs, room, board.max_parts if ranked else 0)
             if fit == "split"
-            else fitting.drop(specs, fits)
+            else fitting.drop(specs, room)
         )
     except fitting.Unfittable:
         raise BoardTooSmall(
