@@ -178,24 +178,35 @@ def _used(role: str, kind: str, board, site: str) -> bool:
 
 def _check_the_fitters_measures(monkeypatch) -> list[int]:
     """From now on, every measure the fitter takes (sourcer.query.search._PlanMeasure: the
-    sizes of the spans it tries, and of whole plans) is checked against the measures of the
+    sizes of the parts it tries, and of whole plans) is checked against the measures of the
     search rendered whole; the list returned grows by one for each."""
     from sourcer.query import search
     from sourcer.query.render import render
 
     checked: list[int] = []
-    real_measures = search._PlanMeasure._measures
+    real_fits, real_call = search._PlanMeasure.fits, search._PlanMeasure.__call__
 
-    def checking(self, total, spans, plan=None):
-        fast = real_measures(self, total, spans, plan)
-        if plan is None:
-            groups = [slot.group.alternatives for slot in self.slots]
-            plan = tuple(group[a:b] for group, (a, b) in zip(groups, spans, strict=True))
-        assert fast == measure(render(self.tree(plan)[0], self.board)), plan
+    def rendered(self, plan):
+        return measure(render(self.tree(plan)[0], self.board))
+
+    def checking_fits(self, total, part):
+        fits = real_fits(self, total, part)
+        plan = self._plan(part())
+        whole = rendered(self, plan)
+        decoded = self._decode(total)
+        assert decoded is None or decoded == (whole.chars, whole.words, whole.operators), plan
+        assert fits == all(whole.get(lim.metric) <= lim.value for lim in self.limits), plan
+        checked.append(1)
+        return fits
+
+    def checking_call(self, plan, query=None):
+        fast = real_call(self, plan, query)
+        assert fast == rendered(self, plan), plan
         checked.append(1)
         return fast
 
-    monkeypatch.setattr(search._PlanMeasure, "_measures", checking)
+    monkeypatch.setattr(search._PlanMeasure, "fits", checking_fits)
+    monkeypatch.setattr(search._PlanMeasure, "__call__", checking_call)
     return checked
 
 

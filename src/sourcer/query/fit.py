@@ -23,7 +23,7 @@ and *sizes* (see :class:`Room`), adding and subtracting one group's size, and bu
 plans (tuples of alternatives) only for the answer.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple, Protocol
 
 from sourcer.query.recipe import Alternative, Plan
@@ -62,13 +62,13 @@ class Room(Protocol):
     Each group's span has a *size*, an int that stands for its measures (the board's
     business how: see sourcer.query.search); a part's size is the sum of its groups' sizes,
     so a part that differs from the last in one group costs one subtraction and one
-    addition to size. ``fits`` says whether a part of that size is within the limits; it
-    also gets the spans, for the rare part a sum cannot measure (one rendered whole).
+    addition to size. ``fits`` says whether a part of that size is within the limits;
+    ``part`` gives its spans, for the rare part a sum cannot measure (one rendered whole).
     """
 
     def size(self, slot: int, start: int, stop: int) -> int: ...
 
-    def fits(self, total: int, spans: Sequence[Span]) -> bool: ...
+    def fits(self, total: int, part: Callable[[], Sequence[Span]]) -> bool: ...
 
 
 #: what one more part costs, in the value of a kept alternative (see _worth)
@@ -104,6 +104,8 @@ class _Search(NamedTuple):
     #: every (slot, position) that may be dropped for room, the least useful first (the
     #: end of a ranking first among equals)
     victims: list[tuple[int, int]]
+    #: the size of each group's first k alternatives (index k), up to its stop
+    prefix: list[list[int]]
     room: Room
 
 
@@ -126,7 +128,8 @@ def _prepare(specs: Sequence[SlotSpec], room: Room) -> _Search:
         ),
         key=lambda v: (worths[v[0]][v[1]], -v[1]),
     )
-    return _Search(specs, worths, stops, victims, room)
+    prefix = [[room.size(i, 0, k) for k in range(stop + 1)] for i, stop in enumerate(stops)]
+    return _Search(specs, worths, stops, victims, prefix, room)
 
 
 def split(specs: Sequence[SlotSpec], room: Room, max_parts: int = 0) -> Fitted:
@@ -177,17 +180,15 @@ def _value(search: _Search, trial: _Trial) -> float:
     that keep the same alternatives are worth exactly the same (the number of parts then
     decides)."""
     specs = search.specs
-    gone = {(i, specs[i].alternatives[position]) for i, position in trial.dropped}
-    hit = {i for i, _ in trial.dropped}
+    lost: dict[int, set[Alternative]] = {}
+    for i, position in trial.dropped:
+        lost.setdefault(i, set()).add(specs[i].alternatives[position])
     value = 0.0
     for i, worths in enumerate(search.worths):
-        if i not in hit:
-            for position in range(1, len(worths)):
-                value += worths[position]
-            continue
+        gone = lost.get(i)
         alternatives = specs[i].alternatives
         for position in range(1, len(worths)):
-            if (i, alternatives[position]) not in gone:
+            if gone is None or alternatives[position] not in gone:
                 value += worths[position]
     return value - PART_COST * (len(trial.parts) - 1)
 
@@ -195,76 +196,69 @@ def _value(search: _Search, trial: _Trial) -> float:
 def _fit_spreading(search: _Search, spread: int | None, max_parts: int) -> _Trial | None:
     """Keep every group but ``spread`` whole in every part (as far as room allows) and share
     ``spread``'s alternatives among the parts in rank order; None if nothing fits."""
-    specs, room = search.specs, search.room
-    count = len(specs)
-    stops = list(search.stops)
-    if spread is not None:
-        stops[spread] = len(specs[spread].alternatives)
+    specs, room, prefix = search.specs, search.room, search.prefix
     # A capped group holds only ``cap`` alternatives in a part (one where the site has no
     # OR, one place per link): beyond the spread group, each of its pieces gets parts of its
     # own, so that every combination is still searched (every place in every part).
-    crossed = [i for i in range(count) if i != spread and stops[i] < len(specs[i].alternatives)]
+    crossed = [
+        i
+        for i, stop in enumerate(search.stops)
+        if i != spread and stop < len(specs[i].alternatives)
+    ]
     victims = search.victims
+    ends = list(search.stops)  # the part holds each group's alternatives 0:end
     if spread is not None:
         victims = [v for v in victims if v[0] != spread]
-    dropped: list[tuple[int, int]] = []
+        ends[spread] = 1  # the spread group's first alternative decides what fits
 
-    spans: list[Span] = [(0, stop) for stop in stops]
-    sizes = [0] * count
-    if spread is not None:
-        spans[spread] = (0, 1)  # the spread group's first alternative decides what fits
+    def part() -> list[Span]:
+        return [(0, end) for end in ends]
 
-    def without(gone: int) -> bool:
-        """Whether the part fits once the first ``gone`` victims are dropped (each group
-        loses alternatives from the end of its ranking)."""
-        for i in range(count):
-            if i != spread:
-                spans[i] = (0, stops[i])
-        for i, _ in victims[:gone]:
-            spans[i] = (0, spans[i][1] - 1)
-        for i, (start, stop) in enumerate(spans):
-            sizes[i] = room.size(i, start, stop)
-        return room.fits(sum(sizes), spans)
-
-    # Dropping more only ever shortens a part, so the fewest victims that make it fit are
-    # found by bisection: a string of 10,000 alternatives takes a few dozen measures.
-    if not without(0):
-        low, high = 1, len(victims)
-        if not without(high):
+    # Drop the least useful alternatives, each from the end of its ranking, until the part
+    # fits: dropping more only ever shortens a part, and each drop costs a subtraction and
+    # an addition to size.
+    total = sum(prefix[i][end] for i, end in enumerate(ends))
+    gone = 0
+    while not room.fits(total, part):
+        if gone == len(victims):
             return None
-        while low < high:
-            middle = (low + high) // 2
-            if without(middle):
-                high = middle
-            else:
-                low = middle + 1
-        without(low)
-        dropped.extend(victims[:low])
+        i = victims[gone][0]
+        ends[i] -= 1
+        total += prefix[i][ends[i]] - prefix[i][ends[i] + 1]
+        gone += 1
+    dropped = victims[:gone]
+    spans = part()
     if spread is None:
-        return _Trial(_crossed(search, [list(spans)], crossed, dropped), dropped)
+        return _Trial(_crossed(search, [spans], crossed, dropped), dropped)
 
     # Share the spread group out: each part takes the next alternatives while they fit;
     # one that does not fit even alone is dropped. Only its size changes from one try to
     # the next.
-    rest = sum(sizes) - sizes[spread]
+    rest = total - prefix[spread][1]
+    size, fits = room.size, room.fits
 
-    def fits(start: int, stop: int) -> bool:
-        spans[spread] = (start, stop)
-        return room.fits(rest + room.size(spread, start, stop), spans)
+    def current() -> list[Span]:
+        return spans
 
-    cap = specs[spread].cap or stops[spread]
+    count = len(specs[spread].alternatives)
+    cap = specs[spread].cap or count
     chunks: list[Span] = []
     start: int | None = None  # the part being filled holds alternatives start:position
-    for position in range(stops[spread]):
+    for position in range(count):
         if start is not None:
-            if position + 1 - start <= cap and fits(start, position + 1):
-                continue
+            if position + 1 - start <= cap:
+                spans[spread] = (start, position + 1)
+                if fits(rest + size(spread, start, position + 1), current):
+                    continue
             chunks.append((start, position))
-        start = position if fits(position, position + 1) else None
-        if start is None:
+        spans[spread] = (position, position + 1)
+        if fits(rest + size(spread, position, position + 1), current):
+            start = position
+        else:
+            start = None
             dropped.append((spread, position))
     if start is not None:
-        chunks.append((start, stops[spread]))
+        chunks.append((start, count))
     if max_parts and len(chunks) > max_parts:
         for first, stop in chunks[max_parts:]:
             dropped.extend((spread, position) for position in range(first, stop))
@@ -301,4 +295,4 @@ def _crossed(
 
 def _fits(room: Room, spans: Sequence[Span]) -> bool:
     total = sum(room.size(i, start, stop) for i, (start, stop) in enumerate(spans))
-    return room.fits(total, spans)
+    return room.fits(total, lambda: spans)

@@ -14,7 +14,7 @@ from sourcer.query.model import AllOf, AnyOf, Field, Node, Not, Word, clean_text
 
 if TYPE_CHECKING:  # the place table loads only when a search names a place
     from sourcer.places.table import Country
-    from sourcer.query.fit import Span
+    from sourcer.query.fit import Room, Span
 from sourcer.query.recipe import (
     Alternative,
     Fit,
@@ -30,9 +30,9 @@ from sourcer.query.render import (
     Metrics,
     lower,
     measure,
+    measure_member,
     render,
     render_child,
-    render_member,
     word,
 )
 
@@ -483,7 +483,8 @@ def assemble(
         fitted_plans: list[Plan] = [tuple(slot.group.alternatives for slot in slots)]
         fitted_dropped: list[tuple[int, Alternative]] = []
     else:
-        fitted_plans, fitted_dropped = _fit(slots, fit, measure_plan, limits, board, ranked)
+        room = measure_plan if limits else _Unlimited()
+        fitted_plans, fitted_dropped = _fit(slots, fit, room, limits, board, ranked)
     if fit == "split" and board.soft_limits and ranked:
         fitted_plans, trimmed = _trim_shared(slots, fitted_plans, board, measure_plan)
     else:
@@ -503,7 +504,7 @@ def assemble(
     for number, plan in enumerate(fitted_plans, start=1):
         node, location = tree(plan)
         query = render(node, board)
-        measured = measure(query)
+        measured = measure_plan(plan, query)
         warnings = [*notes, *_soft_warnings(board, measured, fit), *_caveats(board, node)]
         searches.append(
             Search(
@@ -552,6 +553,7 @@ class _Slot(NamedTuple):
     #: how the slot is written: "members" (one piece: a OR b), "each" (a piece per
     #: alternative: -a -b), "qualifier" (location:first), "none" (a URL parameter)
     kind: str
+    alternatives: tuple[Alternative, ...]
     #: how many of the first k alternatives have a node (index k)
     valid: list[int]
     #: "members": the sum of the first k alternatives' measures as OR members; "each": of
@@ -562,6 +564,15 @@ class _Slot(NamedTuple):
     join: int
     #: where each alternative is (for plans of alternatives)
     position: dict[Alternative, int]
+
+
+def _simple(node: Node) -> bool:
+    """A word, or a field holding one: the board has nothing to rewrite in it, and it reads
+    the same wherever it stands (an OR member, a piece of the search, after a NOT), as one
+    token (see sourcer.query.render.measure)."""
+    return isinstance(node, Word) or (
+        isinstance(node, Field) and isinstance(node.value, Word) and node.name.isalpha()
+    )
 
 
 class _PlanMeasure:
@@ -598,6 +609,7 @@ class _PlanMeasure:
         and_word = 1 if glue_and != " " and board.and_op.upper() in OPERATOR_WORDS else 0
         self._glue_and = _size(len(glue_and), 1 if glue_and != " " else 0, and_word)
         self._glue_not = _size(1, 0, 0)
+        self._minus = _size(1, 0, 0)
         self._or_word = 1 if board.or_op.upper() in OPERATOR_WORDS else 0
         before_pieces = [size for node in before for size in self._node_pieces(node)]
         after_pieces = [size for node in after for size in self._node_pieces(node)]
@@ -623,7 +635,6 @@ class _PlanMeasure:
         )
         self._slots: list[_Slot | None] = [None] * len(slots)
         self._alone: dict[tuple[int, int], int] = {}
-        self._spans: list[dict[Span, int]] = [{} for _ in slots]
         most = {metric: _NO_LIMIT for metric in METRIC_NAMES}
         for limit in limits:
             most[limit.metric] = min(most[limit.metric], limit.value)
@@ -633,73 +644,97 @@ class _PlanMeasure:
 
     def size(self, index: int, start: int, stop: int) -> int:
         """The size of slot ``index`` holding its alternatives ``start:stop``."""
-        if not self.limits:
-            return 0  # nothing to keep within: fits() does not look
-        known = self._spans[index]
-        found = known.get((start, stop))
-        if found is None:
-            found = known[(start, stop)] = self._span_size(index, start, stop)
-        return found
+        info = self._slots[index] or self._slot(index)
+        valid = info.valid
+        count = valid[stop] - valid[start]
+        if count > 1 and info.kind == "members":  # the common case, first
+            return info.sums[stop] - info.sums[start] + info.pair + (count - 2) * info.join
+        if not count or info.kind == "none":
+            return 0
+        if info.kind == "each":
+            return info.sums[stop] - info.sums[start]
+        if info.kind == "qualifier":
+            return self._alone_size(index, start)
+        while valid[start + 1] == valid[start]:
+            start += 1  # the one alternative with a node
+        return self._alone_size(index, start)
 
-    def fits(self, total: int, spans: Sequence["Span"]) -> bool:
-        """Whether a part of ``total`` size (holding ``spans``) is within the limits."""
-        if not self.limits:
-            return True
-        chars, words, terms, operators = self._measures(total, spans)
+    def fits(self, total: int, part: Callable[[], Sequence["Span"]]) -> bool:
+        """Whether a part of ``total`` size is within the limits (``part``: its spans)."""
+        total += self._fixed
+        if total >> 3 * _FIELD & _MASK < 2 or not self._lead_known:
+            measured = self._rendered(self._plan(part()))
+            chars, words, operators = measured.chars, measured.words, measured.operators
+        else:  # as _decode does, written out: the fitter asks this dozens of times
+            lead = self._lead
+            if lead is None:
+                lead = self._glue_and if total >> 4 * _FIELD else self._glue_not
+            total -= lead
+            chars = total & _MASK
+            words = total >> _FIELD & _MASK
+            operators = total >> 2 * _FIELD & _MASK
         most_chars, most_words, most_terms, most_operators = self._most
         return (
             chars <= most_chars
             and words <= most_words
-            and terms <= most_terms
+            and words - operators <= most_terms
             and operators <= most_operators
         )
 
     # -- whole plans ---------------------------------------------------------------------
 
-    def __call__(self, plan: Plan) -> Metrics:
+    def __call__(self, plan: Plan, query: str | None = None) -> Metrics:
+        """The measures of ``plan``'s search; ``query``, its string if at hand, is measured
+        where the fitter measured nothing (a board without limits) and where the sizes
+        cannot tell."""
+        if query is not None and not self.limits:
+            return measure(query)
         total = 0
         for index, chosen in enumerate(plan):
             if chosen:
-                info = self._slot(index)
-                total += self._chosen_size(index, [info.position[a] for a in chosen])
-        return self._measures(total, None, plan)
+                info = self._slots[index] or self._slot(index)
+                start = info.position[chosen[0]]
+                stop = start + len(chosen)
+                if info.alternatives[start:stop] == chosen:  # a run: as the fitter makes
+                    total += self.size(index, start, stop)
+                else:
+                    total += self._chosen_size(index, [info.position[a] for a in chosen])
+        decoded = self._decode(total)
+        if decoded is None:
+            return measure(query) if query is not None else self._rendered(plan)
+        chars, words, operators = decoded
+        return Metrics(chars, words, words - operators, operators)
 
-    def _measures(
-        self, total: int, spans: Sequence["Span"] | None, plan: Plan | None = None
-    ) -> Metrics:
-        """The measures of the search of ``total`` size (the plan's, or the spans')."""
+    def _decode(self, total: int) -> tuple[int, int, int] | None:
+        """Characters, words and operators of the search of ``total`` size; None where the
+        sum cannot tell (a search of one piece, or a NOT that might come first)."""
         total += self._fixed
         if _pieces(total) < 2 or not self._lead_known:
-            if plan is None:
-                assert spans is not None
-                plan = tuple(
-                    slot.group.alternatives[start:stop]
-                    for slot, (start, stop) in zip(self.slots, spans, strict=True)
-                )
-            return measure(render(self.tree(plan)[0], self.board))
+            return None
         # Every piece's size holds the glue before it; the first has none.
         lead = self._lead
         if lead is None:
             lead = self._glue_and if total >> 4 * _FIELD else self._glue_not
         total -= lead
-        chars = total & _MASK
-        words = total >> _FIELD & _MASK
-        operators = total >> 2 * _FIELD & _MASK
-        return Metrics(chars, words, words - operators, operators)
+        return total & _MASK, total >> _FIELD & _MASK, total >> 2 * _FIELD & _MASK
+
+    def _rendered(self, plan: Plan) -> Metrics:
+        return measure(render(self.tree(plan)[0], self.board))
+
+    def _plan(self, spans: Sequence["Span"]) -> Plan:
+        return tuple(
+            slot.group.alternatives[start:stop]
+            for slot, (start, stop) in zip(self.slots, spans, strict=True)
+        )
 
     # -- sizes ---------------------------------------------------------------------------
 
     def _slot(self, index: int) -> _Slot:
-        """Slot ``index``'s alternatives measured (once, when the fitter first asks)."""
-        info = self._slots[index]
-        if info is not None:
-            return info
+        """Slot ``index``'s alternatives measured (once, when first asked)."""
         slot, board = self.slots[index], self.board
         alternatives = slot.group.alternatives
         nodes = self.node_of[index]
         valid = [0]
-        for alternative in alternatives:
-            valid.append(valid[-1] + (alternative in nodes))
         sums = [0]
         pair = join = 0
         if slot.placement == "param":
@@ -707,22 +742,11 @@ class _PlanMeasure:
         elif slot.placement == "qualifier":
             kind = "qualifier"
         elif slot.placement == "exclude" and (board.not_style == "-" or not board.or_op):
-            # written -a -b (or NOT a NOT b): a piece for each alternative
-            kind = "each"
-            for p, alternative in enumerate(alternatives):
-                size = self._alone_size(index, p) if alternative in nodes else 0
-                sums.append(sums[-1] + size)
+            kind = "each"  # written -a -b (or NOT a NOT b): a piece for each alternative
         else:
             # (a OR b), NOT (a OR b) or field:(a OR b): the members' measures, the ORs
             # between them, the parentheses, and what goes before
             kind = "members"
-            for alternative in alternatives:
-                node = nodes.get(alternative)
-                size = 0
-                if node is not None:
-                    measured = measure(render_member(lower(node, board), board))
-                    size = _size(measured.chars, measured.words, measured.operators)
-                sums.append(sums[-1] + size)
             join = _size(len(board.or_op) + 2, 1, self._or_word)
             negated = slot.placement == "exclude"
             if negated:
@@ -732,28 +756,36 @@ class _PlanMeasure:
             else:
                 glue, before = self._glue_and, 0
             pair = _size(2, 0, 0, 1, 0 if negated else 1) + glue + before + join
+        # -a, one token still, or NOT a: a word as it reads in an OR group, after the NOT
+        minus = _size(1, 0, 0) if board.not_style == "-" else _size(4, 1, 1)
+        piece_not = self._glue_not + _size(0, 0, 0, 1, 0)
+        count = size = 0
+        for position, alternative in enumerate(alternatives):
+            node = nodes.get(alternative)
+            if node is not None:
+                count += 1
+                if kind == "members":
+                    chars, words, operators = measure_member(node, board)
+                    size += chars | words << _FIELD | operators << 2 * _FIELD
+                elif kind == "each":
+                    if _simple(node):
+                        chars, words, operators = measure_member(node, board)
+                        found = chars | words << _FIELD | operators << 2 * _FIELD
+                        found += minus + piece_not
+                        self._alone[(index, position)] = found
+                    else:
+                        found = self._alone_size(index, position)
+                    size += found
+            valid.append(count)
+            sums.append(size)
         where = {alternative: p for p, alternative in enumerate(alternatives)}
-        info = self._slots[index] = _Slot(kind, valid, sums, pair, join, where)
+        info = _Slot(kind, alternatives, valid, sums, pair, join, where)
+        self._slots[index] = info
         return info
-
-    def _span_size(self, index: int, start: int, stop: int) -> int:
-        info = self._slot(index)
-        count = info.valid[stop] - info.valid[start]
-        if not count or info.kind == "none":
-            return 0
-        if info.kind == "each":
-            return info.sums[stop] - info.sums[start]
-        if info.kind == "qualifier":
-            return self._alone_size(index, start)
-        if count == 1:
-            while info.valid[start + 1] == info.valid[start]:
-                start += 1  # the one alternative with a node
-            return self._alone_size(index, start)
-        return info.sums[stop] - info.sums[start] + info.pair + (count - 2) * info.join
 
     def _chosen_size(self, index: int, positions: Sequence[int]) -> int:
         """The size of slot ``index`` holding the alternatives at ``positions``."""
-        info = self._slot(index)
+        info = self._slots[index] or self._slot(index)
         valid = [p for p in positions if info.valid[p + 1] > info.valid[p]]
         if not valid or info.kind == "none":
             return 0
@@ -770,32 +802,40 @@ class _PlanMeasure:
         """The pieces of the alternative at ``position`` when its group holds just it."""
         key = (index, position)
         found = self._alone.get(key)
-        if found is None:
-            slot, board = self.slots[index], self.board
-            alternative = slot.group.alternatives[position]
-            node: Node
-            if slot.placement == "qualifier":
-                node = Field(board.location_key, Word(alternative.text))
-            else:
-                node = self.node_of[index][alternative]
-                if slot.placement == "exclude":
-                    node = Not(node)
-                elif slot.placement == "field":
-                    node = Field(board.title_field, node)
-            found = self._alone[key] = self._node_size(node)
+        if found is not None:
+            return found
+        slot, board = self.slots[index], self.board
+        alternative = slot.group.alternatives[position]
+        node: Node
+        if slot.placement == "qualifier":
+            node = Field(board.location_key, Word(alternative.text))
+        else:
+            node = self.node_of[index][alternative]
+            if slot.placement == "exclude":
+                node = Not(node)
+            elif slot.placement == "field":
+                node = Field(board.title_field, node)
+            elif _simple(node):
+                # a word alone reads as it does in an OR group
+                sums = (self._slots[index] or self._slot(index)).sums
+                member = sums[position + 1] - sums[position]
+                found = self._alone[key] = member + self._glue_and + _size(0, 0, 0, 1, 1)
+                return found
+        found = self._alone[key] = sum(self._node_pieces(node))
         return found
-
-    def _node_size(self, node: Node) -> int:
-        return sum(self._node_pieces(node))
 
     def _node_pieces(self, node: Node) -> list[int]:
         """The sizes of what ``node`` becomes inside the search's top-level AND: one piece,
         or several where the board writes NOT (a OR b) as -a -b."""
-        lowered = lower(AllOf((node,)), self.board)
+        board = self.board
+        if _simple(node):  # one piece, written as it would be in an OR group
+            chars, words, operators = measure_member(node, board)
+            return [self._glue_and + _size(chars, words, operators, 1, 1)]
+        lowered = lower(AllOf((node,)), board)
         assert isinstance(lowered, AllOf)
         sizes = []
         for child in lowered.items:
-            measured = measure(render_child(child, self.board))
+            measured = measure(render_child(child, board))
             negated = isinstance(child, Not)
             glue = self._glue_not if negated else self._glue_and
             sizes.append(
@@ -805,10 +845,21 @@ class _PlanMeasure:
         return sizes
 
 
+class _Unlimited:
+    """The fitter's Room on a board without limits: every part fits, nothing is measured
+    (the parts only take one of a capped group each)."""
+
+    def size(self, index: int, start: int, stop: int) -> int:
+        return 0
+
+    def fits(self, total: int, part: Callable[[], Sequence["Span"]]) -> bool:
+        return True
+
+
 def _fit(
     slots: Sequence[Slot],
     fit: Fit,
-    room: "_PlanMeasure",
+    room: "Room",
     limits: Sequence[Limit],
     board: Board,
     ranked: bool,
