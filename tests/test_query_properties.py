@@ -199,13 +199,28 @@ def _check_the_fitters_measures(monkeypatch) -> list[int]:
         checked.append(1)
         return fits
 
-    def checking_call(self, plan, query=None):
-        fast = real_call(self, plan, query)
+    def checking_call(self, plan, query=None, size=None):
+        fast = real_call(self, plan, query, size)
         assert fast == rendered(self, plan), plan
         checked.append(1)
         return fast
 
+    real_reach = search._PlanMeasure.reach
+
+    def checking_reach(self, index, start, stop, rest, part):
+        end = real_reach(self, index, start, stop, rest, part)
+        expected = start
+        while expected < stop:
+            whole = rendered(self, self._plan(part((start, expected + 1))))
+            if not all(whole.get(lim.metric) <= lim.value for lim in self.limits):
+                break
+            expected += 1
+        assert end == expected, (index, start, stop)
+        checked.append(1)
+        return end
+
     monkeypatch.setattr(search._PlanMeasure, "fits", checking_fits)
+    monkeypatch.setattr(search._PlanMeasure, "reach", checking_reach)
     monkeypatch.setattr(search._PlanMeasure, "__call__", checking_call)
     return checked
 
@@ -271,3 +286,55 @@ def test_the_fitters_measures_of_strings_someone_wrote(monkeypatch):
                 with contextlib.suppress(QueryError):  # too long whatever is dropped
                     convert(text, BOARDS["google"], board, fit)
     assert len(checked) > 200
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases())
+def test_the_fitters_measures_of_generated_terms(case: tuple[Term, Options, str]) -> None:
+    """The same for arbitrary aliases, titles, places and exclusions, on every board."""
+    import pytest
+
+    term, options, site = case
+    recipe = build_recipe([term], options)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _check_the_fitters_measures(monkeypatch)
+        for board in BOARDS.values():
+            for fit in ("split", "drop"):
+                with contextlib.suppress(QueryError):  # too long whatever is dropped
+                    compile_board(recipe, board, site=site, fit=fit)
+
+
+any_text = st.one_of(st.sampled_from(SPECIAL), st.text(max_size=12), phrase)
+
+
+@settings(max_examples=400, deadline=None)
+@given(any_text, st.booleans(), st.sampled_from(["intitle", "location", "in-title", ""]))
+def test_measured_without_rendering(text: str, quoted: bool, field: str) -> None:
+    """What the compiler works out without rendering (sourcer.query.render: a word made by
+    word(), measure_member of a word or a field of one, text already clean) is what
+    rendering gives, on every board."""
+    from sourcer.query.model import Field, Word
+    from sourcer.query.render import (
+        _clean,
+        lower,
+        measure_member,
+        measure_word,
+        needs_quotes,
+        render_member,
+        word,
+    )
+
+    assert _clean(text) == clean_text(text)
+    made = word(text)
+    cleaned = clean_text(text)
+    assert made == (Word(cleaned, quoted=needs_quotes(cleaned)) if cleaned else None)
+    nodes = [Word(text, quoted=quoted)]
+    if field:
+        nodes.append(Field(field, Word(text, quoted=quoted)))
+    for board in BOARDS.values():
+        if made is not None:
+            whole = measure(render_member(made, board))
+            assert measure_word(made) == (whole.chars, whole.words, whole.operators)
+        for node in nodes:
+            whole = measure(render_member(lower(node, board), board))
+            assert measure_member(node, board) == (whole.chars, whole.words, whole.operators)

@@ -24,6 +24,7 @@ plans (tuples of alternatives) only for the answer.
 """
 
 from collections.abc import Callable, Sequence
+from itertools import accumulate
 from typing import NamedTuple, Protocol
 
 from sourcer.query.recipe import Alternative, Plan
@@ -50,6 +51,8 @@ class Fitted(NamedTuple):
     plans: list[Plan]
     #: (slot index, alternative) left out, in the order they were dropped
     dropped: list[tuple[int, Alternative]]
+    #: each plan's size (see Room)
+    sizes: list[int]
 
 
 class Unfittable(Exception):
@@ -68,27 +71,44 @@ class Room(Protocol):
 
     def size(self, slot: int, start: int, stop: int) -> int: ...
 
+    def sizes(self, slot: int) -> Sequence[int]:
+        """``size(slot, 0, k)`` for every k: room is made from the end of a ranking."""
+        ...
+
     def fits(self, total: int, part: Callable[[], Sequence[Span]]) -> bool: ...
 
+    def reach(
+        self, slot: int, start: int, stop: int, rest: int, part: Callable[[Span], Sequence[Span]]
+    ) -> int:
+        """How far a part holding ``rest`` of the other groups can take ``slot``'s
+        alternatives from ``start``: the last end up to ``stop`` such that ``start:end``
+        fits, and so does every shorter run; ``start`` if not even one fits. ``part(span)``
+        gives the part's spans."""
+        ...
 
-#: what one more part costs, in the value of a kept alternative (see _worth)
+
+#: what one more part costs, in the value of a kept alternative (see _worths)
 PART_COST = 0.15
 
 
-def _worth(spec: SlotSpec, position: int) -> float:
-    """What keeping an alternative is worth: a group's first alternative is the search
+def _worths(spec: SlotSpec) -> list[float]:
+    """What keeping each alternative is worth: a group's first alternative is the search
     itself; further down a ranking each finds fewer new people (1/2, 1/3, ...); an exclusion
     is worth half an alternative at the same place."""
-    if not spec.droppable and position == 0:
-        return float("inf")
-    worth = 1.0 / (position + 1) if spec.ranked else 1.0
-    return (0.5 * worth if spec.droppable else worth) + 0.001 * spec.rank
+    count = len(spec.alternatives)
+    rank = 0.001 * spec.rank
+    worths = [1.0 / (position + 1) for position in range(count)] if spec.ranked else [1.0] * count
+    if spec.droppable:
+        return [0.5 * worth + rank for worth in worths]
+    return [float("inf") if not position else worth + rank for position, worth in enumerate(worths)]
 
 
 class _Trial(NamedTuple):
-    """One way of fitting, in positions: each part's spans, and (slot, position) dropped."""
+    """One way of fitting, in positions: each part's spans and size, and (slot, position)
+    dropped."""
 
     parts: list[list[Span]]
+    sizes: list[int]
     dropped: list[tuple[int, int]]
 
 
@@ -104,32 +124,35 @@ class _Search(NamedTuple):
     #: every (slot, position) that may be dropped for room, the least useful first (the
     #: end of a ranking first among equals)
     victims: list[tuple[int, int]]
-    #: the size of each group's first k alternatives (index k), up to its stop
-    prefix: list[list[int]]
+    #: what dropping each victim takes off a part's size (it is the last of its group then)
+    deltas: list[int]
+    #: the size of each group's first k alternatives (index k)
+    prefix: list[Sequence[int]]
+    #: the size of a part holding every group to its stop
+    whole: int
     room: Room
 
 
 def _prepare(specs: Sequence[SlotSpec], room: Room) -> _Search:
-    worths = [
-        [_worth(spec, position) for position in range(len(spec.alternatives))] for spec in specs
-    ]
+    worths = [_worths(spec) for spec in specs]
     stops = [
         spec.cap if spec.cap and len(spec.alternatives) > spec.cap else len(spec.alternatives)
         for spec in specs
     ]
     # The order does not depend on which group is spread: each spread leaves its own group
-    # out of this list, which keeps the rest in order (sorted is stable).
-    victims = sorted(
-        (
-            (i, position)
-            for i, stop in enumerate(stops)
-            for position in range(stop)
-            if worths[i][position] != float("inf")
-        ),
-        key=lambda v: (worths[v[0]][v[1]], -v[1]),
+    # out of this list, which keeps the rest in order. Among equals, the end of a ranking
+    # goes first, then the first group.
+    ranked = sorted(
+        (worth, -position, i, position)
+        for i, stop in enumerate(stops)
+        for position, worth in enumerate(worths[i][:stop])
+        if worth != float("inf")
     )
-    prefix = [[room.size(i, 0, k) for k in range(stop + 1)] for i, stop in enumerate(stops)]
-    return _Search(specs, worths, stops, victims, prefix, room)
+    victims = [(i, position) for _, _, i, position in ranked]
+    prefix = [room.sizes(i) for i in range(len(specs))]
+    deltas = [prefix[i][position] - prefix[i][position + 1] for i, position in victims]
+    whole = sum(prefix[i][stop] for i, stop in enumerate(stops))
+    return _Search(specs, worths, stops, victims, deltas, prefix, whole, room)
 
 
 def split(specs: Sequence[SlotSpec], room: Room, max_parts: int = 0) -> Fitted:
@@ -170,7 +193,8 @@ def _fitted(specs: Sequence[SlotSpec], trial: _Trial) -> Fitted:
         )
         for spans in trial.parts
     ]
-    return Fitted(plans, [(i, specs[i].alternatives[position]) for i, position in trial.dropped])
+    dropped = [(i, specs[i].alternatives[position]) for i, position in trial.dropped]
+    return Fitted(plans, dropped, trial.sizes)
 
 
 def _value(search: _Search, trial: _Trial) -> float:
@@ -205,60 +229,68 @@ def _fit_spreading(search: _Search, spread: int | None, max_parts: int) -> _Tria
         for i, stop in enumerate(search.stops)
         if i != spread and stop < len(specs[i].alternatives)
     ]
-    victims = search.victims
-    ends = list(search.stops)  # the part holds each group's alternatives 0:end
+    victims, deltas, total = search.victims, search.deltas, search.whole
     if spread is not None:
-        victims = [v for v in victims if v[0] != spread]
-        ends[spread] = 1  # the spread group's first alternative decides what fits
+        mine = [v for v, victim in enumerate(victims) if victim[0] != spread]
+        victims = [victims[v] for v in mine]
+        deltas = [deltas[v] for v in mine]
+        # the spread group's first alternative decides what fits
+        total += prefix[spread][1] - prefix[spread][search.stops[spread]]
+    # totals[k]: the part's size once the first k victims are dropped (each is the last
+    # of its group by then, so its delta is known beforehand)
+    totals = list(accumulate(deltas, initial=total))
 
-    def part() -> list[Span]:
+    def spans_after(gone: int) -> list[Span]:
+        ends = list(search.stops)
+        for i, _ in victims[:gone]:
+            ends[i] -= 1
+        if spread is not None:
+            ends[spread] = 1
         return [(0, end) for end in ends]
 
-    # Drop the least useful alternatives, each from the end of its ranking, until the part
-    # fits: dropping more only ever shortens a part, and each drop costs a subtraction and
-    # an addition to size.
-    total = sum(prefix[i][end] for i, end in enumerate(ends))
-    gone = 0
-    while not room.fits(total, part):
-        if gone == len(victims):
+    def without(gone: int) -> bool:
+        """Whether the part fits once the first ``gone`` victims are dropped."""
+        return room.fits(totals[gone], lambda: spans_after(gone))
+
+    # Dropping more only ever shortens a part, so the fewest victims that make it fit are
+    # found by bisection.
+    low = 0
+    if not without(0):
+        low, high = 1, len(victims)
+        if not without(high):
             return None
-        i = victims[gone][0]
-        ends[i] -= 1
-        total += prefix[i][ends[i]] - prefix[i][ends[i] + 1]
-        gone += 1
-    dropped = victims[:gone]
-    spans = part()
+        while low < high:
+            middle = (low + high) // 2
+            if without(middle):
+                high = middle
+            else:
+                low = middle + 1
+    dropped = victims[:low]
+    spans = spans_after(low)
+    total = totals[low]
     if spread is None:
-        return _Trial(_crossed(search, [spans], crossed, dropped), dropped)
+        return _crossed(search, _Trial([spans], [total], dropped), crossed)
 
     # Share the spread group out: each part takes the next alternatives while they fit;
     # one that does not fit even alone is dropped. Only its size changes from one try to
     # the next.
     rest = total - prefix[spread][1]
-    size, fits = room.size, room.fits
 
-    def current() -> list[Span]:
-        return spans
+    def part(span: Span) -> list[Span]:
+        return [span if i == spread else other for i, other in enumerate(spans)]
 
     count = len(specs[spread].alternatives)
     cap = specs[spread].cap or count
     chunks: list[Span] = []
-    start: int | None = None  # the part being filled holds alternatives start:position
-    for position in range(count):
-        if start is not None:
-            if position + 1 - start <= cap:
-                spans[spread] = (start, position + 1)
-                if fits(rest + size(spread, start, position + 1), current):
-                    continue
-            chunks.append((start, position))
-        spans[spread] = (position, position + 1)
-        if fits(rest + size(spread, position, position + 1), current):
-            start = position
-        else:
-            start = None
+    position = 0
+    while position < count:
+        end = room.reach(spread, position, min(position + cap, count), rest, part)
+        if end == position:
             dropped.append((spread, position))
-    if start is not None:
-        chunks.append((start, count))
+            position += 1
+        else:
+            chunks.append((position, end))
+            position = end
     if max_parts and len(chunks) > max_parts:
         for first, stop in chunks[max_parts:]:
             dropped.extend((spread, position) for position in range(first, stop))
@@ -267,32 +299,38 @@ def _fit_spreading(search: _Search, spread: int | None, max_parts: int) -> _Tria
     for chunk in chunks:
         spans[spread] = chunk
         parts.append(list(spans))
-    return _Trial(_crossed(search, parts, crossed, dropped), dropped)
+    sizes = [rest + room.size(spread, *chunk) for chunk in chunks]
+    return _crossed(search, _Trial(parts, sizes, dropped), crossed)
 
 
-def _crossed(
-    search: _Search,
-    parts: list[list[Span]],
-    crossed: list[int],
-    dropped: list[tuple[int, int]],
-) -> list[list[Span]]:
+def _crossed(search: _Search, trial: _Trial, crossed: list[int]) -> _Trial:
     """Every part once for each piece of every capped group (every place in every part);
     a piece too long for the limits even so is dropped (and listed)."""
     specs, room = search.specs, search.room
+    parts, sizes, dropped = trial
     for i in crossed:
-        cap, total = specs[i].cap, len(specs[i].alternatives)
+        cap, count = specs[i].cap, len(specs[i].alternatives)
         kept: list[list[Span]] = []
-        for first in range(0, total, cap):
-            piece = (first, min(first + cap, total))
+        kept_sizes: list[int] = []
+        for first in range(0, count, cap):
+            piece = (first, min(first + cap, count))
             variants = [[piece if j == i else span for j, span in enumerate(p)] for p in parts]
-            if all(_fits(room, variant) for variant in variants):
-                kept.extend(variants)
+            totals = []
+            for variant in variants:
+                total = _size_if_fits(room, variant)
+                if total is None:
+                    break
+                totals.append(total)
             else:
-                dropped.extend((i, position) for position in range(*piece))
-        parts = kept or parts
-    return parts
+                kept.extend(variants)
+                kept_sizes.extend(totals)
+                continue
+            dropped.extend((i, position) for position in range(*piece))
+        if kept:
+            parts, sizes = kept, kept_sizes
+    return _Trial(parts, sizes, dropped)
 
 
-def _fits(room: Room, spans: Sequence[Span]) -> bool:
+def _size_if_fits(room: Room, spans: list[Span]) -> int | None:
     total = sum(room.size(i, start, stop) for i, (start, stop) in enumerate(spans))
-    return room.fits(total, lambda: spans)
+    return total if room.fits(total, lambda: spans) else None

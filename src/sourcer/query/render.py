@@ -29,7 +29,8 @@ def word(text: str) -> Word | None:
     cleaned = _clean(text)
     if not cleaned:
         return None
-    return Word(cleaned, quoted=needs_quotes(cleaned))
+    # needs_quotes(cleaned): str.isalnum() is the class of _PLAIN_WORD, at a glance
+    return Word(cleaned, quoted=not cleaned.isalnum() or cleaned.upper() in OPERATOR_WORDS)
 
 
 def render(node: Node, board: Board) -> str:
@@ -186,7 +187,8 @@ def measure_member(node: Node, board: Board) -> tuple[int, int, int]:
         text = _clean(node.text)
         if node.quoted:
             return len(text) + 2, _phrase_words(text), 0
-        if _PLAIN_WORD.match(text) and text.upper() not in OPERATOR_WORDS:
+        # not needs_quotes(text): str.isalnum() is the class of _PLAIN_WORD, at a glance
+        if text.isalnum() and text.upper() not in OPERATOR_WORDS:
             return len(text), 1, 0  # a plain word is never a wildcard either
     elif isinstance(node, Field) and isinstance(node.value, Word) and node.name.isalpha():
         value = node.value
@@ -197,6 +199,15 @@ def measure_member(node: Node, board: Board) -> tuple[int, int, int]:
         return chars, 1, 0  # name:value, a field, is one word
     measured = measure(render_member(lower(node, board), board))
     return measured.chars, measured.words, measured.operators
+
+
+def measure_word(node: Word) -> tuple[int, int, int]:
+    """``measure_member`` of a word made by :func:`word`, on any board: its text is clean,
+    and quoted exactly where it must be (so never a wildcard), so it is written as it is,
+    or in quotes."""
+    if node.quoted:
+        return len(node.text) + 2, _phrase_words(node.text), 0
+    return len(node.text), 1, 0
 
 
 def _clean(text: str) -> str:

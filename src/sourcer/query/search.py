@@ -14,7 +14,7 @@ from sourcer.query.model import AllOf, AnyOf, Field, Node, Not, Word, clean_text
 
 if TYPE_CHECKING:  # the place table loads only when a search names a place
     from sourcer.places.table import Country
-    from sourcer.query.fit import Room, Span
+    from sourcer.query.fit import Fitted, Room, Span
 from sourcer.query.recipe import (
     Alternative,
     Fit,
@@ -31,6 +31,7 @@ from sourcer.query.render import (
     lower,
     measure,
     measure_member,
+    measure_word,
     render,
     render_child,
     word,
@@ -478,15 +479,21 @@ def assemble(
     limits = board.limits if fit == "drop" else board.hard_limits
     measure_plan = _PlanMeasure(board, slots, tree, before, after, node_of, limits)
 
+    #: each part's size, where the fitter measured it (see _PlanMeasure)
+    sizes: Sequence[int] = ()
     if not limits and not any(slot.cap for slot in slots):
         # Nothing to fit: one part with everything (the common case, kept cheap).
         fitted_plans: list[Plan] = [tuple(slot.group.alternatives for slot in slots)]
         fitted_dropped: list[tuple[int, Alternative]] = []
     else:
-        room = measure_plan if limits else _Unlimited()
-        fitted_plans, fitted_dropped = _fit(slots, fit, room, limits, board, ranked)
-    if fit == "split" and board.soft_limits and ranked:
+        room = measure_plan if limits else _Unlimited(slots)
+        fitted_plans, fitted_dropped, fitted_sizes = _fit(slots, fit, room, limits, board, ranked)
+        if limits:
+            sizes = fitted_sizes
+    soft = board.soft_limits
+    if fit == "split" and soft and ranked:
         fitted_plans, trimmed = _trim_shared(slots, fitted_plans, board, measure_plan)
+        sizes = ()
     else:
         trimmed = []
     dropped = tuple(f"{slots[i].group.label}: {a.text}" for i, a in fitted_dropped)
@@ -500,12 +507,13 @@ def assemble(
             why += f" in at most {board.max_parts} parts"
         notes.append(f"left out {why}: " + "; ".join(dropped))
 
+    caveats = _possible_caveats(board, slots, node_of, (*before, *after))
     searches: list[Search] = []
     for number, plan in enumerate(fitted_plans, start=1):
         node, location = tree(plan)
         query = render(node, board)
-        measured = measure_plan(plan, query)
-        warnings = [*notes, *_soft_warnings(board, measured, fit), *_caveats(board, node)]
+        measured = measure_plan(plan, query, sizes[number - 1] if sizes else None)
+        warnings = [*notes, *_soft_warnings(soft, measured, fit), *_caveats(caveats, node)]
         searches.append(
             Search(
                 board=board.slug,
@@ -562,8 +570,6 @@ class _Slot(NamedTuple):
     #: the size of a members piece of two alternatives, and what each more one adds
     pair: int
     join: int
-    #: where each alternative is (for plans of alternatives)
-    position: dict[Alternative, int]
 
 
 def _simple(node: Node) -> bool:
@@ -634,6 +640,7 @@ class _PlanMeasure:
             )
         )
         self._slots: list[_Slot | None] = [None] * len(slots)
+        self._prefix: list[list[int] | None] = [None] * len(slots)
         self._alone: dict[tuple[int, int], int] = {}
         most = {metric: _NO_LIMIT for metric in METRIC_NAMES}
         for limit in limits:
@@ -659,20 +666,73 @@ class _PlanMeasure:
             start += 1  # the one alternative with a node
         return self._alone_size(index, start)
 
+    def sizes(self, index: int) -> list[int]:
+        """``size(index, 0, k)`` for every k."""
+        found = self._prefix[index]
+        if found is None:
+            info = self._slots[index] or self._slot(index)
+            if info.kind == "each":
+                found = info.sums
+            elif info.kind == "members":  # a members piece, once two alternatives are in
+                counts, sums, pair, join = info.valid, info.sums, info.pair, info.join
+                found = [
+                    sums[k] + pair + (count - 2) * join if count > 1 else self.size(index, 0, k)
+                    for k, count in enumerate(counts)
+                ]
+            else:
+                found = [self.size(index, 0, k) for k in range(len(info.valid))]
+            self._prefix[index] = found
+        return found
+
     def fits(self, total: int, part: Callable[[], Sequence["Span"]]) -> bool:
         """Whether a part of ``total`` size is within the limits (``part``: its spans)."""
+        within = self._within(total)
+        if within is None:
+            measured = self._rendered(self._plan(part()))
+            return all(measured.get(limit.metric) <= limit.value for limit in self.limits)
+        return within
+
+    def reach(
+        self,
+        index: int,
+        start: int,
+        stop: int,
+        rest: int,
+        part: Callable[["Span"], Sequence["Span"]],
+    ) -> int:
+        """How far a part holding ``rest`` of the other groups can take slot ``index``'s
+        alternatives from ``start`` (see sourcer.query.fit.Room)."""
+        info = self._slots[index] or self._slot(index)
+        valid, sums, pair, join = info.valid, info.sums, info.pair, info.join
+        end = start
+        while end < stop:
+            count = valid[end + 1] - valid[start]
+            if count > 1 and info.kind == "members":  # as size() does, written out
+                total = rest + sums[end + 1] - sums[start] + pair + (count - 2) * join
+                within = self._within(total)
+            else:
+                within = self._within(rest + self.size(index, start, end + 1))
+            if within is None:
+                measured = self._rendered(self._plan(part((start, end + 1))))
+                within = all(measured.get(lim.metric) <= lim.value for lim in self.limits)
+            if not within:
+                break
+            end += 1
+        return end
+
+    def _within(self, total: int) -> bool | None:
+        """Whether the search of ``total`` size is within the limits; None where the sum
+        cannot tell (see _decode, written out here: the fitter asks this dozens of times)."""
         total += self._fixed
         if total >> 3 * _FIELD & _MASK < 2 or not self._lead_known:
-            measured = self._rendered(self._plan(part()))
-            chars, words, operators = measured.chars, measured.words, measured.operators
-        else:  # as _decode does, written out: the fitter asks this dozens of times
-            lead = self._lead
-            if lead is None:
-                lead = self._glue_and if total >> 4 * _FIELD else self._glue_not
-            total -= lead
-            chars = total & _MASK
-            words = total >> _FIELD & _MASK
-            operators = total >> 2 * _FIELD & _MASK
+            return None
+        lead = self._lead
+        if lead is None:
+            lead = self._glue_and if total >> 4 * _FIELD else self._glue_not
+        total -= lead
+        chars = total & _MASK
+        words = total >> _FIELD & _MASK
+        operators = total >> 2 * _FIELD & _MASK
         most_chars, most_words, most_terms, most_operators = self._most
         return (
             chars <= most_chars
@@ -683,23 +743,24 @@ class _PlanMeasure:
 
     # -- whole plans ---------------------------------------------------------------------
 
-    def __call__(self, plan: Plan, query: str | None = None) -> Metrics:
-        """The measures of ``plan``'s search; ``query``, its string if at hand, is measured
-        where the fitter measured nothing (a board without limits) and where the sizes
-        cannot tell."""
+    def __call__(self, plan: Plan, query: str | None = None, size: int | None = None) -> Metrics:
+        """The measures of ``plan``'s search (of ``size``, if the fitter gave it); ``query``,
+        its string if at hand, is measured where the fitter measured nothing (a board
+        without limits) and where the sizes cannot tell."""
         if query is not None and not self.limits:
             return measure(query)
         total = 0
-        for index, chosen in enumerate(plan):
+        for index, chosen in enumerate(plan if size is None else ()):
             if chosen:
                 info = self._slots[index] or self._slot(index)
-                start = info.position[chosen[0]]
+                where = {alternative: p for p, alternative in enumerate(info.alternatives)}
+                start = where[chosen[0]]
                 stop = start + len(chosen)
                 if info.alternatives[start:stop] == chosen:  # a run: as the fitter makes
                     total += self.size(index, start, stop)
                 else:
-                    total += self._chosen_size(index, [info.position[a] for a in chosen])
-        decoded = self._decode(total)
+                    total += self._chosen_size(index, [where[a] for a in chosen])
+        decoded = self._decode(total if size is None else size)
         if decoded is None:
             return measure(query) if query is not None else self._rendered(plan)
         chars, words, operators = decoded
@@ -759,27 +820,30 @@ class _PlanMeasure:
         # -a, one token still, or NOT a: a word as it reads in an OR group, after the NOT
         minus = _size(1, 0, 0) if board.not_style == "-" else _size(4, 1, 1)
         piece_not = self._glue_not + _size(0, 0, 0, 1, 0)
+        made_by_word = slot.nodes is None  # every node is word(text): see measure_word
         count = size = 0
         for position, alternative in enumerate(alternatives):
             node = nodes.get(alternative)
             if node is not None:
                 count += 1
                 if kind == "members":
-                    chars, words, operators = measure_member(node, board)
+                    if made_by_word:
+                        assert isinstance(node, Word)
+                        chars, words, operators = measure_word(node)
+                    else:
+                        chars, words, operators = measure_member(node, board)
                     size += chars | words << _FIELD | operators << 2 * _FIELD
                 elif kind == "each":
                     if _simple(node):
                         chars, words, operators = measure_member(node, board)
                         found = chars | words << _FIELD | operators << 2 * _FIELD
                         found += minus + piece_not
-                        self._alone[(index, position)] = found
                     else:
                         found = self._alone_size(index, position)
                     size += found
             valid.append(count)
             sums.append(size)
-        where = {alternative: p for p, alternative in enumerate(alternatives)}
-        info = _Slot(kind, alternatives, valid, sums, pair, join, where)
+        info = _Slot(kind, alternatives, valid, sums, pair, join)
         self._slots[index] = info
         return info
 
@@ -849,11 +913,27 @@ class _Unlimited:
     """The fitter's Room on a board without limits: every part fits, nothing is measured
     (the parts only take one of a capped group each)."""
 
+    def __init__(self, slots: Sequence[Slot]) -> None:
+        self.slots = slots
+
     def size(self, index: int, start: int, stop: int) -> int:
         return 0
 
+    def sizes(self, index: int) -> list[int]:
+        return [0] * (len(self.slots[index].group.alternatives) + 1)
+
     def fits(self, total: int, part: Callable[[], Sequence["Span"]]) -> bool:
         return True
+
+    def reach(
+        self,
+        index: int,
+        start: int,
+        stop: int,
+        rest: int,
+        part: Callable[["Span"], Sequence["Span"]],
+    ) -> int:
+        return stop
 
 
 def _fit(
@@ -863,16 +943,16 @@ def _fit(
     limits: Sequence[Limit],
     board: Board,
     ranked: bool,
-) -> tuple[list[Plan], list[tuple[int, Alternative]]]:
+) -> "Fitted":
     from sourcer.query import fit as fitting
 
     specs = [
         fitting.SlotSpec(
             slot.group.alternatives,
-            cap=slot.cap,
-            droppable=slot.placement == "exclude",
-            rank=ROLE_RANK[slot.group.role],
-            ranked=ranked,
+            slot.cap,
+            slot.placement == "exclude",
+            ROLE_RANK[slot.group.role],
+            ranked,
         )
         for slot in slots
     ]
@@ -887,7 +967,7 @@ def _fit(
             f"{board.slug}: even the shortest search breaks its limits "
             f"({_limits_text(limits)}); shorten the terms, or search fewer at once"
         ) from None
-    return fitted.plans, fitted.dropped
+    return fitted
 
 
 def _placement(group: Group, board: Board, titles_ok: bool) -> tuple[Placement | None, str]:
@@ -925,9 +1005,10 @@ def _limits_text(limits: Sequence[Limit]) -> str:
     return " and ".join(f"{lim.value} {METRIC_NAMES[lim.metric]}" for lim in limits)
 
 
-def _soft_warnings(board: Board, measured: Metrics, fit: str) -> list[str]:
-    """One warning for every soft limit the search is over, saying how to shorten it."""
-    over = [limit for limit in board.soft_limits if measured.get(limit.metric) > limit.value]
+def _soft_warnings(soft: Sequence[Limit], measured: Metrics, fit: str) -> list[str]:
+    """One warning for every soft limit (of the board's) the search is over, saying how to
+    shorten it."""
+    over = [limit for limit in soft if measured.get(limit.metric) > limit.value]
     if not over or fit == "drop":
         return []
     what = " and ".join(
@@ -941,28 +1022,60 @@ def _soft_warnings(board: Board, measured: Metrics, fit: str) -> list[str]:
     ]
 
 
-def _caveats(board: Board, node: Node) -> list[str]:
+def _possible_caveats(
+    board: Board,
+    slots: Sequence[Slot],
+    node_of: Sequence[dict[Alternative, Node]],
+    fixed: Sequence[Node],
+) -> dict[str, str]:
+    """The board's caveats some part of the search might carry: a part is walked for a
+    feature only if a node, or the way a group is placed, can bring it in."""
     if not board.caveats:
-        return []
-    used: set[str] = set()
+        return {}
+    found = _features(*fixed)
+    for slot, nodes in zip(slots, node_of, strict=True):
+        if not nodes or slot.placement == "param":
+            continue
+        found |= _features(*(node for node in nodes.values() if not isinstance(node, Word)))
+        if len(nodes) > 1:
+            found.add("or")  # (a OR b)
+        if slot.placement == "exclude":
+            found.add("not")
+        elif slot.placement == "field":
+            found.add(board.title_field)
+        elif slot.placement == "qualifier":
+            found.add(board.location_key)
+    return {feature: text for feature, text in board.caveats.items() if feature in found}
 
-    def walk(n: Node) -> None:
+
+def _caveats(caveats: Mapping[str, str], node: Node) -> list[str]:
+    """The caveats (of those possible) of what the part uses."""
+    if not caveats:
+        return []
+    used = _features(node)
+    return [text for feature, text in caveats.items() if feature in used]
+
+
+def _features(*nodes: Node) -> set[str]:
+    """What the nodes use: "or", "not", and the names of fields."""
+    used: set[str] = set()
+    stack = list(nodes)
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Word):
+            continue
         if isinstance(n, AnyOf):
             used.add("or")
-            for child in n.items:
-                walk(child)
+            stack.extend(n.items)
         elif isinstance(n, AllOf):
-            for child in n.items:
-                walk(child)
+            stack.extend(n.items)
         elif isinstance(n, Not):
             used.add("not")
-            walk(n.item)
-        elif isinstance(n, Field):
+            stack.append(n.item)
+        else:
             used.add(n.name)
-            walk(n.value)
-
-    walk(node)
-    return [text for feature, text in board.caveats.items() if feature in used]
+            stack.append(n.value)
+    return used
 
 
 def compile_searches(
