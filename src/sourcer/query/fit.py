@@ -110,6 +110,9 @@ class _Trial(NamedTuple):
     parts: list[list[Span]]
     sizes: list[int]
     dropped: list[tuple[int, int]]
+    #: ``dropped`` in the order it was dropped, where that takes work (see _fit_spreading):
+    #: asked only of the way chosen
+    in_order: Callable[[], list[tuple[int, int]]] | None = None
 
 
 class _Search(NamedTuple):
@@ -193,7 +196,8 @@ def _fitted(specs: Sequence[SlotSpec], trial: _Trial) -> Fitted:
         )
         for spans in trial.parts
     ]
-    dropped = [(i, specs[i].alternatives[position]) for i, position in trial.dropped]
+    in_order = trial.dropped if trial.in_order is None else trial.in_order()
+    dropped = [(i, specs[i].alternatives[position]) for i, position in in_order]
     return Fitted(plans, dropped, trial.sizes)
 
 
@@ -283,7 +287,7 @@ def _fit_spreading(search: _Search, spread: int | None, max_parts: int) -> _Tria
     cap = specs[spread].cap or count
     chunks: list[Span] = []
     position = 0
-    while position < count:
+    while position < count and (not max_parts or len(chunks) < max_parts):
         end = room.reach(spread, position, min(position + cap, count), rest, part)
         if end == position:
             dropped.append((spread, position))
@@ -291,23 +295,37 @@ def _fit_spreading(search: _Search, spread: int | None, max_parts: int) -> _Tria
         else:
             chunks.append((position, end))
             position = end
-    if max_parts and len(chunks) > max_parts:
-        for first, stop in chunks[max_parts:]:
-            dropped.extend((spread, position) for position in range(first, stop))
-        chunks = chunks[:max_parts]
+    # Past the parts the board allows, the rest of the ranking is dropped: first what does
+    # not fit even alone (sharing out would have dropped it on the way), then the rest.
+    # Only the way chosen needs that order, so it is worked out when asked.
+    at = len(dropped)
+    dropped.extend((spread, q) for q in range(position, count))
+    end = len(dropped)
+
+    def in_order() -> list[tuple[int, int]]:
+        tail = dropped[at:end]
+        alone = [room.reach(spread, q, q + 1, rest, part) > q for _, q in tail]
+        return [
+            *dropped[:at],
+            *(drop for drop, fits in zip(tail, alone, strict=True) if not fits),
+            *(drop for drop, fits in zip(tail, alone, strict=True) if fits),
+            *dropped[end:],
+        ]
+
     parts = []
     for chunk in chunks:
         spans[spread] = chunk
         parts.append(list(spans))
     sizes = [rest + room.size(spread, *chunk) for chunk in chunks]
-    return _crossed(search, _Trial(parts, sizes, dropped), crossed)
+    crossed_trial = _crossed(search, _Trial(parts, sizes, dropped), crossed)
+    return crossed_trial._replace(in_order=in_order) if end > at else crossed_trial
 
 
 def _crossed(search: _Search, trial: _Trial, crossed: list[int]) -> _Trial:
     """Every part once for each piece of every capped group (every place in every part);
     a piece too long for the limits even so is dropped (and listed)."""
     specs, room = search.specs, search.room
-    parts, sizes, dropped = trial
+    parts, sizes, dropped, _ = trial
     for i in crossed:
         cap, count = specs[i].cap, len(specs[i].alternatives)
         kept: list[list[Span]] = []

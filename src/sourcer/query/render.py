@@ -194,7 +194,9 @@ def measure_member(node: Node, board: Board) -> tuple[int, int, int]:
         value = node.value
         text = _clean(value.text)
         chars = len(node.name) + 1 + len(text)
-        if value.quoted or not re.match(_PLAIN_VALUE, text) or text.upper() in OPERATOR_WORDS:
+        # _PLAIN_VALUE, for clean text (no space in it but " ", no double quote)
+        plain = bool(text) and " " not in text and "(" not in text and ")" not in text
+        if value.quoted or not plain or ":" in text or text.upper() in OPERATOR_WORDS:
             return chars + 2, _phrase_words(text), 0
         return chars, 1, 0  # name:value, a field, is one word
     measured = measure(render_member(lower(node, board), board))

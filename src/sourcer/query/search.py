@@ -507,13 +507,12 @@ def assemble(
             why += f" in at most {board.max_parts} parts"
         notes.append(f"left out {why}: " + "; ".join(dropped))
 
-    caveats = _possible_caveats(board, slots, node_of, (*before, *after))
     searches: list[Search] = []
     for number, plan in enumerate(fitted_plans, start=1):
         node, location = tree(plan)
         query = render(node, board)
         measured = measure_plan(plan, query, sizes[number - 1] if sizes else None)
-        warnings = [*notes, *_soft_warnings(soft, measured, fit), *_caveats(caveats, node)]
+        warnings = [*notes, *_soft_warnings(soft, measured, fit), *_caveats(board, node)]
         searches.append(
             Search(
                 board=board.slug,
@@ -834,7 +833,7 @@ class _PlanMeasure:
                         chars, words, operators = measure_member(node, board)
                     size += chars | words << _FIELD | operators << 2 * _FIELD
                 elif kind == "each":
-                    if _simple(node):
+                    if isinstance(node, Word) or _simple(node):
                         chars, words, operators = measure_member(node, board)
                         found = chars | words << _FIELD | operators << 2 * _FIELD
                         found += minus + piece_not
@@ -1022,45 +1021,18 @@ def _soft_warnings(soft: Sequence[Limit], measured: Metrics, fit: str) -> list[s
     ]
 
 
-def _possible_caveats(
-    board: Board,
-    slots: Sequence[Slot],
-    node_of: Sequence[dict[Alternative, Node]],
-    fixed: Sequence[Node],
-) -> dict[str, str]:
-    """The board's caveats some part of the search might carry: a part is walked for a
-    feature only if a node, or the way a group is placed, can bring it in."""
+def _caveats(board: Board, node: Node) -> list[str]:
     if not board.caveats:
-        return {}
-    found = _features(*fixed)
-    for slot, nodes in zip(slots, node_of, strict=True):
-        if not nodes or slot.placement == "param":
-            continue
-        found |= _features(*(node for node in nodes.values() if not isinstance(node, Word)))
-        if len(nodes) > 1:
-            found.add("or")  # (a OR b)
-        if slot.placement == "exclude":
-            found.add("not")
-        elif slot.placement == "field":
-            found.add(board.title_field)
-        elif slot.placement == "qualifier":
-            found.add(board.location_key)
-    return {feature: text for feature, text in board.caveats.items() if feature in found}
-
-
-def _caveats(caveats: Mapping[str, str], node: Node) -> list[str]:
-    """The caveats (of those possible) of what the part uses."""
-    if not caveats:
         return []
     used = _features(node)
-    return [text for feature, text in caveats.items() if feature in used]
+    return [text for feature, text in board.caveats.items() if feature in used]
 
 
-def _features(*nodes: Node) -> set[str]:
-    """What the nodes use: "or", "not", and the names of fields."""
+def _features(node: Node) -> set[str]:
+    """What the tree uses: "or", "not", and the names of fields."""
     used: set[str] = set()
-    stack = list(nodes)
-    while stack:
+    stack = [node]
+    while stack:  # a loop, not a recursion: every part of a split search is walked
         n = stack.pop()
         if isinstance(n, Word):
             continue
