@@ -12,15 +12,18 @@ parts, in rank order. So every combination of the alternatives the parts keep (o
 group) is found by some part, and part 1 is the best single search. Which group is spread,
 and what is dropped to make room, is chosen by value: a group's first alternative is never
 dropped; after it, each alternative further down a ranking is worth less (it finds fewer
-new people), an exclusion half as much, and each extra part costs a little. Nothing is ever lost silently: every alternative left out is returned in
-``dropped``.
+new people), an exclusion half as much, and each extra part costs a little. Nothing is
+ever lost silently: every alternative left out is returned in ``dropped``.
 
 What a part holds of a group is always a run of its ranking, ``alternatives[start:stop]``
 (a *span*): room is made by dropping from the end of a ranking, a spread group is shared
 out in rank order, and a capped group in pieces of ``cap``. The fitter tries a few dozen
 parts per search, most differing from the last in one group only; so it works with spans
 and *sizes* (see :class:`Room`), adding and subtracting one group's size, and builds the
-plans (tuples of alternatives) only for the answer.
+plans (tuples of alternatives) only for the answer. (No group holds an alternative twice:
+the recipe and the parser see to that.) Dropping an alternative never makes a part longer:
+the fewest drops that make a part fit are found by bisection, and an alternative that fits
+in a run fits alone.
 """
 
 from collections.abc import Callable, Sequence
@@ -124,6 +127,8 @@ class _Search(NamedTuple):
     #: how many alternatives of each group a part holds before anything is dropped (the
     #: first piece of a capped group)
     stops: list[int]
+    #: the groups holding more than their cap
+    capped: list[int]
     #: every (slot, position) that may be dropped for room, the least useful first (the
     #: end of a ranking first among equals)
     victims: list[tuple[int, int]]
@@ -134,6 +139,10 @@ class _Search(NamedTuple):
     #: the size of a part holding every group to its stop
     whole: int
     room: Room
+    #: the worth of every alternative past the first of its group (see _value)
+    worth: float
+    #: how far a _rough_value may be from _value (rounding)
+    rounding: float
 
 
 def _prepare(specs: Sequence[SlotSpec], room: Room) -> _Search:
@@ -155,7 +164,15 @@ def _prepare(specs: Sequence[SlotSpec], room: Room) -> _Search:
     prefix = [room.sizes(i) for i in range(len(specs))]
     deltas = [prefix[i][position] - prefix[i][position + 1] for i, position in victims]
     whole = sum(prefix[i][stop] for i, stop in enumerate(stops))
-    return _Search(specs, worths, stops, victims, deltas, prefix, whole, room)
+    worth = sum(sum(worth[1:]) for worth in worths)
+    count = sum(len(worth) for worth in worths)
+    # Each float sum of n terms is within n * 2.2e-16 of its terms' total (their sizes
+    # summed); both values are, and so is the part cost taken off them.
+    rounding = 1e-15 * (count + 2) * (worth + 1)
+    capped = [i for i, stop in enumerate(stops) if stop < len(specs[i].alternatives)]
+    return _Search(
+        specs, worths, stops, capped, victims, deltas, prefix, whole, room, worth, rounding
+    )
 
 
 def split(specs: Sequence[SlotSpec], room: Room, max_parts: int = 0) -> Fitted:
@@ -166,19 +183,24 @@ def split(specs: Sequence[SlotSpec], room: Room, max_parts: int = 0) -> Fitted:
     spread_candidates += [
         i for i, spec in enumerate(specs) if not spec.droppable and len(spec.alternatives) > 1
     ]
-    best: tuple[float, int, _Trial] | None = None
+    trials: list[tuple[float, _Trial]] = []
     for spread in spread_candidates:
         trial = _fit_spreading(search, spread, max_parts)
         if trial is None:
             continue
         if spread is None and not trial.dropped and len(trial.parts) == 1:
             return _fitted(specs, trial)  # everything in one part: no split can be worth more
-        key = (_value(search, trial), -len(trial.parts))
-        if best is None or key > best[:2]:
-            best = (*key, trial)
-    if best is None:
+        trials.append((_rough_value(search, trial), trial))
+    if not trials:
         raise Unfittable
-    return _fitted(specs, best[2])
+    # The most valuable, the fewer parts between equals, the first between those. Rough
+    # values within rounding of the best are summed again in order (_value), so that the
+    # choice is exactly what that sum decides.
+    top = max(rough for rough, _ in trials)
+    near = [trial for rough, trial in trials if rough >= top - 2 * search.rounding]
+    if len(near) == 1:
+        return _fitted(specs, near[0])
+    return _fitted(specs, max(near, key=lambda t: (_value(search, t), -len(t.parts))))
 
 
 def drop(specs: Sequence[SlotSpec], room: Room) -> Fitted:
@@ -199,6 +221,13 @@ def _fitted(specs: Sequence[SlotSpec], trial: _Trial) -> Fitted:
     in_order = trial.dropped if trial.in_order is None else trial.in_order()
     dropped = [(i, specs[i].alternatives[position]) for i, position in in_order]
     return Fitted(plans, dropped, trial.sizes)
+
+
+def _rough_value(search: _Search, trial: _Trial) -> float:
+    """_value, within ``search.rounding``: all the worth less what is dropped."""
+    worths = search.worths
+    lost = sum(worths[i][position] for i, position in set(trial.dropped) if position)
+    return search.worth - lost - PART_COST * (len(trial.parts) - 1)
 
 
 def _value(search: _Search, trial: _Trial) -> float:
@@ -228,11 +257,7 @@ def _fit_spreading(search: _Search, spread: int | None, max_parts: int) -> _Tria
     # A capped group holds only ``cap`` alternatives in a part (one where the site has no
     # OR, one place per link): beyond the spread group, each of its pieces gets parts of its
     # own, so that every combination is still searched (every place in every part).
-    crossed = [
-        i
-        for i, stop in enumerate(search.stops)
-        if i != spread and stop < len(specs[i].alternatives)
-    ]
+    crossed = [i for i in search.capped if i != spread]
     victims, deltas, total = search.victims, search.deltas, search.whole
     if spread is not None:
         mine = [v for v, victim in enumerate(victims) if victim[0] != spread]
@@ -317,15 +342,16 @@ def _fit_spreading(search: _Search, spread: int | None, max_parts: int) -> _Tria
         spans[spread] = chunk
         parts.append(list(spans))
     sizes = [rest + room.size(spread, *chunk) for chunk in chunks]
-    crossed_trial = _crossed(search, _Trial(parts, sizes, dropped), crossed)
-    return crossed_trial._replace(in_order=in_order) if end > at else crossed_trial
+    return _crossed(search, _Trial(parts, sizes, dropped, in_order if end > at else None), crossed)
 
 
 def _crossed(search: _Search, trial: _Trial, crossed: list[int]) -> _Trial:
     """Every part once for each piece of every capped group (every place in every part);
     a piece too long for the limits even so is dropped (and listed)."""
+    if not crossed:
+        return trial
     specs, room = search.specs, search.room
-    parts, sizes, dropped, _ = trial
+    parts, sizes, dropped, in_order = trial
     for i in crossed:
         cap, count = specs[i].cap, len(specs[i].alternatives)
         kept: list[list[Span]] = []
@@ -346,7 +372,7 @@ def _crossed(search: _Search, trial: _Trial, crossed: list[int]) -> _Trial:
             dropped.extend((i, position) for position in range(*piece))
         if kept:
             parts, sizes = kept, kept_sizes
-    return _Trial(parts, sizes, dropped)
+    return _Trial(parts, sizes, dropped, in_order)
 
 
 def _size_if_fits(room: Room, spans: list[Span]) -> int | None:

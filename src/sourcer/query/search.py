@@ -126,10 +126,13 @@ class Slot(NamedTuple):
     #: for searches parsed from a string: the node each alternative stands for
     nodes: Mapping[str, Node] | None = None
 
-    def node(self, alternative: Alternative) -> Node | None:
+    def node_of(self) -> dict[Alternative, Node]:
+        """Each alternative's node; one with nothing searchable left (word() is None) has
+        none."""
+        alternatives = self.group.alternatives
         if self.nodes is not None:
-            return self.nodes[alternative.text]
-        return word(alternative.text)
+            return {a: self.nodes[a.text] for a in alternatives}
+        return {a: node for a in alternatives if (node := word(a.text)) is not None}
 
 
 def resolve_site(site: str) -> Site:
@@ -448,9 +451,7 @@ def assemble(
     board's parts; unranked ones (a string someone wrote) are all kept where they fit."""
     notes = list(notes)
     # The fitter tries many plans; each alternative's node is worked out once.
-    node_of = [
-        {a: n for a in slot.group.alternatives if (n := slot.node(a)) is not None} for slot in slots
-    ]
+    node_of = [slot.node_of() for slot in slots]
 
     def tree(plan: Plan) -> tuple[Node, str | None]:
         items = list(before)
@@ -554,6 +555,12 @@ def _pieces(size: int) -> int:
     return size >> 3 * _FIELD & _MASK
 
 
+_SPACE = _size(1, 0, 0)  # the glue before a NOT; a minus
+_NOT = _size(4, 1, 1)  # "NOT "
+_PLAIN_PIECE = _size(0, 0, 0, 1, 1)  # one more piece, not a NOT
+_NOT_PIECE = _size(0, 0, 0, 1, 0)  # one more piece, a NOT
+
+
 class _Slot(NamedTuple):
     """What the measure knows of one slot: its alternatives' sizes by position."""
 
@@ -586,13 +593,14 @@ class _PlanMeasure:
     The fitter tries many plans that differ in one group. A search is the top-level AND of
     its groups' nodes, and its measures are the sums of theirs plus the operators that join
     them (rendered pieces hold balanced quotes, so no word spans two of them). So each
-    alternative is rendered and measured once (as a member of an OR group, and alone where
-    a group holds just it); a group's size for a span of alternatives is then a difference
-    of running sums, and a plan's measures the sum of its groups' sizes. A search of one
-    piece, which renders without the parentheses a piece has inside AND, is rendered whole,
-    and so is one whose first piece might be a NOT written before plain ones (only a string
-    someone wrote) on a board with an AND operator: the glue a search does not write before
-    its first piece then depends on the order.
+    alternative is measured once, as a member of an OR group (a word, or a field of one,
+    without rendering it: render.measure_member), and that measure gives its piece alone
+    too (the same token, after a minus or a NOT); a group's size for a span of alternatives
+    is then a difference of running sums, and a plan's measures the sum of its groups'
+    sizes (see _size). A search of one piece, which renders without the parentheses a piece
+    has inside AND, is rendered whole, and so is one whose first piece might be a NOT
+    written before plain ones (only a string someone wrote) on a board with an AND operator:
+    the glue a search does not write before its first piece then depends on the order.
     """
 
     def __init__(
@@ -613,8 +621,7 @@ class _PlanMeasure:
         glue_and = f" {board.and_op} " if board.and_op else " "
         and_word = 1 if glue_and != " " and board.and_op.upper() in OPERATOR_WORDS else 0
         self._glue_and = _size(len(glue_and), 1 if glue_and != " " else 0, and_word)
-        self._glue_not = _size(1, 0, 0)
-        self._minus = _size(1, 0, 0)
+        self._glue_not = _SPACE
         self._or_word = 1 if board.or_op.upper() in OPERATOR_WORDS else 0
         before_pieces = [size for node in before for size in self._node_pieces(node)]
         after_pieces = [size for node in after for size in self._node_pieces(node)]
@@ -810,15 +817,15 @@ class _PlanMeasure:
             join = _size(len(board.or_op) + 2, 1, self._or_word)
             negated = slot.placement == "exclude"
             if negated:
-                glue, before = self._glue_not, _size(4, 1, 1)  # "NOT "
+                glue, before = self._glue_not, _NOT
             elif slot.placement == "field":
                 glue, before = self._glue_and, _size(len(board.title_field) + 1, 1, 0)
             else:
                 glue, before = self._glue_and, 0
-            pair = _size(2, 0, 0, 1, 0 if negated else 1) + glue + before + join
+            piece = _NOT_PIECE if negated else _PLAIN_PIECE
+            pair = _size(2, 0, 0) + piece + glue + before + join  # "(" and ")"
         # -a, one token still, or NOT a: a word as it reads in an OR group, after the NOT
-        minus = _size(1, 0, 0) if board.not_style == "-" else _size(4, 1, 1)
-        piece_not = self._glue_not + _size(0, 0, 0, 1, 0)
+        not_piece = (_SPACE if board.not_style == "-" else _NOT) + self._glue_not + _NOT_PIECE
         made_by_word = slot.nodes is None  # every node is word(text): see measure_word
         count = size = 0
         for position, alternative in enumerate(alternatives):
@@ -836,7 +843,7 @@ class _PlanMeasure:
                     if isinstance(node, Word) or _simple(node):
                         chars, words, operators = measure_member(node, board)
                         found = chars | words << _FIELD | operators << 2 * _FIELD
-                        found += minus + piece_not
+                        found += not_piece
                     else:
                         found = self._alone_size(index, position)
                     size += found
@@ -882,7 +889,7 @@ class _PlanMeasure:
                 # a word alone reads as it does in an OR group
                 sums = (self._slots[index] or self._slot(index)).sums
                 member = sums[position + 1] - sums[position]
-                found = self._alone[key] = member + self._glue_and + _size(0, 0, 0, 1, 1)
+                found = self._alone[key] = member + self._glue_and + _PLAIN_PIECE
                 return found
         found = self._alone[key] = sum(self._node_pieces(node))
         return found
