@@ -7,9 +7,12 @@ together contain every alternative (or list it as dropped).
 
 from __future__ import annotations
 
+import contextlib
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sourcer.errors import QueryError
 from sourcer.library.schema import Term, Titles
 from sourcer.query.boards import BOARDS, SITES
 from sourcer.query.model import clean_text, words
@@ -173,27 +176,64 @@ def _used(role: str, kind: str, board, site: str) -> bool:
     return not (role == "location" and board.location == "none")
 
 
-def test_the_fitters_measures_are_those_of_the_rendered_search(monkeypatch):
-    """The fitter measures a plan from its groups' pieces (sourcer.query.search._PlanMeasure);
-    for every shipped term on every board (each level and mode in rotation, both fits, some
-    in pairs, with places and exclusions), those measures equal the measures of the search
-    rendered whole."""
-    from sourcer.home import shipped_dir
-    from sourcer.library.store import Layer, Library
+def _check_the_fitters_measures(monkeypatch) -> list[int]:
+    """From now on, every measure the fitter takes (sourcer.query.search._PlanMeasure: the
+    sizes of the parts it tries, and of whole plans) is checked against the measures of the
+    search rendered whole; the list returned grows by one for each."""
     from sourcer.query import search
     from sourcer.query.render import render
-    from sourcer.query.search import compile_searches
 
-    checked = []
-    real_call = search._PlanMeasure.__call__
+    checked: list[int] = []
+    real_fits, real_call = search._PlanMeasure.fits, search._PlanMeasure.__call__
 
-    def checking(self, plan):
-        fast = real_call(self, plan)
-        assert fast == measure(render(self.tree(plan)[0], self.board)), plan
+    def rendered(self, plan):
+        return measure(render(self.tree(plan)[0], self.board))
+
+    def checking_fits(self, total, part):
+        fits = real_fits(self, total, part)
+        plan = self._plan(part())
+        whole = rendered(self, plan)
+        decoded = self._decode(total)
+        assert decoded is None or decoded == (whole.chars, whole.words, whole.operators), plan
+        assert fits == all(whole.get(lim.metric) <= lim.value for lim in self.limits), plan
+        checked.append(1)
+        return fits
+
+    def checking_call(self, plan, query=None, size=None):
+        fast = real_call(self, plan, query, size)
+        assert fast == rendered(self, plan), plan
         checked.append(1)
         return fast
 
-    monkeypatch.setattr(search._PlanMeasure, "__call__", checking)
+    real_reach = search._PlanMeasure.reach
+
+    def checking_reach(self, index, start, stop, rest, part):
+        end = real_reach(self, index, start, stop, rest, part)
+        expected = start
+        while expected < stop:
+            whole = rendered(self, self._plan(part((start, expected + 1))))
+            if not all(whole.get(lim.metric) <= lim.value for lim in self.limits):
+                break
+            expected += 1
+        assert end == expected, (index, start, stop)
+        checked.append(1)
+        return end
+
+    monkeypatch.setattr(search._PlanMeasure, "fits", checking_fits)
+    monkeypatch.setattr(search._PlanMeasure, "reach", checking_reach)
+    monkeypatch.setattr(search._PlanMeasure, "__call__", checking_call)
+    return checked
+
+
+def test_the_fitters_measures_are_those_of_the_rendered_search(monkeypatch):
+    """The fitter measures a part from its groups' sizes; for every shipped term on every
+    board (each level and mode in rotation, both fits, some in pairs, with places and
+    exclusions), those measures equal the measures of the search rendered whole."""
+    from sourcer.home import shipped_dir
+    from sourcer.library.store import Layer, Library
+    from sourcer.query.search import compile_searches
+
+    checked = _check_the_fitters_measures(monkeypatch)
     library = Library([Layer("builtin", shipped_dir("terms"))])
     slugs = list(library.entries())
     for index, slug in enumerate(slugs):
@@ -214,3 +254,87 @@ def test_the_fitters_measures_are_those_of_the_rendered_search(monkeypatch):
                 )
                 compile_searches(terms, options, list(BOARDS), lookup=library.find)
     assert len(checked) > 2_000
+
+
+WRITTEN = [
+    # a NOT among the alternatives, phrases, a field, a wildcard, punctuation
+    '(python OR -java OR "machine learning" OR dev* OR C++ OR Node.js OR CI/CD OR '
+    '"back-end" OR intitle:engineer OR golang OR rust OR kotlin OR scala OR swift) '
+    "(senior OR lead OR principal OR staff OR head OR architect OR manager) "
+    "-recruiter -hr -intern -student -jobs -hiring -vacancy -sales",
+    # a fixed field first, and an AND group inside an OR
+    "site:linkedin.com/in (kubernetes OR (docker AND compose) OR helm OR terraform OR "
+    'ansible OR puppet OR chef OR "site reliability" OR SRE OR devops OR platform) '
+    "NOT (recruiter OR talent OR sourcer OR agency OR staffing OR consultant)",
+    # nothing but exclusions beside one word
+    "-recruiter -talent -sourcer -agency -staffing -hr -jobs -intern "
+    + " ".join(f"-w{n}x" for n in range(40))
+    + " python",
+]
+
+
+def test_the_fitters_measures_of_strings_someone_wrote(monkeypatch):
+    """The same for strings someone wrote (sourcer lint and convert), which carry what terms
+    never do: a NOT among a group's alternatives, groups inside groups, only exclusions."""
+    from sourcer.query.lint import convert, lint
+
+    checked = _check_the_fitters_measures(monkeypatch)
+    for text in WRITTEN:
+        for board in BOARDS.values():
+            for fit in ("split", "drop"):
+                lint(text, board, fit)
+                with contextlib.suppress(QueryError):  # too long whatever is dropped
+                    convert(text, BOARDS["google"], board, fit)
+    assert len(checked) > 200
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases())
+def test_the_fitters_measures_of_generated_terms(case: tuple[Term, Options, str]) -> None:
+    """The same for arbitrary aliases, titles, places and exclusions, on every board."""
+    import pytest
+
+    term, options, site = case
+    recipe = build_recipe([term], options)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _check_the_fitters_measures(monkeypatch)
+        for board in BOARDS.values():
+            for fit in ("split", "drop"):
+                with contextlib.suppress(QueryError):  # too long whatever is dropped
+                    compile_board(recipe, board, site=site, fit=fit)
+
+
+any_text = st.one_of(st.sampled_from(SPECIAL), st.text(max_size=12), phrase)
+
+
+@settings(max_examples=400, deadline=None)
+@given(any_text, st.booleans(), st.sampled_from(["intitle", "location", "in-title", ""]))
+def test_measured_without_rendering(text: str, quoted: bool, field: str) -> None:
+    """What the compiler works out without rendering (sourcer.query.render: a word made by
+    word(), measure_member of a word or a field of one, text already clean) is what
+    rendering gives, on every board."""
+    from sourcer.query.model import Field, Word
+    from sourcer.query.render import (
+        _clean,
+        lower,
+        measure_member,
+        measure_word,
+        needs_quotes,
+        render_member,
+        word,
+    )
+
+    assert _clean(text) == clean_text(text)
+    made = word(text)
+    cleaned = clean_text(text)
+    assert made == (Word(cleaned, quoted=needs_quotes(cleaned)) if cleaned else None)
+    nodes = [Word(text, quoted=quoted)]
+    if field:
+        nodes.append(Field(field, Word(text, quoted=quoted)))
+    for board in BOARDS.values():
+        if made is not None:
+            whole = measure(render_member(made, board))
+            assert measure_word(made) == (whole.chars, whole.words, whole.operators)
+        for node in nodes:
+            whole = measure(render_member(lower(node, board), board))
+            assert measure_member(node, board) == (whole.chars, whole.words, whole.operators)

@@ -26,10 +26,11 @@ def needs_quotes(text: str) -> bool:
 
 def word(text: str) -> Word | None:
     """A Word safe to render on every board, or None if nothing searchable is left."""
-    cleaned = clean_text(text)
+    cleaned = _clean(text)
     if not cleaned:
         return None
-    return Word(cleaned, quoted=needs_quotes(cleaned))
+    # needs_quotes(cleaned): str.isalnum() is the class of _PLAIN_WORD, at a glance
+    return Word(cleaned, quoted=not cleaned.isalnum() or cleaned.upper() in OPERATOR_WORDS)
 
 
 def render(node: Node, board: Board) -> str:
@@ -144,22 +145,83 @@ _JOINED = re.compile(r"(?<=\w)[-/.](?=\w)")
 
 
 def _pieces(word: str) -> int:
-    return len(_JOINED.split(word)) if word else 1
+    # most words hold none of - / . (the regular expression is the slower test)
+    if "-" in word or "/" in word or "." in word:
+        return len(_JOINED.split(word))
+    return 1
+
+
+def _phrase_words(phrase: str) -> int:
+    """The words of a quoted phrase (one, for an empty one)."""
+    count = 0
+    for word in phrase.split():
+        count += _pieces(word)
+    return count or 1
 
 
 def measure(query: str) -> Metrics:
     """Count characters, words, terms and operators of a rendered query."""
     words = 0
     operators = 0
-    for match in _TOKEN.finditer(query):
-        token = match.group()
+    for token in _TOKEN.findall(query):
         if '"' in token:
-            phrase = token.partition('"')[2]
-            words += sum(_pieces(w) for w in phrase.strip('"').split()) or 1
+            words += _phrase_words(token.partition('"')[2].strip('"'))
+        elif ":" in token:
+            words += 1  # a field (site:...) is one word
         else:
-            # A field (site:...) is one word; a word joined by - / or . may be read as two
-            # (Back-end, CI/CD, ASP.NET: unknown, so counted as the larger, a safety margin).
-            words += 1 if ":" in token else _pieces(token.lstrip("-("))
+            # A word joined by - / or . may be read as two (Back-end, CI/CD, ASP.NET:
+            # unknown, so counted as the larger, a safety margin).
+            words += _pieces(token.lstrip("-("))
             if token in OPERATOR_WORDS:
                 operators += 1
     return Metrics(chars=len(query), words=words, terms=words - operators, operators=operators)
+
+
+def measure_member(node: Node, board: Board) -> tuple[int, int, int]:
+    """Characters, words and operators of ``render_member(lower(node, board), board)``,
+    worked out without rendering a word, or a field of one (nearly every alternative of a
+    search): the compiler measures every alternative of a search before it splits it, which
+    would otherwise cost about as much as rendering the parts. Written as is or in quotes,
+    either is one token (see measure)."""
+    if isinstance(node, Word):
+        text = _clean(node.text)
+        if node.quoted:
+            return len(text) + 2, _phrase_words(text), 0
+        # not needs_quotes(text): str.isalnum() is the class of _PLAIN_WORD, at a glance
+        if text.isalnum() and text.upper() not in OPERATOR_WORDS:
+            return len(text), 1, 0  # a plain word is never a wildcard either
+    elif isinstance(node, Field) and isinstance(node.value, Word) and node.name.isalpha():
+        value = node.value
+        text = _clean(value.text)
+        chars = len(node.name) + 1 + len(text)
+        # _PLAIN_VALUE, for clean text (no space in it but " ", no double quote)
+        plain = bool(text) and " " not in text and "(" not in text and ")" not in text
+        if value.quoted or not plain or ":" in text or text.upper() in OPERATOR_WORDS:
+            return chars + 2, _phrase_words(text), 0
+        return chars, 1, 0  # name:value, a field, is one word
+    measured = measure(render_member(lower(node, board), board))
+    return measured.chars, measured.words, measured.operators
+
+
+def measure_word(node: Word) -> tuple[int, int, int]:
+    """``measure_member`` of a word made by :func:`word`, on any board: its text is clean,
+    and quoted exactly where it must be (so never a wildcard), so it is written as it is,
+    or in quotes."""
+    if node.quoted:
+        return len(node.text) + 2, _phrase_words(node.text), 0
+    return len(node.text), 1, 0
+
+
+def _clean(text: str) -> str:
+    """clean_text(text), at a glance for text already clean (every word the compiler makes):
+    printable ASCII holds nothing to straighten, and no space but the one between words."""
+    if (
+        text.isascii()
+        and text.isprintable()
+        and '"' not in text
+        and "  " not in text
+        and text[:1] != " "
+        and text[-1:] != " "
+    ):
+        return text
+    return clean_text(text)

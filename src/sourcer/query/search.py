@@ -14,6 +14,7 @@ from sourcer.query.model import AllOf, AnyOf, Field, Node, Not, Word, clean_text
 
 if TYPE_CHECKING:  # the place table loads only when a search names a place
     from sourcer.places.table import Country
+    from sourcer.query.fit import Fitted, Room, Span
 from sourcer.query.recipe import (
     Alternative,
     Fit,
@@ -29,9 +30,10 @@ from sourcer.query.render import (
     Metrics,
     lower,
     measure,
+    measure_member,
+    measure_word,
     render,
     render_child,
-    render_member,
     word,
 )
 
@@ -124,10 +126,13 @@ class Slot(NamedTuple):
     #: for searches parsed from a string: the node each alternative stands for
     nodes: Mapping[str, Node] | None = None
 
-    def node(self, alternative: Alternative) -> Node | None:
+    def node_of(self) -> dict[Alternative, Node]:
+        """Each alternative's node; one with nothing searchable left (word() is None) has
+        none."""
+        alternatives = self.group.alternatives
         if self.nodes is not None:
-            return self.nodes[alternative.text]
-        return word(alternative.text)
+            return {a: self.nodes[a.text] for a in alternatives}
+        return {a: node for a in alternatives if (node := word(a.text)) is not None}
 
 
 def resolve_site(site: str) -> Site:
@@ -446,9 +451,7 @@ def assemble(
     board's parts; unranked ones (a string someone wrote) are all kept where they fit."""
     notes = list(notes)
     # The fitter tries many plans; each alternative's node is worked out once.
-    node_of = [
-        {a: n for a in slot.group.alternatives if (n := slot.node(a)) is not None} for slot in slots
-    ]
+    node_of = [slot.node_of() for slot in slots]
 
     def tree(plan: Plan) -> tuple[Node, str | None]:
         items = list(before)
@@ -475,22 +478,23 @@ def assemble(
 
     # --fit drop keeps within the soft limits as well (LinkedIn's disputed ones).
     limits = board.limits if fit == "drop" else board.hard_limits
-    measure_plan = _PlanMeasure(board, slots, tree, before, after, node_of)
+    measure_plan = _PlanMeasure(board, slots, tree, before, after, node_of, limits)
 
-    def fits(plan: Plan) -> bool:
-        if not limits:
-            return True
-        measured = measure_plan(plan)
-        return all(measured.get(limit.metric) <= limit.value for limit in limits)
-
+    #: each part's size, where the fitter measured it (see _PlanMeasure)
+    sizes: Sequence[int] = ()
     if not limits and not any(slot.cap for slot in slots):
         # Nothing to fit: one part with everything (the common case, kept cheap).
         fitted_plans: list[Plan] = [tuple(slot.group.alternatives for slot in slots)]
         fitted_dropped: list[tuple[int, Alternative]] = []
     else:
-        fitted_plans, fitted_dropped = _fit(slots, fit, fits, limits, board, ranked)
-    if fit == "split" and board.soft_limits and ranked:
+        room = measure_plan if limits else _Unlimited(slots)
+        fitted_plans, fitted_dropped, fitted_sizes = _fit(slots, fit, room, limits, board, ranked)
+        if limits:
+            sizes = fitted_sizes
+    soft = board.soft_limits
+    if fit == "split" and soft and ranked:
         fitted_plans, trimmed = _trim_shared(slots, fitted_plans, board, measure_plan)
+        sizes = ()
     else:
         trimmed = []
     dropped = tuple(f"{slots[i].group.label}: {a.text}" for i, a in fitted_dropped)
@@ -508,8 +512,8 @@ def assemble(
     for number, plan in enumerate(fitted_plans, start=1):
         node, location = tree(plan)
         query = render(node, board)
-        measured = measure(query)
-        warnings = [*notes, *_soft_warnings(board, measured, fit), *_caveats(board, node)]
+        measured = measure_plan(plan, query, sizes[number - 1] if sizes else None)
+        warnings = [*notes, *_soft_warnings(soft, measured, fit), *_caveats(board, node)]
         searches.append(
             Search(
                 board=board.slug,
@@ -528,21 +532,75 @@ def assemble(
     return searches
 
 
-class _Piece(NamedTuple):
-    metrics: Metrics
-    #: a NOT: joined to what comes before by a space, never by AND
-    negated: bool
+#: A *size* packs a part's measures into one int, a field of bits each, so that the fitter
+#: adds groups' sizes with one + (see sourcer.query.fit.Room): characters, words and
+#: operators (each piece's with the glue written before it: a space, or " AND "), then the
+#: number of pieces and of pieces that are not a NOT. No field reaches 2**32.
+_FIELD = 32
+_MASK = (1 << _FIELD) - 1
+_NO_LIMIT = 1 << 62
+
+
+def _size(chars: int, words: int, operators: int, pieces: int = 0, plain: int = 0) -> int:
+    return (
+        chars
+        | words << _FIELD
+        | operators << 2 * _FIELD
+        | pieces << 3 * _FIELD
+        | plain << 4 * _FIELD
+    )
+
+
+def _pieces(size: int) -> int:
+    return size >> 3 * _FIELD & _MASK
+
+
+_SPACE = _size(1, 0, 0)  # the glue before a NOT; a minus
+_NOT = _size(4, 1, 1)  # "NOT "
+_PLAIN_PIECE = _size(0, 0, 0, 1, 1)  # one more piece, not a NOT
+_NOT_PIECE = _size(0, 0, 0, 1, 0)  # one more piece, a NOT
+
+
+class _Slot(NamedTuple):
+    """What the measure knows of one slot: its alternatives' sizes by position."""
+
+    #: how the slot is written: "members" (one piece: a OR b), "each" (a piece per
+    #: alternative: -a -b), "qualifier" (location:first), "none" (a URL parameter)
+    kind: str
+    alternatives: tuple[Alternative, ...]
+    #: how many of the first k alternatives have a node (index k)
+    valid: list[int]
+    #: "members": the sum of the first k alternatives' measures as OR members; "each": of
+    #: their pieces
+    sums: list[int]
+    #: the size of a members piece of two alternatives, and what each more one adds
+    pair: int
+    join: int
+
+
+def _simple(node: Node) -> bool:
+    """A word, or a field holding one: the board has nothing to rewrite in it, and it reads
+    the same wherever it stands (an OR member, a piece of the search, after a NOT), as one
+    token (see sourcer.query.render.measure)."""
+    return isinstance(node, Word) or (
+        isinstance(node, Field) and isinstance(node.value, Word) and node.name.isalpha()
+    )
 
 
 class _PlanMeasure:
-    """The measures of a plan's search without rendering it whole.
+    """The measures of a plan's search without rendering it whole: the fitter's Room.
 
     The fitter tries many plans that differ in one group. A search is the top-level AND of
     its groups' nodes, and its measures are the sums of theirs plus the operators that join
     them (rendered pieces hold balanced quotes, so no word spans two of them). So each
-    group's piece, for each choice of alternatives, is rendered and measured once; a plan's
-    measures are then a few additions. A search of one piece, which renders without the
-    parentheses a piece has inside AND, is rendered whole.
+    alternative is measured once, as a member of an OR group (a word, or a field of one,
+    without rendering it: render.measure_member), and that measure gives its piece alone
+    too (the same token, after a minus or a NOT); a group's size for a span of alternatives
+    is then a difference of running sums, and a plan's measures the sum of its groups'
+    sizes (see _size). A search of one piece, which renders without the parentheses a piece
+    has inside AND, is rendered whole, and so is one whose first piece might be a NOT
+    written before plain ones (only a string someone wrote) on a board with an AND operator:
+    the glue a search does not write before its first piece then depends on the order.
     """
 
     def __init__(
@@ -553,145 +611,369 @@ class _PlanMeasure:
         before: Sequence[Node],
         after: Sequence[Node],
         node_of: Sequence[dict[Alternative, Node]],
+        limits: Sequence[Limit] = (),
     ) -> None:
         self.board = board
         self.slots = slots
         self.tree = tree
         self.node_of = node_of
-        self.before = [piece for node in before for piece in self._pieces_of(node)]
-        self.after = [piece for node in after for piece in self._pieces_of(node)]
-        self._pieces: dict[tuple[int, tuple[Alternative, ...]], list[_Piece]] = {}
-        self._plans: dict[Plan, Metrics] = {}
-        self._alones: dict[tuple[int, Alternative, str], list[_Piece]] = {}
-        self._members: dict[tuple[int, Alternative], Metrics] = {}
-        self.glue_and = f" {board.and_op} " if board.and_op else " "
-        self.and_word = 1 if board.and_op.upper() in OPERATOR_WORDS else 0
+        self.limits = limits
+        glue_and = f" {board.and_op} " if board.and_op else " "
+        and_word = 1 if glue_and != " " and board.and_op.upper() in OPERATOR_WORDS else 0
+        self._glue_and = _size(len(glue_and), 1 if glue_and != " " else 0, and_word)
+        self._glue_not = _SPACE
+        self._or_word = 1 if board.or_op.upper() in OPERATOR_WORDS else 0
+        before_pieces = [size for node in before for size in self._node_pieces(node)]
+        after_pieces = [size for node in after for size in self._node_pieces(node)]
+        self._fixed = sum(before_pieces) + sum(after_pieces)
+        # The glue the search does not write before its first piece: the same whatever it
+        # is where AND is a space, and that of the first fixed piece where there is one;
+        # else (None) " AND " if any piece is plain, when every plain piece comes before
+        # every NOT (exclusions come last; a NOT among a group's alternatives, or fixed
+        # after them, only in a string someone wrote: then the search is rendered whole).
+        self._lead: int | None = None
+        if glue_and == " ":
+            self._lead = self._glue_and
+        elif before_pieces:
+            self._lead = self._glue_and if before_pieces[0] >> 4 * _FIELD else self._glue_not
+        self._lead_known = self._lead is not None or not (
+            any(not size >> 4 * _FIELD for size in after_pieces)
+            or any(
+                isinstance(node, Not)
+                for index, slot in enumerate(slots)
+                if slot.placement == "any"
+                for node in node_of[index].values()
+            )
+        )
+        self._slots: list[_Slot | None] = [None] * len(slots)
+        self._prefix: list[list[int] | None] = [None] * len(slots)
+        self._alone: dict[tuple[int, int], int] = {}
+        most = {metric: _NO_LIMIT for metric in METRIC_NAMES}
+        for limit in limits:
+            most[limit.metric] = min(most[limit.metric], limit.value)
+        self._most = (most["chars"], most["words"], most["terms"], most["operators"])
 
-    def __call__(self, plan: Plan) -> Metrics:
-        known = self._plans.get(plan)
-        if known is not None:
-            return known
-        items: list[_Piece] = list(self.before)
-        exclusions: list[_Piece] = []
-        for index, (slot, chosen) in enumerate(zip(self.slots, plan, strict=True)):
-            if not chosen or slot.placement == "param":
-                continue
-            pieces = self._pieces.get((index, chosen))
-            if pieces is None:
-                pieces = self._pieces[(index, chosen)] = self._slot_pieces(index, chosen)
-            (exclusions if slot.placement == "exclude" else items).extend(pieces)
-        pieces = [*items, *self.after, *exclusions]
-        if len(pieces) < 2:
-            measured = measure(render(self.tree(plan)[0], self.board))
-        else:
-            chars = words = operators = 0
-            for number, piece in enumerate(pieces):
-                if number:
-                    glue = " " if piece.negated else self.glue_and
-                    chars += len(glue)
-                    if glue != " ":
-                        words += 1
-                        operators += self.and_word
-                chars += piece.metrics.chars
-                words += piece.metrics.words
-                operators += piece.metrics.operators
-            measured = Metrics(chars, words, words - operators, operators)
-        self._plans[plan] = measured
-        return measured
+    # -- the fitter's Room -------------------------------------------------------------
 
-    def _slot_pieces(self, index: int, chosen: tuple[Alternative, ...]) -> list[_Piece]:
-        slot = self.slots[index]
+    def size(self, index: int, start: int, stop: int) -> int:
+        """The size of slot ``index`` holding its alternatives ``start:stop``."""
+        info = self._slots[index] or self._slot(index)
+        valid = info.valid
+        count = valid[stop] - valid[start]
+        if count > 1 and info.kind == "members":  # the common case, first
+            return info.sums[stop] - info.sums[start] + info.pair + (count - 2) * info.join
+        if not count or info.kind == "none":
+            return 0
+        if info.kind == "each":
+            return info.sums[stop] - info.sums[start]
+        if info.kind == "qualifier":
+            return self._alone_size(index, start)
+        while valid[start + 1] == valid[start]:
+            start += 1  # the one alternative with a node
+        return self._alone_size(index, start)
+
+    def sizes(self, index: int) -> list[int]:
+        """``size(index, 0, k)`` for every k."""
+        found = self._prefix[index]
+        if found is None:
+            info = self._slots[index] or self._slot(index)
+            if info.kind == "each":
+                found = info.sums
+            elif info.kind == "members":  # a members piece, once two alternatives are in
+                counts, sums, pair, join = info.valid, info.sums, info.pair, info.join
+                found = [
+                    sums[k] + pair + (count - 2) * join if count > 1 else self.size(index, 0, k)
+                    for k, count in enumerate(counts)
+                ]
+            else:
+                found = [self.size(index, 0, k) for k in range(len(info.valid))]
+            self._prefix[index] = found
+        return found
+
+    def fits(self, total: int, part: Callable[[], Sequence["Span"]]) -> bool:
+        """Whether a part of ``total`` size is within the limits (``part``: its spans)."""
+        within = self._within(total)
+        if within is None:
+            measured = self._rendered(self._plan(part()))
+            return all(measured.get(limit.metric) <= limit.value for limit in self.limits)
+        return within
+
+    def reach(
+        self,
+        index: int,
+        start: int,
+        stop: int,
+        rest: int,
+        part: Callable[["Span"], Sequence["Span"]],
+    ) -> int:
+        """How far a part holding ``rest`` of the other groups can take slot ``index``'s
+        alternatives from ``start`` (see sourcer.query.fit.Room)."""
+        info = self._slots[index] or self._slot(index)
+        valid, sums, pair, join = info.valid, info.sums, info.pair, info.join
+        end = start
+        while end < stop:
+            count = valid[end + 1] - valid[start]
+            if count > 1 and info.kind == "members":  # as size() does, written out
+                total = rest + sums[end + 1] - sums[start] + pair + (count - 2) * join
+                within = self._within(total)
+            else:
+                within = self._within(rest + self.size(index, start, end + 1))
+            if within is None:
+                measured = self._rendered(self._plan(part((start, end + 1))))
+                within = all(measured.get(lim.metric) <= lim.value for lim in self.limits)
+            if not within:
+                break
+            end += 1
+        return end
+
+    def _within(self, total: int) -> bool | None:
+        """Whether the search of ``total`` size is within the limits; None where the sum
+        cannot tell (see _decode, written out here: the fitter asks this dozens of times)."""
+        total += self._fixed
+        if total >> 3 * _FIELD & _MASK < 2 or not self._lead_known:
+            return None
+        lead = self._lead
+        if lead is None:
+            lead = self._glue_and if total >> 4 * _FIELD else self._glue_not
+        total -= lead
+        chars = total & _MASK
+        words = total >> _FIELD & _MASK
+        operators = total >> 2 * _FIELD & _MASK
+        most_chars, most_words, most_terms, most_operators = self._most
+        return (
+            chars <= most_chars
+            and words <= most_words
+            and words - operators <= most_terms
+            and operators <= most_operators
+        )
+
+    # -- whole plans ---------------------------------------------------------------------
+
+    def __call__(self, plan: Plan, query: str | None = None, size: int | None = None) -> Metrics:
+        """The measures of ``plan``'s search (of ``size``, if the fitter gave it); ``query``,
+        its string if at hand, is measured where the fitter measured nothing (a board
+        without limits) and where the sizes cannot tell."""
+        if query is not None and not self.limits:
+            return measure(query)
+        total = 0
+        for index, chosen in enumerate(plan if size is None else ()):
+            if chosen:
+                info = self._slots[index] or self._slot(index)
+                where = {alternative: p for p, alternative in enumerate(info.alternatives)}
+                start = where[chosen[0]]
+                stop = start + len(chosen)
+                if info.alternatives[start:stop] == chosen:  # a run: as the fitter makes
+                    total += self.size(index, start, stop)
+                else:
+                    total += self._chosen_size(index, [where[a] for a in chosen])
+        decoded = self._decode(total if size is None else size)
+        if decoded is None:
+            return measure(query) if query is not None else self._rendered(plan)
+        chars, words, operators = decoded
+        return Metrics(chars, words, words - operators, operators)
+
+    def _decode(self, total: int) -> tuple[int, int, int] | None:
+        """Characters, words and operators of the search of ``total`` size; None where the
+        sum cannot tell (a search of one piece, or a NOT that might come first)."""
+        total += self._fixed
+        if _pieces(total) < 2 or not self._lead_known:
+            return None
+        # Every piece's size holds the glue before it; the first has none.
+        lead = self._lead
+        if lead is None:
+            lead = self._glue_and if total >> 4 * _FIELD else self._glue_not
+        total -= lead
+        return total & _MASK, total >> _FIELD & _MASK, total >> 2 * _FIELD & _MASK
+
+    def _rendered(self, plan: Plan) -> Metrics:
+        return measure(render(self.tree(plan)[0], self.board))
+
+    def _plan(self, spans: Sequence["Span"]) -> Plan:
+        return tuple(
+            slot.group.alternatives[start:stop]
+            for slot, (start, stop) in zip(self.slots, spans, strict=True)
+        )
+
+    # -- sizes ---------------------------------------------------------------------------
+
+    def _slot(self, index: int) -> _Slot:
+        """Slot ``index``'s alternatives measured (once, when first asked)."""
+        slot, board = self.slots[index], self.board
+        alternatives = slot.group.alternatives
         nodes = self.node_of[index]
-        alternatives = [a for a in chosen if a in nodes]
-        if not alternatives:
-            return []
-        board = self.board
-        if slot.placement == "exclude" and (board.not_style == "-" or not board.or_op):
-            # written -a -b (or NOT a NOT b): a piece for each alternative
-            return [p for a in alternatives for p in self._alone(index, a, "exclude")]
-        if slot.placement in ("any", "exclude", "field") and len(alternatives) > 1:
+        valid = [0]
+        sums = [0]
+        pair = join = 0
+        if slot.placement == "param":
+            kind = "none"
+        elif slot.placement == "qualifier":
+            kind = "qualifier"
+        elif slot.placement == "exclude" and (board.not_style == "-" or not board.or_op):
+            kind = "each"  # written -a -b (or NOT a NOT b): a piece for each alternative
+        else:
             # (a OR b), NOT (a OR b) or field:(a OR b): the members' measures, the ORs
-            # between them, and what goes before
-            members = [self._member(index, a) for a in alternatives]
-            joins = len(members) - 1
-            or_word = 1 if board.or_op.upper() in OPERATOR_WORDS else 0
-            chars = 2 + sum(m.chars for m in members) + joins * (len(board.or_op) + 2)
-            words = sum(m.words for m in members) + joins
-            operators = sum(m.operators for m in members) + joins * or_word
+            # between them, the parentheses, and what goes before
+            kind = "members"
+            join = _size(len(board.or_op) + 2, 1, self._or_word)
             negated = slot.placement == "exclude"
             if negated:
-                chars, words, operators = chars + 4, words + 1, operators + 1  # "NOT "
+                glue, before = self._glue_not, _NOT
             elif slot.placement == "field":
-                chars, words = chars + len(board.title_field) + 1, words + 1  # "intitle:"
-            return [_Piece(Metrics(chars, words, words - operators, operators), negated)]
-        if slot.placement in ("any", "exclude", "field"):
-            return self._alone(index, alternatives[0], slot.placement)
-        # a place as the board's location qualifier
-        return self._pieces_of(Field(board.location_key, Word(chosen[0].text)))
+                glue, before = self._glue_and, _size(len(board.title_field) + 1, 1, 0)
+            else:
+                glue, before = self._glue_and, 0
+            piece = _NOT_PIECE if negated else _PLAIN_PIECE
+            pair = _size(2, 0, 0) + piece + glue + before + join  # "(" and ")"
+        # -a, one token still, or NOT a: a word as it reads in an OR group, after the NOT
+        not_piece = (_SPACE if board.not_style == "-" else _NOT) + self._glue_not + _NOT_PIECE
+        made_by_word = slot.nodes is None  # every node is word(text): see measure_word
+        count = size = 0
+        for position, alternative in enumerate(alternatives):
+            node = nodes.get(alternative)
+            if node is not None:
+                count += 1
+                if kind == "members":
+                    if made_by_word:
+                        assert isinstance(node, Word)
+                        chars, words, operators = measure_word(node)
+                    else:
+                        chars, words, operators = measure_member(node, board)
+                    size += chars | words << _FIELD | operators << 2 * _FIELD
+                elif kind == "each":
+                    if isinstance(node, Word) or _simple(node):
+                        chars, words, operators = measure_member(node, board)
+                        found = chars | words << _FIELD | operators << 2 * _FIELD
+                        found += not_piece
+                    else:
+                        found = self._alone_size(index, position)
+                    size += found
+            valid.append(count)
+            sums.append(size)
+        info = _Slot(kind, alternatives, valid, sums, pair, join)
+        self._slots[index] = info
+        return info
 
-    def _alone(self, index: int, alternative: Alternative, placement: str) -> list[_Piece]:
-        key = (index, alternative, placement)
-        found = self._alones.get(key)
-        if found is None:
+    def _chosen_size(self, index: int, positions: Sequence[int]) -> int:
+        """The size of slot ``index`` holding the alternatives at ``positions``."""
+        info = self._slots[index] or self._slot(index)
+        valid = [p for p in positions if info.valid[p + 1] > info.valid[p]]
+        if not valid or info.kind == "none":
+            return 0
+        if info.kind == "each":
+            return sum(info.sums[p + 1] - info.sums[p] for p in valid)
+        if info.kind == "qualifier":
+            return self._alone_size(index, positions[0])
+        if len(valid) == 1:
+            return self._alone_size(index, valid[0])
+        members = sum(info.sums[p + 1] - info.sums[p] for p in valid)
+        return members + info.pair + (len(valid) - 2) * info.join
+
+    def _alone_size(self, index: int, position: int) -> int:
+        """The pieces of the alternative at ``position`` when its group holds just it."""
+        key = (index, position)
+        found = self._alone.get(key)
+        if found is not None:
+            return found
+        slot, board = self.slots[index], self.board
+        alternative = slot.group.alternatives[position]
+        node: Node
+        if slot.placement == "qualifier":
+            node = Field(board.location_key, Word(alternative.text))
+        else:
             node = self.node_of[index][alternative]
-            if placement == "exclude":
+            if slot.placement == "exclude":
                 node = Not(node)
-            elif placement == "field":
-                node = Field(self.board.title_field, node)
-            found = self._alones[key] = self._pieces_of(node)
+            elif slot.placement == "field":
+                node = Field(board.title_field, node)
+            elif _simple(node):
+                # a word alone reads as it does in an OR group
+                sums = (self._slots[index] or self._slot(index)).sums
+                member = sums[position + 1] - sums[position]
+                found = self._alone[key] = member + self._glue_and + _PLAIN_PIECE
+                return found
+        found = self._alone[key] = sum(self._node_pieces(node))
         return found
 
-    def _member(self, index: int, alternative: Alternative) -> Metrics:
-        key = (index, alternative)
-        found = self._members.get(key)
-        if found is None:
-            lowered = lower(self.node_of[index][alternative], self.board)
-            found = self._members[key] = measure(render_member(lowered, self.board))
-        return found
-
-    def _pieces_of(self, node: Node) -> list[_Piece]:
-        """What ``node`` becomes inside the search's top-level AND: one child, or several
-        where the board writes NOT (a OR b) as -a -b."""
-        lowered = lower(AllOf((node,)), self.board)
+    def _node_pieces(self, node: Node) -> list[int]:
+        """The sizes of what ``node`` becomes inside the search's top-level AND: one piece,
+        or several where the board writes NOT (a OR b) as -a -b."""
+        board = self.board
+        if _simple(node):  # one piece, written as it would be in an OR group
+            chars, words, operators = measure_member(node, board)
+            return [self._glue_and + _size(chars, words, operators, 1, 1)]
+        lowered = lower(AllOf((node,)), board)
         assert isinstance(lowered, AllOf)
-        return [
-            _Piece(measure(render_child(child, self.board)), isinstance(child, Not))
-            for child in lowered.items
-        ]
+        sizes = []
+        for child in lowered.items:
+            measured = measure(render_child(child, board))
+            negated = isinstance(child, Not)
+            glue = self._glue_not if negated else self._glue_and
+            sizes.append(
+                glue
+                + _size(measured.chars, measured.words, measured.operators, 1, 0 if negated else 1)
+            )
+        return sizes
+
+
+class _Unlimited:
+    """The fitter's Room on a board without limits: every part fits, nothing is measured
+    (the parts only take one of a capped group each)."""
+
+    def __init__(self, slots: Sequence[Slot]) -> None:
+        self.slots = slots
+
+    def size(self, index: int, start: int, stop: int) -> int:
+        return 0
+
+    def sizes(self, index: int) -> list[int]:
+        return [0] * (len(self.slots[index].group.alternatives) + 1)
+
+    def fits(self, total: int, part: Callable[[], Sequence["Span"]]) -> bool:
+        return True
+
+    def reach(
+        self,
+        index: int,
+        start: int,
+        stop: int,
+        rest: int,
+        part: Callable[["Span"], Sequence["Span"]],
+    ) -> int:
+        return stop
 
 
 def _fit(
     slots: Sequence[Slot],
     fit: Fit,
-    fits: Callable[[Plan], bool],
+    room: "Room",
     limits: Sequence[Limit],
     board: Board,
     ranked: bool,
-) -> tuple[list[Plan], list[tuple[int, Alternative]]]:
+) -> "Fitted":
     from sourcer.query import fit as fitting
 
     specs = [
         fitting.SlotSpec(
             slot.group.alternatives,
-            cap=slot.cap,
-            droppable=slot.placement == "exclude",
-            rank=ROLE_RANK[slot.group.role],
-            ranked=ranked,
+            slot.cap,
+            slot.placement == "exclude",
+            ROLE_RANK[slot.group.role],
+            ranked,
         )
         for slot in slots
     ]
     try:
         fitted = (
-            fitting.split(specs, fits, board.max_parts if ranked else 0)
+            fitting.split(specs, room, board.max_parts if ranked else 0)
             if fit == "split"
-            else fitting.drop(specs, fits)
+            else fitting.drop(specs, room)
         )
     except fitting.Unfittable:
         raise BoardTooSmall(
             f"{board.slug}: even the shortest search breaks its limits "
             f"({_limits_text(limits)}); shorten the terms, or search fewer at once"
         ) from None
-    return fitted.plans, fitted.dropped
+    return fitted
 
 
 def _placement(group: Group, board: Board, titles_ok: bool) -> tuple[Placement | None, str]:
@@ -729,9 +1011,10 @@ def _limits_text(limits: Sequence[Limit]) -> str:
     return " and ".join(f"{lim.value} {METRIC_NAMES[lim.metric]}" for lim in limits)
 
 
-def _soft_warnings(board: Board, measured: Metrics, fit: str) -> list[str]:
-    """One warning for every soft limit the search is over, saying how to shorten it."""
-    over = [limit for limit in board.soft_limits if measured.get(limit.metric) > limit.value]
+def _soft_warnings(soft: Sequence[Limit], measured: Metrics, fit: str) -> list[str]:
+    """One warning for every soft limit (of the board's) the search is over, saying how to
+    shorten it."""
+    over = [limit for limit in soft if measured.get(limit.metric) > limit.value]
     if not over or fit == "drop":
         return []
     what = " and ".join(
@@ -748,25 +1031,30 @@ def _soft_warnings(board: Board, measured: Metrics, fit: str) -> list[str]:
 def _caveats(board: Board, node: Node) -> list[str]:
     if not board.caveats:
         return []
-    used: set[str] = set()
+    used = _features(node)
+    return [text for feature, text in board.caveats.items() if feature in used]
 
-    def walk(n: Node) -> None:
+
+def _features(node: Node) -> set[str]:
+    """What the tree uses: "or", "not", and the names of fields."""
+    used: set[str] = set()
+    stack = [node]
+    while stack:  # a loop, not a recursion: every part of a split search is walked
+        n = stack.pop()
+        if isinstance(n, Word):
+            continue
         if isinstance(n, AnyOf):
             used.add("or")
-            for child in n.items:
-                walk(child)
+            stack.extend(n.items)
         elif isinstance(n, AllOf):
-            for child in n.items:
-                walk(child)
+            stack.extend(n.items)
         elif isinstance(n, Not):
             used.add("not")
-            walk(n.item)
-        elif isinstance(n, Field):
+            stack.append(n.item)
+        else:
             used.add(n.name)
-            walk(n.value)
-
-    walk(node)
-    return [text for feature, text in board.caveats.items() if feature in used]
+            stack.append(n.value)
+    return used
 
 
 def compile_searches(
