@@ -1052,6 +1052,38 @@ def test_a_runaway_loop_in_a_merge_is_stopped_and_the_alarm_handler_put_back(
     assert signal.getsignal(signal.SIGALRM) == before
 
 
+def test_the_sessions_timer_stops_only_a_render_past_its_deadline_and_margin():
+    """A merge's messages arm no timer of their own: the session's timer ticks, and stops
+    the render on the main thread once it is past its deadline by the margin."""
+    import signal
+    import time
+
+    import pytest
+
+    from sourcer import templating
+
+    # between renders (no deadline), and within the margin after a deadline: nothing
+    templating._expire(signal.SIGALRM, None)
+    token = templating._deadline.set((time.monotonic() - 0.1, 5.0))  # margin 1 s
+    try:
+        templating._expire(signal.SIGALRM, None)
+    finally:
+        templating._deadline.reset(token)
+    # a loop that calls nothing, long past its deadline: the next tick stops it
+    before = signal.getsignal(signal.SIGALRM)
+    with templating.budget_session():
+        token = templating._deadline.set((time.monotonic() - 10, 0.05))
+        try:
+            with pytest.raises(templating._OverBudget, match=r"took more than 0\.05 s"):
+                give_up = time.monotonic() + 5 * templating.TICK + 1
+                while time.monotonic() < give_up:
+                    pass
+        finally:
+            templating._deadline.reset(token)
+    assert signal.getsignal(signal.SIGALRM) == before
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
 def test_a_new_folder_of_files_arrives_whole_with_a_new_folders_permissions(tmp_path):
     from sourcer.fsutil import Transaction
 

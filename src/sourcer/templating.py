@@ -93,9 +93,14 @@ def make_environment(
     Autoescaping is on for HTML and off for plain-text messages: escaping would turn an
     apostrophe in a candidate's name into ``&#39;`` in a LinkedIn note. With ``cache_dir``,
     the shipped templates' compiled code is kept there (see :class:`ShippedBytecodeCache`).
+
+    An environment serves one command or one web request, so a template is read from its
+    file once per environment: Jinja's ``auto_reload`` would look at the file's time again
+    for every message of a merge.
     """
     loader: BaseLoader = FrontMatterLoader([os.path.abspath(p) for p in search_path])
     return BudgetedEnvironment(
+        auto_reload=False,
         bytecode_cache=ShippedBytecodeCache(cache_dir) if cache_dir else None,
         loader=loader,
         undefined=NamedStrictUndefined,
@@ -280,24 +285,12 @@ def _collect(chunks: Iterable[str]) -> str:
 @contextlib.contextmanager
 def _time_budget(seconds: float | None = None) -> Iterator[None]:
     """Stop a render after ``seconds``: everywhere by the checks of BudgetedEnvironment, and
-    on the main thread of a Unix process also by a timer signal (which stops a loop that
-    calls nothing)."""
-    import signal
-
+    on the main thread of a Unix process also by the session's timer signal (which stops a
+    loop that calls nothing)."""
     seconds = TIME_BUDGET if seconds is None else seconds
     token = _deadline.set((time.monotonic() + seconds, seconds))
-    armed = hasattr(signal, "setitimer") and _on_main_thread()
     try:
-        if armed:
-            with budget_session():  # the handler, once per merge when the merge opened one
-                # the signal is the backstop, a little after the environment's own checks,
-                # so that the two never both fire while a render unwinds
-                signal.setitimer(signal.ITIMER_REAL, seconds + max(0.25, seconds / 5))
-                try:
-                    yield
-                finally:
-                    signal.setitimer(signal.ITIMER_REAL, 0)
-        else:
+        with budget_session():  # the timer, once per merge when the merge opened a session
             yield
     finally:
         try:
@@ -308,8 +301,11 @@ def _time_budget(seconds: float | None = None) -> Iterator[None]:
 
 @contextlib.contextmanager
 def budget_session() -> Iterator[None]:
-    """While open, the timer signal's handler stays installed, so rendering many messages
-    (a merge) arms only the timer for each; the handler it replaced is put back at the end."""
+    """While open, a timer signal comes every :data:`TICK` seconds, and stops the render
+    running on the main thread once it is past its deadline by a margin (so that the
+    environment's own checks, which stop it at the deadline, and the signal never both fire
+    while a render unwinds). A merge opens one session for all its messages, so that a
+    message costs no system call; the handler it replaced is put back at the end."""
     import signal
 
     global _session_depth
@@ -324,6 +320,7 @@ def budget_session() -> Iterator[None]:
             _session_depth -= 1
         return
     previous = signal.signal(signal.SIGALRM, _expire)
+    signal.setitimer(signal.ITIMER_REAL, TICK, TICK)
     _session_depth += 1
     try:
         yield
@@ -334,14 +331,23 @@ def budget_session() -> Iterator[None]:
             signal.signal(signal.SIGALRM, previous)
 
 
+#: how often the session's timer looks at the render's deadline, in seconds
+TICK = 0.1
+
+
 #: how deep budget sessions are nested on the main thread
 _session_depth = 0
 
 
 def _expire(signum: int, frame: object) -> None:
+    """The session's timer: stop the render on the main thread if it is past its deadline
+    by the margin; between renders (no deadline) and before it, nothing."""
     budget = _deadline.get()
-    seconds = budget[1] if budget is not None else TIME_BUDGET
-    raise _OverBudget(f"took more than {seconds:g} s to render; look for a loop that runs away")
+    if budget is None:
+        return
+    deadline, seconds = budget
+    if time.monotonic() > deadline + max(0.25, seconds / 5):
+        raise _OverBudget(f"took more than {seconds:g} s to render; look for a loop that runs away")
 
 
 def _on_main_thread() -> bool:

@@ -60,7 +60,9 @@ LANGUAGE_NAMES = {
 
 def language_code(value: object) -> str:
     """'de', 'DE', 'de-AT', 'Deutsch' -> 'de'; '' for anything else."""
-    text = str(value or "").strip().casefold()
+    if not value:
+        return ""  # the common case in a merge: no language column, no --lang
+    text = str(value).strip().casefold()
     if text in LANGUAGE_NAMES:
         return LANGUAGE_NAMES[text]
     code = re.split(r"[-_]", text, maxsplit=1)[0]
