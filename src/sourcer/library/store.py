@@ -107,12 +107,13 @@ class Library:
             # alias is found there (one small file per layer, whatever the library's size).
             # A miss, or a term that does not answer to the word, is settled below.
             words = self._words_index()
-            hit = words.find(fold(query), _loose(query))
-            if hit is None and not words.current():
+            current = words.current()
+            if not current:
                 # No word index yet, or an old one: indexing the library writes it afresh,
                 # and it answers without the word maps (a quarter of a cold lookup).
                 self.entries()
-                hit = words.find(fold(query), _loose(query))
+                current = words.current()
+            hit = words.find(fold(query), _loose(query)) if current else None
             if hit is not None:
                 term = load_term(hit[1], hit[0].name, self.cache_dir)
                 if _claims(term, query):
@@ -602,10 +603,7 @@ class WordsIndex:
 
     def find(self, folded: str, loose: str) -> tuple[Layer, str] | None:
         """The layer and file of the first term (by slug) that claims the word, from the
-        word indexes; None when there is none or any layer's index is missing or out of
-        date."""
-        if not self.current():
-            return None
+        word indexes, which the caller has found :meth:`current`; None when there is none."""
         # exact first; then the loose key, kept under "~" unless it is also an exact one
         for keys in (("=" + folded,), ("~" + loose, "=" + loose)):
             found = self._claimant(keys)
