@@ -327,20 +327,17 @@ def build_recipe(
         for term in (*terms, *any_terms)
         for text in (term.name, *term.aliases, term.titles.typical, *term.titles.also_try)
     )
+    searched = _Searched(positives)
     for group in _exclusions(terms, any_terms, options, level_words, notes):
         if group.kind != "user":
             # A shared exclusion never removes what the search asks for: "Staff" stays out
             # of the mid-level ladder when "Member of Technical Staff" is a title.
-            kept = tuple(
-                a
-                for a in group.alternatives
-                if not any(_contains(p, search_words(a.text)) for p in positives)
-            )
+            kept = tuple(a for a in group.alternatives if not searched(a.text))
             if kept:
                 groups.append(group._replace(alternatives=kept))
             continue
         for item in group.alternatives:
-            if any(_contains(p, search_words(item.text)) for p in positives):
+            if searched(item.text):
                 notes.append(
                     f"{item.text!r} is both searched for and excluded: no result can match"
                 )
@@ -352,6 +349,24 @@ def build_recipe(
         tuple(resolved),
         options.level,
     )
+
+
+class _Searched:
+    """Whether a text's words stand, in order, in one of the phrases a search asks for.
+
+    Asked of every alternative of every exclusion, against every name, alias and title of
+    the terms: a single word (most exclusions) is looked up among all their words at once.
+    """
+
+    def __init__(self, positives: "set[tuple[str, ...]]") -> None:
+        self.positives = positives
+        self.words = {word for phrase in positives for word in phrase}
+
+    def __call__(self, text: str) -> bool:
+        words = search_words(text)
+        if len(words) == 1:
+            return words[0] in self.words
+        return any(_contains(phrase, words) for phrase in self.positives)
 
 
 def _add_local_titles(groups: list[Group], places: "Sequence[Place]") -> None:
