@@ -453,23 +453,28 @@ def library(cmd: list[str], env: dict[str, str], root: Path, runs: int) -> list[
 def compiler(runs: int) -> list[Result]:
     """In one process, for every shipped term at no level and senior, on Google and Bing
     wherever the search splits: compiling it against rendering its final parts once (the
-    renders the compiler's last step makes, recorded and replayed)."""
+    trees of the parts the compiler returns, recorded and rendered again)."""
     import sourcer.query.search as search_module
     from sourcer.library.store import Layer, Library
     from sourcer.query.recipe import Options
+    from sourcer.query.render import render
     from sourcer.query.search import compile_searches
 
     library = Library([Layer("builtin", shipped_dir("terms"))])
-    real_render = search_module.render
+    # Each part's tree is built last thing, once for every part (see
+    # sourcer.query.search.assemble); the fitter may build others before, for plans it
+    # cannot measure by sums.
+    real_tree = search_module._part_tree
     calls: list[tuple[object, object]] = []
 
-    def recording(node, board):  # type: ignore[no-untyped-def]
+    def recording(board, *args):  # type: ignore[no-untyped-def]
+        node, location = real_tree(board, *args)
         calls.append((node, board))
-        return real_render(node, board)
+        return node, location
 
     jobs = []
     finals = []
-    search_module.render = recording
+    search_module._part_tree = recording
     try:
         for slug in library.entries():
             term = library.get(slug)
@@ -481,9 +486,13 @@ def compiler(runs: int) -> list[Result]:
                     )
                     if len(searches) > 1:
                         jobs.append((term, level, board))
-                        finals.extend(calls[-len(searches) :])
+                        parts = calls[-len(searches) :]
+                        # the floor renders exactly the strings the compiler returned
+                        if [render(n, b) for n, b in parts] != [s.query for s in searches]:
+                            raise AssertionError(f"{slug} on {board}: recorded the wrong trees")
+                        finals.extend(parts)
     finally:
-        search_module.render = real_render
+        search_module._part_tree = real_tree
 
     def compile_all() -> float:
         start = time.perf_counter()
@@ -515,7 +524,7 @@ def compiler(runs: int) -> list[Result]:
     def render_finals() -> float:
         start = time.perf_counter()
         for node, board in finals:
-            real_render(node, board)
+            render(node, board)
         return time.perf_counter() - start
 
     what = f"{len(jobs)} split searches ({len(finals)} parts)"

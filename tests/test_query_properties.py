@@ -179,12 +179,23 @@ def _used(role: str, kind: str, board, site: str) -> bool:
 def _check_the_fitters_measures(monkeypatch) -> list[int]:
     """From now on, every measure the fitter takes (sourcer.query.search._PlanMeasure: the
     sizes of the parts it tries, and of whole plans) is checked against the measures of the
-    search rendered whole; the list returned grows by one for each."""
+    search rendered whole, and so is every part's string put together from its pieces
+    (_PlanText); the list returned grows by one for each."""
     from sourcer.query import search
     from sourcer.query.render import render
 
     checked: list[int] = []
     real_fits, real_call = search._PlanMeasure.fits, search._PlanMeasure.__call__
+    real_text = search._PlanText.__call__
+
+    def checking_text(self, plan):
+        text = real_text(self, plan)
+        tree = search._part_tree(
+            self.board, self.slots, self.node_of, self.before, self.after, plan
+        )[0]
+        assert text is None or text == render(tree, self.board), plan
+        checked.append(1)
+        return text
 
     def rendered(self, plan):
         return measure(render(self.tree(plan)[0], self.board))
@@ -222,6 +233,7 @@ def _check_the_fitters_measures(monkeypatch) -> list[int]:
     monkeypatch.setattr(search._PlanMeasure, "fits", checking_fits)
     monkeypatch.setattr(search._PlanMeasure, "reach", checking_reach)
     monkeypatch.setattr(search._PlanMeasure, "__call__", checking_call)
+    monkeypatch.setattr(search._PlanText, "__call__", checking_text)
     return checked
 
 
@@ -311,8 +323,8 @@ any_text = st.one_of(st.sampled_from(SPECIAL), st.text(max_size=12), phrase)
 @given(any_text, st.booleans(), st.sampled_from(["intitle", "location", "in-title", ""]))
 def test_measured_without_rendering(text: str, quoted: bool, field: str) -> None:
     """What the compiler works out without rendering (sourcer.query.render: a word made by
-    word(), measure_member of a word or a field of one, text already clean) is what
-    rendering gives, on every board."""
+    word(), measure_member and render_alternative of a word or a field of one, text already
+    clean) is what rendering gives, on every board."""
     from sourcer.query.model import Field, Word
     from sourcer.query.render import (
         _clean,
@@ -320,6 +332,7 @@ def test_measured_without_rendering(text: str, quoted: bool, field: str) -> None
         measure_member,
         measure_word,
         needs_quotes,
+        render_alternative,
         render_member,
         word,
     )
@@ -336,5 +349,7 @@ def test_measured_without_rendering(text: str, quoted: bool, field: str) -> None
             whole = measure(render_member(made, board))
             assert measure_word(made) == (whole.chars, whole.words, whole.operators)
         for node in nodes:
-            whole = measure(render_member(lower(node, board), board))
+            member = render_member(lower(node, board), board)
+            assert render_alternative(node, board) == member
+            whole = measure(member)
             assert measure_member(node, board) == (whole.chars, whole.words, whole.operators)

@@ -203,6 +203,21 @@ def measure_member(node: Node, board: Board) -> tuple[int, int, int]:
     return measured.chars, measured.words, measured.operators
 
 
+def render_alternative(node: Node, board: Board) -> str:
+    """``render_member(lower(node, board), board)``: an alternative as it reads in an OR
+    group (a word reads the same inside AND, and after a minus or a NOT). Without walking a
+    tree for a word (nearly every alternative): written in quotes, or as it is where it is
+    one plain word and no operator (never a wildcard, then)."""
+    if isinstance(node, Word):
+        text = _clean(node.text)
+        if node.quoted:
+            return f'"{text}"'
+        # not needs_quotes(text): str.isalnum() is the class of _PLAIN_WORD, at a glance
+        if text.isalnum() and text.upper() not in OPERATOR_WORDS:
+            return text
+    return render_member(lower(node, board), board)
+
+
 def measure_word(node: Word) -> tuple[int, int, int]:
     """``measure_member`` of a word made by :func:`word`, on any board: its text is clean,
     and quoted exactly where it must be (so never a wildcard), so it is written as it is,

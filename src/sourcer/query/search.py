@@ -33,6 +33,7 @@ from sourcer.query.render import (
     measure_member,
     measure_word,
     render,
+    render_alternative,
     render_child,
     word,
 )
@@ -454,27 +455,7 @@ def assemble(
     node_of = [slot.node_of() for slot in slots]
 
     def tree(plan: Plan) -> tuple[Node, str | None]:
-        items = list(before)
-        exclusions: list[Node] = []
-        location = None
-        for index, (slot, chosen) in enumerate(zip(slots, plan, strict=True)):
-            if not chosen:
-                continue
-            nodes: list[Node] = [node_of[index][a] for a in chosen if a in node_of[index]]
-            if not nodes:
-                continue
-            node: Node = nodes[0] if len(nodes) == 1 else AnyOf(tuple(nodes))
-            if slot.placement == "any":
-                items.append(node)
-            elif slot.placement == "field":
-                items.append(Field(board.title_field, node))
-            elif slot.placement == "param":
-                location = chosen[0].text
-            elif slot.placement == "qualifier":
-                items.append(Field(board.location_key, Word(chosen[0].text)))
-            else:
-                exclusions.append(Not(node))
-        return AllOf((*items, *after, *exclusions)), location
+        return _part_tree(board, slots, node_of, before, after, plan)
 
     # --fit drop keeps within the soft limits as well (LinkedIn's disputed ones).
     limits = board.limits if fit == "drop" else board.hard_limits
@@ -508,10 +489,13 @@ def assemble(
             why += f" in at most {board.max_parts} parts"
         notes.append(f"left out {why}: " + "; ".join(dropped))
 
+    text_of = _PlanText(board, slots, node_of, before, after)
     searches: list[Search] = []
     for number, plan in enumerate(fitted_plans, start=1):
         node, location = tree(plan)
-        query = render(node, board)
+        query = text_of(plan)
+        if query is None:
+            query = render(node, board)
         measured = measure_plan(plan, query, sizes[number - 1] if sizes else None)
         warnings = [*notes, *_soft_warnings(soft, measured, fit), *_caveats(board, node)]
         searches.append(
@@ -530,6 +514,38 @@ def assemble(
             )
         )
     return searches
+
+
+def _part_tree(
+    board: Board,
+    slots: Sequence[Slot],
+    node_of: Sequence[dict[Alternative, Node]],
+    before: Sequence[Node],
+    after: Sequence[Node],
+    plan: Plan,
+) -> tuple[Node, str | None]:
+    """A plan's search as a tree, and its location (a URL parameter) if it has one."""
+    items = list(before)
+    exclusions: list[Node] = []
+    location = None
+    for index, (slot, chosen) in enumerate(zip(slots, plan, strict=True)):
+        if not chosen:
+            continue
+        nodes: list[Node] = [node_of[index][a] for a in chosen if a in node_of[index]]
+        if not nodes:
+            continue
+        node: Node = nodes[0] if len(nodes) == 1 else AnyOf(tuple(nodes))
+        if slot.placement == "any":
+            items.append(node)
+        elif slot.placement == "field":
+            items.append(Field(board.title_field, node))
+        elif slot.placement == "param":
+            location = chosen[0].text
+        elif slot.placement == "qualifier":
+            items.append(Field(board.location_key, Word(chosen[0].text)))
+        else:
+            exclusions.append(Not(node))
+    return AllOf((*items, *after, *exclusions)), location
 
 
 #: A *size* packs a part's measures into one int, a field of bits each, so that the fitter
@@ -913,6 +929,131 @@ class _PlanMeasure:
                 + _size(measured.chars, measured.words, measured.operators, 1, 0 if negated else 1)
             )
         return sizes
+
+
+class _PlanText:
+    """A plan's search string put together from its pieces, each rendered once.
+
+    The parts of a split search share most of their pieces (every group but the spread
+    one, the site, the exclusions), so each alternative is rendered once, as an OR member
+    or as the pieces it makes alone, and a part is those joined: what rendering its tree
+    whole gives, piece for piece (see sourcer.query.render: the top-level AND renders each
+    of its lowered children on its own, and joins them with the glue before each). A search
+    of fewer than two pieces, which renders without the parentheses, is left to render.
+    """
+
+    def __init__(
+        self,
+        board: Board,
+        slots: Sequence[Slot],
+        node_of: Sequence[dict[Alternative, Node]],
+        before: Sequence[Node],
+        after: Sequence[Node],
+    ) -> None:
+        self.board = board
+        self.slots = slots
+        self.node_of = node_of
+        self.before = before
+        self.after = after
+        self._before = [piece for node in before for piece in self._pieces(node)]
+        self._after = [piece for node in after for piece in self._pieces(node)]
+        self._glue = f" {board.and_op} " if board.and_op else " "
+        #: (slot, alternative, how) -> its pieces: alone ("alone"), or the NOT of it split
+        #: out of a group's ("not")
+        self._pieces_of: dict[tuple[int, Alternative, str], list[tuple[str, bool]]] = {}
+        self._members: dict[tuple[int, Alternative], str] = {}
+
+    def __call__(self, plan: Plan) -> str | None:
+        """The search string of ``plan``; None where it is one piece (render it whole)."""
+        board = self.board
+        pieces = list(self._before)
+        exclusions: list[tuple[str, bool]] = []
+        for index, (slot, chosen) in enumerate(zip(self.slots, plan, strict=True)):
+            if not chosen:
+                continue
+            nodes = self.node_of[index]
+            present = [a for a in chosen if a in nodes]
+            if not present:
+                continue
+            placement = slot.placement
+            if placement == "param":
+                continue
+            if placement == "qualifier":
+                pieces.extend(self._alone(index, chosen[0], "qualifier"))
+            elif len(present) == 1:
+                alone = self._alone(index, present[0], placement)
+                (exclusions if placement == "exclude" else pieces).extend(alone)
+            elif not board.or_op:
+                return None  # render says why it cannot be written
+            elif placement == "exclude":
+                if board.not_style == "-":  # NOT (a OR b) is written -a -b
+                    for alternative in present:
+                        exclusions.extend(self._alone(index, alternative, "not"))
+                else:
+                    exclusions.append((f"NOT ({self._joined(index, present)})", True))
+            elif placement == "field":
+                pieces.append((f"{board.title_field}:({self._joined(index, present)})", False))
+            else:
+                pieces.append((f"({self._joined(index, present)})", False))
+        pieces += self._after
+        pieces += exclusions
+        if len(pieces) < 2:
+            return None
+        glue = self._glue
+        written = [pieces[0][0]]
+        for text, negated in pieces[1:]:
+            written.append(" " if negated else glue)
+            written.append(text)
+        return "".join(written)
+
+    def _joined(self, index: int, present: Sequence[Alternative]) -> str:
+        """The alternatives as OR members, joined."""
+        members = self._members
+        written = []
+        for alternative in present:
+            key = (index, alternative)
+            member = members.get(key)
+            if member is None:
+                node = self.node_of[index][alternative]
+                member = members[key] = render_alternative(node, self.board)
+            written.append(member)
+        return f" {self.board.or_op} ".join(written)
+
+    def _alone(self, index: int, alternative: Alternative, how: str) -> list[tuple[str, bool]]:
+        """The pieces an alternative makes as the only one of its group (placed ``how``),
+        or as one NOT split out of a group's (``how`` "not")."""
+        key = (index, alternative, how)
+        found = self._pieces_of.get(key)
+        if found is None:
+            found = self._pieces_of[key] = self._alone_pieces(index, alternative, how)
+        return found
+
+    def _alone_pieces(
+        self, index: int, alternative: Alternative, how: str
+    ) -> list[tuple[str, bool]]:
+        board = self.board
+        if how == "qualifier":
+            return self._pieces(Field(board.location_key, Word(alternative.text)))
+        node = self.node_of[index][alternative]
+        if how == "field":
+            return self._pieces(Field(board.title_field, node))
+        if isinstance(node, Word):  # a word reads as it does in an OR group
+            text = render_alternative(node, board)
+            if how == "any":
+                return [(text, False)]
+            return [(f"-{text}" if board.not_style == "-" else f"NOT {text}", True)]
+        if how == "not":  # already split from NOT (a OR b): lowered, not split again
+            return [(render_child(Not(lower(node, board)), board), True)]
+        return self._pieces(Not(node) if how == "exclude" else node)
+
+    def _pieces(self, node: Node) -> list[tuple[str, bool]]:
+        """What ``node`` becomes inside the search's top-level AND: each piece's text, and
+        whether it is a NOT (written after a space, not an AND)."""
+        lowered = lower(AllOf((node,)), self.board)
+        assert isinstance(lowered, AllOf)
+        return [
+            (render_child(child, self.board), isinstance(child, Not)) for child in lowered.items
+        ]
 
 
 class _Unlimited:
