@@ -453,7 +453,7 @@ def library(cmd: list[str], env: dict[str, str], root: Path, runs: int) -> list[
 def compiler(runs: int) -> list[Result]:
     """In one process, for every shipped term at no level and senior, on Google and Bing
     wherever the search splits: compiling it against rendering its final parts once (the
-    trees of the parts the compiler returns, recorded and rendered again)."""
+    trees of the parts the compiler returns)."""
     import sourcer.query.search as search_module
     from sourcer.library.store import Layer, Library
     from sourcer.query.recipe import Options
@@ -461,20 +461,24 @@ def compiler(runs: int) -> list[Result]:
     from sourcer.query.search import compile_searches
 
     library = Library([Layer("builtin", shipped_dir("terms"))])
-    # Each part's tree is built last thing, once for every part (see
-    # sourcer.query.search.assemble); the fitter may build others before, for plans it
-    # cannot measure by sums.
-    real_tree = search_module._part_tree
+    # The compiler's last step puts each part's string together (search._PlanText), once
+    # for every part; the floor renders the trees of those plans.
+    real_text = search_module._PlanText.__call__
     calls: list[tuple[object, object]] = []
 
-    def recording(board, *args):  # type: ignore[no-untyped-def]
-        node, location = real_tree(board, *args)
-        calls.append((node, board))
-        return node, location
+    def recording(self, plan, spans=()):  # type: ignore[no-untyped-def]
+        calls.append((self, plan))
+        return real_text(self, plan, spans)
+
+    def tree(text_of, plan):  # type: ignore[no-untyped-def]
+        node, _ = search_module._part_tree(
+            text_of.board, text_of.slots, text_of.node_of, text_of.before, text_of.after, plan
+        )
+        return node, text_of.board
 
     jobs = []
     finals = []
-    search_module._part_tree = recording
+    search_module._PlanText.__call__ = recording  # type: ignore[method-assign]
     try:
         for slug in library.entries():
             term = library.get(slug)
@@ -486,13 +490,13 @@ def compiler(runs: int) -> list[Result]:
                     )
                     if len(searches) > 1:
                         jobs.append((term, level, board))
-                        parts = calls[-len(searches) :]
+                        parts = [tree(*call) for call in calls]
                         # the floor renders exactly the strings the compiler returned
                         if [render(n, b) for n, b in parts] != [s.query for s in searches]:
                             raise AssertionError(f"{slug} on {board}: recorded the wrong trees")
                         finals.extend(parts)
     finally:
-        search_module._part_tree = real_tree
+        search_module._PlanText.__call__ = real_text  # type: ignore[method-assign]
 
     def compile_all() -> float:
         start = time.perf_counter()

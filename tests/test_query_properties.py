@@ -188,14 +188,17 @@ def _check_the_fitters_measures(monkeypatch) -> list[int]:
     real_fits, real_call = search._PlanMeasure.fits, search._PlanMeasure.__call__
     real_text = search._PlanText.__call__
 
-    def checking_text(self, plan):
-        text = real_text(self, plan)
-        tree = search._part_tree(
+    def checking_text(self, plan, spans=()):
+        made = text, location, used = real_text(self, plan, spans)
+        tree, where = search._part_tree(
             self.board, self.slots, self.node_of, self.before, self.after, plan
-        )[0]
+        )
         assert text is None or text == render(tree, self.board), plan
+        assert location == where, plan
+        features = search._features(tree) if self.board.caveats else set()
+        assert used == features, plan
         checked.append(1)
-        return text
+        return made
 
     def rendered(self, plan):
         return measure(render(self.tree(plan)[0], self.board))

@@ -56,6 +56,8 @@ class Fitted(NamedTuple):
     dropped: list[tuple[int, Alternative]]
     #: each plan's size (see Room)
     sizes: list[int]
+    #: each plan's spans: what it holds of each group, ``alternatives[start:stop]``
+    spans: list[list[Span]]
 
 
 class Unfittable(Exception):
@@ -220,7 +222,7 @@ def _fitted(specs: Sequence[SlotSpec], trial: _Trial) -> Fitted:
     ]
     in_order = trial.dropped if trial.in_order is None else trial.in_order()
     dropped = [(i, specs[i].alternatives[position]) for i, position in in_order]
-    return Fitted(plans, dropped, trial.sizes)
+    return Fitted(plans, dropped, trial.sizes, trial.parts)
 
 
 def _rough_value(search: _Search, trial: _Trial) -> float:

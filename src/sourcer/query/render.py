@@ -218,6 +218,12 @@ def render_alternative(node: Node, board: Board) -> str:
     return render_member(lower(node, board), board)
 
 
+def render_word(node: Word) -> str:
+    """``render_alternative`` of a word made by :func:`word`, on any board: its text is
+    clean, and quoted exactly where it must be (so never a wildcard)."""
+    return f'"{node.text}"' if node.quoted else node.text
+
+
 def measure_word(node: Word) -> tuple[int, int, int]:
     """``measure_member`` of a word made by :func:`word`, on any board: its text is clean,
     and quoted exactly where it must be (so never a wildcard), so it is written as it is,

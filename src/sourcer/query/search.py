@@ -35,6 +35,7 @@ from sourcer.query.render import (
     render,
     render_alternative,
     render_child,
+    render_word,
     word,
 )
 
@@ -461,21 +462,23 @@ def assemble(
     limits = board.limits if fit == "drop" else board.hard_limits
     measure_plan = _PlanMeasure(board, slots, tree, before, after, node_of, limits)
 
-    #: each part's size, where the fitter measured it (see _PlanMeasure)
+    #: each part's size, where the fitter measured it (see _PlanMeasure), and its spans
     sizes: Sequence[int] = ()
+    spans: Sequence[Sequence[Span]] = ()
     if not limits and not any(slot.cap for slot in slots):
         # Nothing to fit: one part with everything (the common case, kept cheap).
         fitted_plans: list[Plan] = [tuple(slot.group.alternatives for slot in slots)]
         fitted_dropped: list[tuple[int, Alternative]] = []
     else:
         room = measure_plan if limits else _Unlimited(slots)
-        fitted_plans, fitted_dropped, fitted_sizes = _fit(slots, fit, room, limits, board, ranked)
+        fitted = _fit(slots, fit, room, limits, board, ranked)
+        fitted_plans, fitted_dropped, spans = fitted.plans, fitted.dropped, fitted.spans
         if limits:
-            sizes = fitted_sizes
+            sizes = fitted.sizes
     soft = board.soft_limits
     if fit == "split" and soft and ranked:
         fitted_plans, trimmed = _trim_shared(slots, fitted_plans, board, measure_plan)
-        sizes = ()
+        sizes = spans = ()
     else:
         trimmed = []
     dropped = tuple(f"{slots[i].group.label}: {a.text}" for i, a in fitted_dropped)
@@ -492,12 +495,13 @@ def assemble(
     text_of = _PlanText(board, slots, node_of, before, after)
     searches: list[Search] = []
     for number, plan in enumerate(fitted_plans, start=1):
-        node, location = tree(plan)
-        query = text_of(plan)
+        query, location, used = text_of(plan, spans[number - 1] if spans else ())
         if query is None:
-            query = render(node, board)
+            node, location = tree(plan)
+            query, used = render(node, board), _features(node)
         measured = measure_plan(plan, query, sizes[number - 1] if sizes else None)
-        warnings = [*notes, *_soft_warnings(soft, measured, fit), *_caveats(board, node)]
+        caveats = [text for feature, text in board.caveats.items() if feature in used]
+        warnings = [*notes, *_soft_warnings(soft, measured, fit), *caveats]
         searches.append(
             Search(
                 board=board.slug,
@@ -931,15 +935,21 @@ class _PlanMeasure:
         return sizes
 
 
+#: what a group adds to a part: pieces, pieces that go last, a location, features used
+_Share = tuple[list[tuple[str, bool]], list[tuple[str, bool]], str | None, set[str]]
+
+
 class _PlanText:
     """A plan's search string put together from its pieces, each rendered once.
 
     The parts of a split search share most of their pieces (every group but the spread
     one, the site, the exclusions), so each alternative is rendered once, as an OR member
     or as the pieces it makes alone, and a part is those joined: what rendering its tree
-    whole gives, piece for piece (see sourcer.query.render: the top-level AND renders each
-    of its lowered children on its own, and joins them with the glue before each). A search
-    of fewer than two pieces, which renders without the parentheses, is left to render.
+    (_part_tree) whole gives, piece for piece (see sourcer.query.render: the top-level AND
+    renders each of its lowered children on its own, and joins them with the glue before
+    each). A search of fewer than two pieces, which renders without the parentheses, is
+    left to render. What the tree uses (_features) is worked out the same way, where the
+    board has caveats about it.
     """
 
     def __init__(
@@ -958,66 +968,133 @@ class _PlanText:
         self._before = [piece for node in before for piece in self._pieces(node)]
         self._after = [piece for node in after for piece in self._pieces(node)]
         self._glue = f" {board.and_op} " if board.and_op else " "
+        self._or = f" {board.or_op} "
         #: (slot, alternative, how) -> its pieces: alone ("alone"), or the NOT of it split
         #: out of a group's ("not")
         self._pieces_of: dict[tuple[int, Alternative, str], list[tuple[str, bool]]] = {}
-        self._members: dict[tuple[int, Alternative], str] = {}
+        #: each slot's alternatives as OR members
+        self._members: list[dict[Alternative, str] | None] = [None] * len(slots)
+        #: what each alternative's node uses, where a board has caveats (see _used)
+        self._features: list[dict[Alternative, set[str]] | None] = [None] * len(slots)
+        self._fixed_used = _features(AllOf((*before, *after))) if board.caveats else set()
+        #: (slot, start, stop) -> what that span of the slot adds to a part (see _share)
+        self._made: dict[tuple[int, int, int], _Share | None] = {}
 
-    def __call__(self, plan: Plan) -> str | None:
-        """The search string of ``plan``; None where it is one piece (render it whole)."""
-        board = self.board
+    def __call__(
+        self, plan: Plan, spans: Sequence["Span"] = ()
+    ) -> tuple[str | None, str | None, set[str]]:
+        """The search string of ``plan`` (None where it is one piece: render it whole), its
+        location (a URL parameter) if it has one, and the features of the board's caveats
+        it uses. Given the plan's ``spans`` (the fitter's), each group's share is made once
+        for all the parts that hold the same span of it."""
         pieces = list(self._before)
         exclusions: list[tuple[str, bool]] = []
-        for index, (slot, chosen) in enumerate(zip(self.slots, plan, strict=True)):
+        location = None
+        used = set(self._fixed_used)
+        made = self._made
+        for index, chosen in enumerate(plan):
             if not chosen:
                 continue
-            nodes = self.node_of[index]
-            present = [a for a in chosen if a in nodes]
-            if not present:
-                continue
-            placement = slot.placement
-            if placement == "param":
-                continue
-            if placement == "qualifier":
-                pieces.extend(self._alone(index, chosen[0], "qualifier"))
-            elif len(present) == 1:
-                alone = self._alone(index, present[0], placement)
-                (exclusions if placement == "exclude" else pieces).extend(alone)
-            elif not board.or_op:
-                return None  # render says why it cannot be written
-            elif placement == "exclude":
-                if board.not_style == "-":  # NOT (a OR b) is written -a -b
-                    for alternative in present:
-                        exclusions.extend(self._alone(index, alternative, "not"))
-                else:
-                    exclusions.append((f"NOT ({self._joined(index, present)})", True))
-            elif placement == "field":
-                pieces.append((f"{board.title_field}:({self._joined(index, present)})", False))
+            if spans:
+                start, stop = spans[index]
+                key = (index, start, stop)
+                share = made.get(key)
+                if share is None:
+                    share = made[key] = self._share(index, chosen)
             else:
-                pieces.append((f"({self._joined(index, present)})", False))
+                share = self._share(index, chosen)
+            if share is None:
+                return None, location, used  # render says why it cannot be written
+            mine, theirs, where, uses = share
+            pieces += mine
+            exclusions += theirs
+            if where is not None:
+                location = where
+            if uses:
+                used |= uses
         pieces += self._after
         pieces += exclusions
         if len(pieces) < 2:
-            return None
+            return None, location, used
         glue = self._glue
         written = [pieces[0][0]]
         for text, negated in pieces[1:]:
             written.append(" " if negated else glue)
             written.append(text)
-        return "".join(written)
+        return "".join(written), location, used
+
+    def _share(self, index: int, chosen: Sequence[Alternative]) -> _Share | None:
+        """What slot ``index`` holding ``chosen`` adds to a part: its pieces, its pieces
+        that go last (exclusions), its location and the features it uses; None where the
+        board cannot write it (an OR group on a board without OR)."""
+        board = self.board
+        nodes = self.node_of[index]
+        present = [a for a in chosen if a in nodes]
+        if not present:
+            return [], [], None, set()
+        placement = self.slots[index].placement
+        if placement == "param":
+            return [], [], chosen[0].text, set()
+        used = self._used(index, present, placement) if board.caveats else set()
+        if placement == "qualifier":
+            return self._alone(index, chosen[0], "qualifier"), [], None, used
+        if len(present) == 1:
+            alone = self._alone(index, present[0], placement)
+            return ([], alone, None, used) if placement == "exclude" else (alone, [], None, used)
+        if not board.or_op:
+            return None
+        if placement == "exclude":
+            if board.not_style == "-":  # NOT (a OR b) is written -a -b
+                split = [piece for a in present for piece in self._alone(index, a, "not")]
+                return [], split, None, used
+            return [], [(f"NOT ({self._joined(index, present)})", True)], None, used
+        if placement == "field":
+            return (
+                [(f"{board.title_field}:({self._joined(index, present)})", False)],
+                [],
+                None,
+                used,
+            )
+        return [(f"({self._joined(index, present)})", False)], [], None, used
+
+    def _used(self, index: int, present: Sequence[Alternative], placement: str) -> set[str]:
+        """What the slot's node in the tree uses (see _part_tree and _features)."""
+        if placement == "qualifier":
+            return {self.board.location_key}
+        used = set()
+        if len(present) > 1:
+            used.add("or")
+        if placement == "exclude":
+            used.add("not")
+        elif placement == "field":
+            used.add(self.board.title_field)
+        if self.slots[index].nodes is not None:  # a word made by word() uses nothing
+            features = self._features[index]
+            if features is None:
+                features = self._features[index] = {
+                    alternative: _features(node)
+                    for alternative, node in self.node_of[index].items()
+                }
+            for alternative in present:
+                used |= features[alternative]
+        return used
 
     def _joined(self, index: int, present: Sequence[Alternative]) -> str:
         """The alternatives as OR members, joined."""
-        members = self._members
-        written = []
-        for alternative in present:
-            key = (index, alternative)
-            member = members.get(key)
-            if member is None:
-                node = self.node_of[index][alternative]
-                member = members[key] = render_alternative(node, self.board)
-            written.append(member)
-        return f" {self.board.or_op} ".join(written)
+        members = self._members[index]
+        if members is None:
+            board, nodes = self.board, self.node_of[index]
+            if self.slots[index].nodes is None:  # words made by word(): see render_word
+                members = {}
+                for alternative, node in nodes.items():
+                    assert isinstance(node, Word)
+                    members[alternative] = render_word(node)
+            else:
+                members = {
+                    alternative: render_alternative(n, board) for alternative, n in nodes.items()
+                }
+            self._members[index] = members
+        return self._or.join([members[alternative] for alternative in present])
 
     def _alone(self, index: int, alternative: Alternative, how: str) -> list[tuple[str, bool]]:
         """The pieces an alternative makes as the only one of its group (placed ``how``),
@@ -1167,13 +1244,6 @@ def _soft_warnings(soft: Sequence[Limit], measured: Metrics, fit: str) -> list[s
         f"{what}: {over[0].effect}; to shorten it, use --fit drop (keeps within the limit, "
         "listing what it leaves out), fewer terms, or --any instead of several required terms"
     ]
-
-
-def _caveats(board: Board, node: Node) -> list[str]:
-    if not board.caveats:
-        return []
-    used = _features(node)
-    return [text for feature, text in board.caveats.items() if feature in used]
 
 
 def _features(node: Node) -> set[str]:
