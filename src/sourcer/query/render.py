@@ -194,9 +194,7 @@ def measure_member(node: Node, board: Board) -> tuple[int, int, int]:
         value = node.value
         text = _clean(value.text)
         chars = len(node.name) + 1 + len(text)
-        # _PLAIN_VALUE, for clean text (no space in it but " ", no double quote)
-        plain = bool(text) and " " not in text and "(" not in text and ")" not in text
-        if value.quoted or not plain or ":" in text or text.upper() in OPERATOR_WORDS:
+        if value.quoted or not _plain_value(text) or text.upper() in OPERATOR_WORDS:
             return chars + 2, _phrase_words(text), 0
         return chars, 1, 0  # name:value, a field, is one word
     measured = measure(render_member(lower(node, board), board))
@@ -215,7 +213,20 @@ def render_alternative(node: Node, board: Board) -> str:
         # not needs_quotes(text): str.isalnum() is the class of _PLAIN_WORD, at a glance
         if text.isalnum() and text.upper() not in OPERATOR_WORDS:
             return text
+    elif isinstance(node, Field) and isinstance(node.value, Word):
+        value = node.value
+        text = _clean(value.text)
+        if value.quoted or not _plain_value(text) or text.upper() in OPERATOR_WORDS:
+            return f'{node.name}:"{text}"'
+        return f"{node.name}:{text}"
     return render_member(lower(node, board), board)
+
+
+def _plain_value(text: str) -> bool:
+    """_PLAIN_VALUE matches ``text``, clean text (no space in it but " ", no double quote)."""
+    return (
+        bool(text) and " " not in text and "(" not in text and ")" not in text and ":" not in text
+    )
 
 
 def render_word(node: Word) -> str:

@@ -1126,6 +1126,8 @@ class _PlanText:
     def _pieces(self, node: Node) -> list[tuple[str, bool]]:
         """What ``node`` becomes inside the search's top-level AND: each piece's text, and
         whether it is a NOT (written after a space, not an AND)."""
+        if isinstance(node, Word) or (isinstance(node, Field) and isinstance(node.value, Word)):
+            return [(render_alternative(node, self.board), False)]  # the same anywhere
         lowered = lower(AllOf((node,)), self.board)
         assert isinstance(lowered, AllOf)
         return [
