@@ -976,7 +976,8 @@ class _PlanText:
         self._members: list[dict[Alternative, str] | None] = [None] * len(slots)
         #: what each alternative's node uses, where a board has caveats (see _used)
         self._features: list[dict[Alternative, set[str]] | None] = [None] * len(slots)
-        self._fixed_used = _features(AllOf((*before, *after))) if board.caveats else set()
+        self._wanted = frozenset(board.caveats)
+        self._fixed_used = _features(AllOf((*before, *after))) & self._wanted
         #: (slot, start, stop) -> what that span of the slot adds to a part (see _share)
         self._made: dict[tuple[int, int, int], _Share | None] = {}
 
@@ -984,8 +985,8 @@ class _PlanText:
         self, plan: Plan, spans: Sequence["Span"] = ()
     ) -> tuple[str | None, str | None, set[str]]:
         """The search string of ``plan`` (None where it is one piece: render it whole), its
-        location (a URL parameter) if it has one, and the features of the board's caveats
-        it uses. Given the plan's ``spans`` (the fitter's), each group's share is made once
+        location (a URL parameter) if it has one, and which of the features the board's
+        caveats name it uses. Given the plan's ``spans`` (the fitter's), each group's share is made once
         for all the parts that hold the same span of it."""
         pieces = list(self._before)
         exclusions: list[tuple[str, bool]] = []
@@ -1058,9 +1059,11 @@ class _PlanText:
         return [(f"({self._joined(index, present)})", False)], [], None, used
 
     def _used(self, index: int, present: Sequence[Alternative], placement: str) -> set[str]:
-        """What the slot's node in the tree uses (see _part_tree and _features)."""
+        """Which of the features the board's caveats name the slot's node in the tree uses
+        (see _part_tree and _features)."""
+        wanted = self._wanted
         if placement == "qualifier":
-            return {self.board.location_key}
+            return {self.board.location_key} & wanted
         used = set()
         if len(present) > 1:
             used.add("or")
@@ -1068,15 +1071,18 @@ class _PlanText:
             used.add("not")
         elif placement == "field":
             used.add(self.board.title_field)
+        used &= wanted
         if self.slots[index].nodes is not None:  # a word made by word() uses nothing
             features = self._features[index]
-            if features is None:
+            if features is None:  # those of the alternatives that use any
                 features = self._features[index] = {
-                    alternative: _features(node)
+                    alternative: found
                     for alternative, node in self.node_of[index].items()
+                    if (found := _features(node) & wanted)
                 }
-            for alternative in present:
-                used |= features[alternative]
+            if features:
+                for alternative in present:
+                    used |= features.get(alternative, set())
         return used
 
     def _joined(self, index: int, present: Sequence[Alternative]) -> str:
@@ -1250,8 +1256,12 @@ def _soft_warnings(soft: Sequence[Limit], measured: Metrics, fit: str) -> list[s
 
 def _features(node: Node) -> set[str]:
     """What the tree uses: "or", "not", and the names of fields."""
+    if isinstance(node, Word):  # nearly every alternative, and the fields of one
+        return set()
+    if isinstance(node, Field) and isinstance(node.value, Word):
+        return {node.name}
     used: set[str] = set()
-    stack = [node]
+    stack: list[Node] = [node]
     while stack:  # a loop, not a recursion: every part of a split search is walked
         n = stack.pop()
         if isinstance(n, Word):
