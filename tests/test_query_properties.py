@@ -325,18 +325,17 @@ any_text = st.one_of(st.sampled_from(SPECIAL), st.text(max_size=12), phrase)
 @given(any_text, st.booleans(), st.sampled_from(["intitle", "location", "in-title", ""]))
 def test_measured_without_rendering(text: str, quoted: bool, field: str) -> None:
     """What the compiler works out without rendering (sourcer.query.render: a word made by
-    word(), measure_member and render_alternative of a word or a field of one, text already
-    clean) is what rendering gives, on every board."""
+    word(), member and word_member of a word or a field of one, text already clean) is what
+    rendering gives, on every board."""
     from sourcer.query.model import Field, Word
     from sourcer.query.render import (
         _clean,
         lower,
-        measure_member,
-        measure_word,
+        member,
         needs_quotes,
-        render_alternative,
         render_member,
         word,
+        word_member,
     )
 
     assert _clean(text) == clean_text(text)
@@ -348,10 +347,10 @@ def test_measured_without_rendering(text: str, quoted: bool, field: str) -> None
         nodes.append(Field(field, Word(text, quoted=quoted)))
     for board in BOARDS.values():
         if made is not None:
-            whole = measure(render_member(made, board))
-            assert measure_word(made) == (whole.chars, whole.words, whole.operators)
+            written = render_member(made, board)
+            whole = measure(written)
+            assert word_member(made) == (written, whole.chars, whole.words, whole.operators)
         for node in nodes:
-            member = render_member(lower(node, board), board)
-            assert render_alternative(node, board) == member
-            whole = measure(member)
-            assert measure_member(node, board) == (whole.chars, whole.words, whole.operators)
+            written = render_member(lower(node, board), board)
+            whole = measure(written)
+            assert member(node, board) == (written, whole.chars, whole.words, whole.operators)

@@ -177,49 +177,37 @@ def measure(query: str) -> Metrics:
     return Metrics(chars=len(query), words=words, terms=words - operators, operators=operators)
 
 
-def measure_member(node: Node, board: Board) -> tuple[int, int, int]:
-    """Characters, words and operators of ``render_member(lower(node, board), board)``,
-    worked out without rendering a word, or a field of one (nearly every alternative of a
-    search): the compiler measures every alternative of a search before it splits it, which
-    would otherwise cost about as much as rendering the parts. Written as is or in quotes,
-    either is one token (see measure)."""
+def member(node: Node, board: Board) -> tuple[str, int, int, int]:
+    """``render_member(lower(node, board), board)``, an alternative as it reads in an OR
+    group, and its characters, words and operators (see measure).
+
+    Worked out without walking a tree for a word, or a field of one (nearly every
+    alternative of a search: the compiler writes and measures every alternative before it
+    splits a search, which would otherwise cost about as much as rendering the parts). A
+    word is written in quotes, or as it is where it is one plain word and no operator
+    (never a wildcard, then); either way it is one token, and it reads the same inside AND
+    and after a minus or a NOT."""
     if isinstance(node, Word):
         text = _clean(node.text)
         if node.quoted:
-            return len(text) + 2, _phrase_words(text), 0
+            return f'"{text}"', len(text) + 2, _phrase_words(text), 0
         # not needs_quotes(text): str.isalnum() is the class of _PLAIN_WORD, at a glance
         if text.isalnum() and text.upper() not in OPERATOR_WORDS:
-            return len(text), 1, 0  # a plain word is never a wildcard either
-    elif isinstance(node, Field) and isinstance(node.value, Word) and node.name.isalpha():
-        value = node.value
-        text = _clean(value.text)
-        chars = len(node.name) + 1 + len(text)
-        if value.quoted or not _plain_value(text) or text.upper() in OPERATOR_WORDS:
-            return chars + 2, _phrase_words(text), 0
-        return chars, 1, 0  # name:value, a field, is one word
-    measured = measure(render_member(lower(node, board), board))
-    return measured.chars, measured.words, measured.operators
-
-
-def render_alternative(node: Node, board: Board) -> str:
-    """``render_member(lower(node, board), board)``: an alternative as it reads in an OR
-    group (a word reads the same inside AND, and after a minus or a NOT). Without walking a
-    tree for a word (nearly every alternative): written in quotes, or as it is where it is
-    one plain word and no operator (never a wildcard, then)."""
-    if isinstance(node, Word):
-        text = _clean(node.text)
-        if node.quoted:
-            return f'"{text}"'
-        # not needs_quotes(text): str.isalnum() is the class of _PLAIN_WORD, at a glance
-        if text.isalnum() and text.upper() not in OPERATOR_WORDS:
-            return text
+            return text, len(text), 1, 0
     elif isinstance(node, Field) and isinstance(node.value, Word):
         value = node.value
         text = _clean(value.text)
         if value.quoted or not _plain_value(text) or text.upper() in OPERATOR_WORDS:
-            return f'{node.name}:"{text}"'
-        return f"{node.name}:{text}"
-    return render_member(lower(node, board), board)
+            written, words = f'{node.name}:"{text}"', _phrase_words(text)
+        else:
+            written, words = f"{node.name}:{text}", 1  # name:value, a field, is one word
+        if node.name.isalpha():  # else the name might not read as part of one token
+            return written, len(written), words, 0
+        measured = measure(written)
+        return written, measured.chars, measured.words, measured.operators
+    written = render_member(lower(node, board), board)
+    measured = measure(written)
+    return written, measured.chars, measured.words, measured.operators
 
 
 def _plain_value(text: str) -> bool:
@@ -229,19 +217,13 @@ def _plain_value(text: str) -> bool:
     )
 
 
-def render_word(node: Word) -> str:
-    """``render_alternative`` of a word made by :func:`word`, on any board: its text is
-    clean, and quoted exactly where it must be (so never a wildcard)."""
-    return f'"{node.text}"' if node.quoted else node.text
-
-
-def measure_word(node: Word) -> tuple[int, int, int]:
-    """``measure_member`` of a word made by :func:`word`, on any board: its text is clean,
-    and quoted exactly where it must be (so never a wildcard), so it is written as it is,
-    or in quotes."""
+def word_member(node: Word) -> tuple[str, int, int, int]:
+    """``member`` of a word made by :func:`word`, on any board: its text is clean, and
+    quoted exactly where it must be (so never a wildcard)."""
+    text = node.text
     if node.quoted:
-        return len(node.text) + 2, _phrase_words(node.text), 0
-    return len(node.text), 1, 0
+        return f'"{text}"', len(text) + 2, _phrase_words(text), 0
+    return text, len(text), 1, 0
 
 
 def _clean(text: str) -> str:

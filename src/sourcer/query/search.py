@@ -30,13 +30,11 @@ from sourcer.query.render import (
     Metrics,
     lower,
     measure,
-    measure_member,
-    measure_word,
+    member,
     render,
-    render_alternative,
     render_child,
-    render_word,
     word,
+    word_member,
 )
 
 #: the candidate products of the job boards, which need a paid seat and have no links
@@ -492,7 +490,7 @@ def assemble(
             why += f" in at most {board.max_parts} parts"
         notes.append(f"left out {why}: " + "; ".join(dropped))
 
-    text_of = _PlanText(board, slots, node_of, before, after)
+    text_of = _PlanText(board, slots, node_of, before, after, measure_plan.written)
     searches: list[Search] = []
     for number, plan in enumerate(fitted_plans, start=1):
         query, location, used = text_of(plan, spans[number - 1] if spans else ())
@@ -596,6 +594,8 @@ class _Slot(NamedTuple):
     #: the size of a members piece of two alternatives, and what each more one adds
     pair: int
     join: int
+    #: each alternative as it is written as an OR member, where it was measured so
+    written: dict[Alternative, str]
 
 
 def _simple(node: Node) -> bool:
@@ -667,7 +667,8 @@ class _PlanMeasure:
         )
         self._slots: list[_Slot | None] = [None] * len(slots)
         self._prefix: list[list[int] | None] = [None] * len(slots)
-        self._alone: dict[tuple[int, int], int] = {}
+        #: by slot: the size of each alternative alone, where worked out (see _alone_size)
+        self._alone: list[list[int | None] | None] = [None] * len(slots)
         most = {metric: _NO_LIMIT for metric in METRIC_NAMES}
         for limit in limits:
             most[limit.metric] = min(most[limit.metric], limit.value)
@@ -691,6 +692,11 @@ class _PlanMeasure:
         while valid[start + 1] == valid[start]:
             start += 1  # the one alternative with a node
         return self._alone_size(index, start)
+
+    def written(self, index: int) -> dict[Alternative, str]:
+        """Slot ``index``'s alternatives as they are written as OR members, where measured
+        so (every alternative of a group written as one; the words of -a -b)."""
+        return (self._slots[index] or self._slot(index)).written
 
     def sizes(self, index: int) -> list[int]:
         """``size(index, 0, k)`` for every k."""
@@ -846,7 +852,8 @@ class _PlanMeasure:
             pair = _size(2, 0, 0) + piece + glue + before + join  # "(" and ")"
         # -a, one token still, or NOT a: a word as it reads in an OR group, after the NOT
         not_piece = (_SPACE if board.not_style == "-" else _NOT) + self._glue_not + _NOT_PIECE
-        made_by_word = slot.nodes is None  # every node is word(text): see measure_word
+        made_by_word = slot.nodes is None  # every node is word(text): see word_member
+        written: dict[Alternative, str] = {}
         count = size = 0
         for position, alternative in enumerate(alternatives):
             node = nodes.get(alternative)
@@ -855,21 +862,21 @@ class _PlanMeasure:
                 if kind == "members":
                     if made_by_word:
                         assert isinstance(node, Word)
-                        chars, words, operators = measure_word(node)
+                        text, chars, words, operators = word_member(node)
                     else:
-                        chars, words, operators = measure_member(node, board)
+                        text, chars, words, operators = member(node, board)
+                    written[alternative] = text
                     size += chars | words << _FIELD | operators << 2 * _FIELD
                 elif kind == "each":
                     if isinstance(node, Word) or _simple(node):
-                        chars, words, operators = measure_member(node, board)
-                        found = chars | words << _FIELD | operators << 2 * _FIELD
-                        found += not_piece
+                        text, chars, words, operators = member(node, board)
+                        written[alternative] = text
+                        size += (chars | words << _FIELD | operators << 2 * _FIELD) + not_piece
                     else:
-                        found = self._alone_size(index, position)
-                    size += found
+                        size += self._alone_size(index, position)
             valid.append(count)
             sums.append(size)
-        info = _Slot(kind, alternatives, valid, sums, pair, join)
+        info = _Slot(kind, alternatives, valid, sums, pair, join, written)
         self._slots[index] = info
         return info
 
@@ -890,8 +897,10 @@ class _PlanMeasure:
 
     def _alone_size(self, index: int, position: int) -> int:
         """The pieces of the alternative at ``position`` when its group holds just it."""
-        key = (index, position)
-        found = self._alone.get(key)
+        known = self._alone[index]
+        if known is None:
+            known = self._alone[index] = [None] * len(self.slots[index].group.alternatives)
+        found = known[position]
         if found is not None:
             return found
         slot, board = self.slots[index], self.board
@@ -909,9 +918,9 @@ class _PlanMeasure:
                 # a word alone reads as it does in an OR group
                 sums = (self._slots[index] or self._slot(index)).sums
                 member = sums[position + 1] - sums[position]
-                found = self._alone[key] = member + self._glue_and + _PLAIN_PIECE
+                found = known[position] = member + self._glue_and + _PLAIN_PIECE
                 return found
-        found = self._alone[key] = sum(self._node_pieces(node))
+        found = known[position] = sum(self._node_pieces(node))
         return found
 
     def _node_pieces(self, node: Node) -> list[int]:
@@ -919,7 +928,7 @@ class _PlanMeasure:
         or several where the board writes NOT (a OR b) as -a -b."""
         board = self.board
         if _simple(node):  # one piece, written as it would be in an OR group
-            chars, words, operators = measure_member(node, board)
+            _, chars, words, operators = member(node, board)
             return [self._glue_and + _size(chars, words, operators, 1, 1)]
         lowered = lower(AllOf((node,)), board)
         assert isinstance(lowered, AllOf)
@@ -959,12 +968,14 @@ class _PlanText:
         node_of: Sequence[dict[Alternative, Node]],
         before: Sequence[Node],
         after: Sequence[Node],
+        written: Callable[[int], Mapping[Alternative, str]],
     ) -> None:
         self.board = board
         self.slots = slots
         self.node_of = node_of
         self.before = before
         self.after = after
+        self._written = written
         self._before = [piece for node in before for piece in self._pieces(node)]
         self._after = [piece for node in after for piece in self._pieces(node)]
         self._glue = f" {board.and_op} " if board.and_op else " "
@@ -972,8 +983,6 @@ class _PlanText:
         #: (slot, alternative, how) -> its pieces: alone ("alone"), or the NOT of it split
         #: out of a group's ("not")
         self._pieces_of: dict[tuple[int, Alternative, str], list[tuple[str, bool]]] = {}
-        #: each slot's alternatives as OR members
-        self._members: list[dict[Alternative, str] | None] = [None] * len(slots)
         #: what each alternative's node uses, where a board has caveats (see _used)
         self._features: list[dict[Alternative, set[str]] | None] = [None] * len(slots)
         self._wanted = frozenset(board.caveats)
@@ -1087,20 +1096,8 @@ class _PlanText:
 
     def _joined(self, index: int, present: Sequence[Alternative]) -> str:
         """The alternatives as OR members, joined."""
-        members = self._members[index]
-        if members is None:
-            board, nodes = self.board, self.node_of[index]
-            if self.slots[index].nodes is None:  # words made by word(): see render_word
-                members = {}
-                for alternative, node in nodes.items():
-                    assert isinstance(node, Word)
-                    members[alternative] = render_word(node)
-            else:
-                members = {
-                    alternative: render_alternative(n, board) for alternative, n in nodes.items()
-                }
-            self._members[index] = members
-        return self._or.join([members[alternative] for alternative in present])
+        written = self._written(index)
+        return self._or.join([written[alternative] for alternative in present])
 
     def _alone(self, index: int, alternative: Alternative, how: str) -> list[tuple[str, bool]]:
         """The pieces an alternative makes as the only one of its group (placed ``how``),
@@ -1121,7 +1118,7 @@ class _PlanText:
         if how == "field":
             return self._pieces(Field(board.title_field, node))
         if isinstance(node, Word):  # a word reads as it does in an OR group
-            text = render_alternative(node, board)
+            text = self._written(index).get(alternative) or member(node, board)[0]
             if how == "any":
                 return [(text, False)]
             return [(f"-{text}" if board.not_style == "-" else f"NOT {text}", True)]
@@ -1133,7 +1130,7 @@ class _PlanText:
         """What ``node`` becomes inside the search's top-level AND: each piece's text, and
         whether it is a NOT (written after a space, not an AND)."""
         if isinstance(node, Word) or (isinstance(node, Field) and isinstance(node.value, Word)):
-            return [(render_alternative(node, self.board), False)]  # the same anywhere
+            return [(member(node, self.board)[0], False)]  # the same anywhere
         lowered = lower(AllOf((node,)), self.board)
         assert isinstance(lowered, AllOf)
         return [
