@@ -157,10 +157,12 @@ def _prepare(specs: Sequence[SlotSpec], room: Room) -> _Search:
     # out of this list, which keeps the rest in order. Among equals, the end of a ranking
     # goes first, then the first group.
     ranked = sorted(
-        (worth, -position, i, position)
-        for i, stop in enumerate(stops)
-        for position, worth in enumerate(worths[i][:stop])
-        if worth != float("inf")
+        [
+            (worth, -position, i, position)
+            for i, stop in enumerate(stops)
+            for position, worth in enumerate(worths[i][:stop])
+            if worth != float("inf")
+        ]
     )
     victims = [(i, position) for _, _, i, position in ranked]
     prefix = [room.sizes(i) for i in range(len(specs))]
@@ -228,7 +230,7 @@ def _fitted(specs: Sequence[SlotSpec], trial: _Trial) -> Fitted:
 def _rough_value(search: _Search, trial: _Trial) -> float:
     """_value, within ``search.rounding``: all the worth less what is dropped."""
     worths = search.worths
-    lost = sum(worths[i][position] for i, position in set(trial.dropped) if position)
+    lost = sum([worths[i][position] for i, position in set(trial.dropped) if position])
     return search.worth - lost - PART_COST * (len(trial.parts) - 1)
 
 
