@@ -15,6 +15,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from types import TracebackType
 from typing import Any
 
 from jinja2 import BaseLoader, Environment, FileSystemLoader, StrictUndefined
@@ -157,7 +158,7 @@ def render_parts(
     template = load_template(environment, name)
     out: dict[str, str] = {}
     try:
-        with _time_budget():
+        with _TimeBudget():
             shared = None  # one context for every block, as a whole render has
             for part in parts:
                 if part in template.blocks:
@@ -282,21 +283,40 @@ def _collect(chunks: Iterable[str]) -> str:
     return "".join(out)
 
 
-@contextlib.contextmanager
-def _time_budget(seconds: float | None = None) -> Iterator[None]:
+class _TimeBudget:
     """Stop a render after ``seconds``: everywhere by the checks of BudgetedEnvironment, and
     on the main thread of a Unix process also by the session's timer signal (which stops a
-    loop that calls nothing)."""
-    seconds = TIME_BUDGET if seconds is None else seconds
-    token = _deadline.set((time.monotonic() + seconds, seconds))
-    try:
-        with budget_session():  # the timer, once per merge when the merge opened a session
-            yield
-    finally:
+    loop that calls nothing). A class, not a generator: a merge enters one for every
+    message."""
+
+    def __init__(self, seconds: float | None = None) -> None:
+        self.seconds = TIME_BUDGET if seconds is None else seconds
+
+    def __enter__(self) -> None:
+        self._token = _deadline.set((time.monotonic() + self.seconds, self.seconds))
+        # the timer: the session a merge opened for all its messages, else one of its own
+        self._session = None if _session_depth else budget_session()
+        if self._session is not None:
+            try:
+                self._session.__enter__()
+            except BaseException:
+                _deadline.reset(self._token)
+                raise
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
         try:
-            _deadline.reset(token)
-        except ValueError:  # finalised in another context (a generator collected late)
-            _deadline.set(None)
+            if self._session is not None:
+                self._session.__exit__(kind, value, traceback)
+        finally:
+            try:
+                _deadline.reset(self._token)
+            except ValueError:  # finalised in another context
+                _deadline.set(None)
 
 
 @contextlib.contextmanager

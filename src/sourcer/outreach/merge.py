@@ -249,7 +249,9 @@ class MergeResult(_Closing):
             payload = mailto_link(message)
         else:
             payload = message.text()
-        self._spool.add(_Entry(message.row, file_slug(message), payload))
+        # the name of its file, for the formats written as files (see files)
+        name = file_slug(message) if self.format in ("text", "eml") else "-"
+        self._spool.add(_Entry(message.row, name, payload))
         self.messages += 1
 
     def files(self) -> Iterator[tuple[str, str]]:

@@ -30,7 +30,7 @@ def word(text: str) -> Word | None:
     if not cleaned:
         return None
     # needs_quotes(cleaned): str.isalnum() is the class of _PLAIN_WORD, at a glance
-    return Word(cleaned, not cleaned.isalnum() or cleaned.upper() in OPERATOR_WORDS)  # quoted
+    return Word(cleaned, quoted=not cleaned.isalnum() or cleaned.upper() in OPERATOR_WORDS)
 
 
 def render(node: Node, board: Board) -> str:

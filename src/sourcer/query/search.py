@@ -614,7 +614,7 @@ class _PlanMeasure:
     its groups' nodes, and its measures are the sums of theirs plus the operators that join
     them (rendered pieces hold balanced quotes, so no word spans two of them). So each
     alternative is measured once, as a member of an OR group (a word, or a field of one,
-    without rendering it: render.measure_member), and that measure gives its piece alone
+    without rendering it: render.member), and that measure gives its piece alone
     too (the same token, after a minus or a NOT); a group's size for a span of alternatives
     is then a difference of running sums, and a plan's measures the sum of its groups'
     sizes (see _size). A search of one piece, which renders without the parentheses a piece
@@ -980,8 +980,8 @@ class _PlanText:
         self._after = [piece for node in after for piece in self._pieces(node)]
         self._glue = f" {board.and_op} " if board.and_op else " "
         self._or = f" {board.or_op} "
-        #: (slot, alternative, how) -> its pieces: alone ("alone"), or the NOT of it split
-        #: out of a group's ("not")
+        #: (slot, alternative, how) -> its pieces: alone (``how``: its slot's placement), or
+        #: the NOT of it split out of a group's ("not")
         self._pieces_of: dict[tuple[int, Alternative, str], list[tuple[str, bool]]] = {}
         #: what each alternative's node uses, where a board has caveats (see _used)
         self._features: list[dict[Alternative, set[str]] | None] = [None] * len(slots)
@@ -995,8 +995,8 @@ class _PlanText:
     ) -> tuple[str | None, str | None, set[str]]:
         """The search string of ``plan`` (None where it is one piece: render it whole), its
         location (a URL parameter) if it has one, and which of the features the board's
-        caveats name it uses. Given the plan's ``spans`` (the fitter's), each group's share is made once
-        for all the parts that hold the same span of it."""
+        caveats name it uses. Given the plan's ``spans`` (the fitter's), each group's share
+        is made once for all the parts that hold the same span of it."""
         pieces = list(self._before)
         exclusions: list[tuple[str, bool]] = []
         location = None
