@@ -930,12 +930,9 @@ class _PlanMeasure:
         if _simple(node):  # one piece, written as it would be in an OR group
             _, chars, words, operators = member(node, board)
             return [self._glue_and + _size(chars, words, operators, 1, 1)]
-        lowered = lower(AllOf((node,)), board)
-        assert isinstance(lowered, AllOf)
         sizes = []
-        for child in lowered.items:
-            measured = measure(render_child(child, board))
-            negated = isinstance(child, Not)
+        for text, negated in _top_pieces(node, board):
+            measured = measure(text)
             glue = self._glue_not if negated else self._glue_and
             sizes.append(
                 glue
@@ -976,8 +973,8 @@ class _PlanText:
         self.before = before
         self.after = after
         self._written = written
-        self._before = [piece for node in before for piece in self._pieces(node)]
-        self._after = [piece for node in after for piece in self._pieces(node)]
+        self._before = [piece for node in before for piece in _top_pieces(node, board)]
+        self._after = [piece for node in after for piece in _top_pieces(node, board)]
         self._glue = f" {board.and_op} " if board.and_op else " "
         self._or = f" {board.or_op} "
         #: (slot, alternative, how) -> its pieces: alone (``how``: its slot's placement), or
@@ -1113,10 +1110,10 @@ class _PlanText:
     ) -> list[tuple[str, bool]]:
         board = self.board
         if how == "qualifier":
-            return self._pieces(Field(board.location_key, Word(alternative.text)))
+            return _top_pieces(Field(board.location_key, Word(alternative.text)), board)
         node = self.node_of[index][alternative]
         if how == "field":
-            return self._pieces(Field(board.title_field, node))
+            return _top_pieces(Field(board.title_field, node), board)
         if isinstance(node, Word):  # a word reads as it does in an OR group
             text = self._written(index).get(alternative) or member(node, board)[0]
             if how == "any":
@@ -1124,18 +1121,18 @@ class _PlanText:
             return [(f"-{text}" if board.not_style == "-" else f"NOT {text}", True)]
         if how == "not":  # already split from NOT (a OR b): lowered, not split again
             return [(render_child(Not(lower(node, board)), board), True)]
-        return self._pieces(Not(node) if how == "exclude" else node)
+        return _top_pieces(Not(node) if how == "exclude" else node, board)
 
-    def _pieces(self, node: Node) -> list[tuple[str, bool]]:
-        """What ``node`` becomes inside the search's top-level AND: each piece's text, and
-        whether it is a NOT (written after a space, not an AND)."""
-        if isinstance(node, Word) or (isinstance(node, Field) and isinstance(node.value, Word)):
-            return [(member(node, self.board)[0], False)]  # the same anywhere
-        lowered = lower(AllOf((node,)), self.board)
-        assert isinstance(lowered, AllOf)
-        return [
-            (render_child(child, self.board), isinstance(child, Not)) for child in lowered.items
-        ]
+
+def _top_pieces(node: Node, board: Board) -> list[tuple[str, bool]]:
+    """What ``node`` becomes inside the search's top-level AND: each piece's text, and
+    whether it is a NOT (written after a space, not an AND). One piece, or several where the
+    board writes NOT (a OR b) as -a -b."""
+    if isinstance(node, Word) or (isinstance(node, Field) and isinstance(node.value, Word)):
+        return [(member(node, board)[0], False)]  # the same anywhere
+    lowered = lower(AllOf((node,)), board)
+    assert isinstance(lowered, AllOf)
+    return [(render_child(child, board), isinstance(child, Not)) for child in lowered.items]
 
 
 class _Unlimited:
