@@ -8,7 +8,6 @@ import click
 
 from sourcer.cli.common import app_from, complete_term
 from sourcer.cli.options import (
-    board_list,
     boards_option,
     force_option,
     level_option,
@@ -16,6 +15,7 @@ from sourcer.cli.options import (
     site_option,
 )
 from sourcer.cli.output import note
+from sourcer.query.boards import board_list
 
 
 @click.command("brief")

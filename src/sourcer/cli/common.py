@@ -11,8 +11,8 @@ import click
 if TYPE_CHECKING:  # imported when completing, not on every start-up
     from click.shell_completion import CompletionItem
 
-from sourcer.home import Home, shipped_dir
-from sourcer.library.store import Layer, Library
+from sourcer.home import Home
+from sourcer.library.store import Layer, Library, user_layers
 
 
 def sourcer_home() -> str:
@@ -37,11 +37,7 @@ class App:
         return Home(self.home_root or sourcer_home())
 
     def layers(self) -> list[Layer]:
-        return [
-            Layer("builtin", shipped_dir("terms")),
-            Layer("user", self.home.terms),
-            *(Layer(path, path) for path in self.terms_dirs),
-        ]
+        return user_layers(self.home, self.terms_dirs)
 
     def forget_library(self) -> None:
         """Read the library afresh on next use (its files changed)."""

@@ -14,12 +14,12 @@ from sourcer.cli.output import (
     note,
     plural,
     report_warnings,
-    searches_text,
     style,
 )
 from sourcer.errors import Finding, SourcerError
 from sourcer.query.boards import BOARDS
 from sourcer.query.lint import Linted, convert, lint
+from sourcer.query.plan import searches_text
 from sourcer.textfile import read_source
 
 FIT_HELP = "Over a hard limit: split into parts, or drop the lowest-priority alternatives."

@@ -7,7 +7,7 @@ uses them is loaded: ``terms`` and ``outreach`` never load the query compiler.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
@@ -35,7 +35,8 @@ def level_option(help: str) -> Callable[[F], F]:
 
 
 def boards_option(help: str) -> Callable[[F], F]:
-    """--board, repeatable, with 'all' for every board (see :func:`board_list`)."""
+    """--board, repeatable, with 'all' for every board (see
+    :func:`sourcer.query.boards.board_list`)."""
     from sourcer.query.boards import BOARDS
 
     choices = click.Choice([*BOARDS, "all"])
@@ -54,17 +55,6 @@ def board_option(*names: str, dest: str, help: str, short: bool = False) -> Call
         required=True,
         help=help,
     )
-
-
-def board_list(boards: Sequence[str], default: Sequence[str]) -> list[str]:
-    """Board slugs from repeated --board options: 'all' means every board."""
-    from sourcer.query.boards import BOARDS
-
-    if not boards:
-        return list(default)
-    if "all" in boards:  # people searches first, then the job-ad searches
-        return sorted(BOARDS, key=lambda slug: BOARDS[slug].searches == "job postings")
-    return list(dict.fromkeys(boards))  # keep order, drop repeats
 
 
 def check_site(ctx: click.Context, param: click.Parameter, value: str) -> str:

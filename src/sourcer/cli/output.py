@@ -59,34 +59,12 @@ def echo_json(data: object) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-def searches_text(searches: Sequence[Search]) -> str:
-    """One search alone; several as labelled blocks. A search with fields of its own to
-    set (a location filter, a job-title field) shows each as a labelled line."""
-    if len(searches) == 1 and not searches[0].fields:
-        return searches[0].query
-    blocks = []
-    for search in searches:
-        lines = [] if len(searches) == 1 else [f"# {search.label}"]
-        if search.location and len(searches) > 1:
-            lines[0] += f" (location: {search.location})"
-        if search.fields:
-            lines.append(f"Keywords: {search.query}")
-            lines.extend(f"{label}: {value}" for label, value in search.fields)
-        else:
-            lines.append(search.query)
-        blocks.append("\n".join(lines))
-    return "\n\n".join(blocks)
-
-
 def report_warnings(searches: Sequence[Search]) -> None:
     """Each warning once per board, on stderr."""
-    seen: set[tuple[str, str]] = set()
-    for search in searches:
-        for text in search.warnings:
-            key = (search.board, text)
-            if key not in seen:
-                seen.add(key)
-                warn(f"{search.board}: {text}")
+    from sourcer.query.plan import search_warnings
+
+    for text in search_warnings(searches):
+        warn(text)
 
 
 def plural(number: int, noun: str) -> str:

@@ -12,7 +12,6 @@ import click
 
 from sourcer.cli.common import app_from, complete_term
 from sourcer.cli.options import (
-    board_list,
     boards_option,
     fit_option,
     json_option,
@@ -20,12 +19,12 @@ from sourcer.cli.options import (
     role_option,
     site_option,
 )
-from sourcer.cli.output import echo_json, note, report_warnings, searches_text, warn
+from sourcer.cli.output import echo_json, note, warn
 from sourcer.errors import ClipboardError
-from sourcer.query.boards import BOARDS, DEFAULT_SITE, FIELD_LABELS, SITES, Board
-from sourcer.query.plan import load_terms, plan_searches, refuse_placeholders
+from sourcer.query.boards import BOARDS, FIELD_LABELS, SITES, Board, board_list
+from sourcer.query.plan import query_reply
 from sourcer.query.recipe import MODES, Options
-from sourcer.query.search import JOB_BOARD_PRODUCTS, Search, resolve_site
+from sourcer.query.search import JOB_BOARD_PRODUCTS
 
 
 @click.command()
@@ -211,28 +210,6 @@ def query(
         raise click.UsageError(
             "name at least one TERM (or --any TERM, --keyword TEXT, or --role FILE)"
         )
-    app = app_from(ctx)
-    library = app.library
-    loaded, *groups, nice = load_terms(library, terms, *any_lists, nice_terms)
-    if not allow_todo:
-        refuse_placeholders([*loaded, *(t for group in groups for t in group), *nice])
-    board_slugs = board_list(boards, default=["linkedin"])
-    if site != DEFAULT_SITE and not any(BOARDS[b].xray for b in board_slugs):
-        warn(
-            f"--site applies to google, bing, duckduckgo and brave only; ignored for {', '.join(board_slugs)}"
-        )
-    if keep_recruiters or keep_managers:
-        target = resolve_site(site)
-        if not any(BOARDS[b].people or (BOARDS[b].xray and target.people) for b in board_slugs):
-            flags = " and ".join(
-                f
-                for f, on in (
-                    ("--keep-recruiters", keep_recruiters),
-                    ("--keep-managers", keep_managers),
-                )
-                if on
-            )
-            warn(f"{flags} changes nothing here: only people searches keep them out")
     options = Options(
         level=level,
         mode=mode,  # type: ignore[arg-type]
@@ -250,40 +227,27 @@ def query(
         remote=remote,
         location_as_keyword=location_as_keyword,
     )
-    planned = plan_searches(library, loaded, groups, nice, options, board_slugs, explain=explain)
-    searches = planned.searches
-    for reason in planned.skipped:
-        warn(reason)
-    for line in planned.explain:
-        note(line)
-    report_warnings(searches)
-    if nice:
-        names = ", ".join(term.name for term in nice)
-        note(f"Nice to have, not required: {names} (the narrower variant asks for one of them).")
-
-    if as_json:
-        import json
-
-        output = json.dumps([s.to_dict() for s in searches], indent=2, ensure_ascii=False)
-    elif urls_only:
-        output = _urls_text(searches)
-    else:
-        output = searches_text(searches)
-    if output:
-        click.echo(output)
+    reply = query_reply(
+        app_from(ctx).library,
+        terms,
+        any_lists,
+        nice_terms,
+        options,
+        board_list(boards, default=["linkedin"]),
+        explain=explain,
+        allow_todo=allow_todo,
+        output="json" if as_json else "urls" if urls_only else "text",
+    )
+    for kind, text in reply.messages:
+        (warn if kind == "warning" else note)(text)
+    if reply.output:
+        click.echo(reply.output)
     if copy:
-        _copy(output)
+        _copy(reply.output)
     if open_links:
-        for search in searches:
+        for search in reply.searches:
             if search.url:
                 click.launch(search.url)
-
-
-def _urls_text(searches: Sequence[Search]) -> str:
-    missing = sorted({s.board for s in searches if not s.url})
-    for board in missing:
-        warn(f"{board}: no link ({BOARDS[board].name} needs your session); paste the string")
-    return "\n".join(s.url for s in searches if s.url)
 
 
 def _copy(text: str) -> None:

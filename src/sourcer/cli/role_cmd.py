@@ -174,7 +174,7 @@ def summary(role: Role, lines: int) -> str:
 @click.pass_context
 def show_cmd(ctx: click.Context, name: str) -> None:
     """Print the role NAME (a path, or a name in $SOURCER_HOME/roles) and its searches."""
-    from sourcer.cli.output import searches_text
+    from sourcer.query.plan import searches_text
     from sourcer.roles.schema import role_yaml
 
     chosen = load_role(ctx, name)

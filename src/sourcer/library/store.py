@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from sourcer.errors import Problem, SourcerError, UnknownTermError, WriteError
+from sourcer.home import Home, shipped_dir
 from sourcer.library.schema import SLUG_RE, Term, slug_of
 from sourcer.library.termcache import load_term
 
@@ -25,6 +26,16 @@ class Layer(NamedTuple):
 
     name: str
     path: str
+
+
+def user_layers(home: Home, terms_dirs: Sequence[str] = ()) -> list[Layer]:
+    """The layers every front end reads: the shipped terms, the user's, then each extra
+    folder (``--terms-dir``) in the order given."""
+    return [
+        Layer("builtin", shipped_dir("terms")),
+        Layer("user", home.terms),
+        *(Layer(path, path) for path in terms_dirs),
+    ]
 
 
 class Entry(NamedTuple):

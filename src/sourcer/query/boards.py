@@ -7,7 +7,7 @@ source or disputed. Only S and C limits the issues name as
 hard are enforced; the rest warn.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Literal, NamedTuple
 
@@ -525,3 +525,12 @@ LEVEL_FILTERS: dict[str, dict[str, str]] = {
     "seniority": {"junior": "Entry Level; In Training", "mid": "Senior", "senior": "Senior"},
 }
 FIELD_LABELS = {"years": "Years of experience", "seniority": "Seniority level"}
+
+
+def board_list(boards: Sequence[str], default: Sequence[str]) -> list[str]:
+    """Board slugs from repeated --board options: 'all' means every board."""
+    if not boards:
+        return list(default)
+    if "all" in boards:  # people searches first, then the job-ad searches
+        return sorted(BOARDS, key=lambda slug: BOARDS[slug].searches == "job postings")
+    return list(dict.fromkeys(boards))  # keep order, drop repeats

@@ -1,6 +1,7 @@
 """What every front end (the CLI, the local web page) does before and after compiling a
-search: names to terms, with every unknown name reported at once; placeholder refusal; and
-where each part of a search comes from, as lines to show.
+search: names to terms, with every unknown name reported at once; placeholder refusal;
+where each part of a search comes from, as lines to show; and the whole of what ``sourcer
+query`` prints, which both of its entry points (Click's and :mod:`sourcer.launch`) share.
 
 On the start-up path of ``sourcer query``: nothing heavy is imported here.
 """
@@ -8,14 +9,14 @@ On the start-up path of ``sourcer query``: nothing heavy is imported here.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from sourcer.errors import QueryError, UnknownTermError, shorten
 from sourcer.library.schema import Term, placeholder
 from sourcer.library.store import Library
-from sourcer.query.boards import BOARDS
+from sourcer.query.boards import BOARDS, DEFAULT_SITE
 from sourcer.query.recipe import Options, Recipe, build_recipe
-from sourcer.query.search import Search, compile_searches
+from sourcer.query.search import Search, compile_searches, resolve_site
 
 
 def load_terms(library: Library, *lists: Sequence[str]) -> tuple[list[Term], ...]:
@@ -128,3 +129,120 @@ def plan_searches(
         return Planned(searches, skipped, [], ())
     recipe = build_recipe(must, options, any_groups=either, nice=nice, lookup=library.find)
     return Planned(searches, skipped, explain_lines(recipe, searches), recipe.notes)
+
+
+#: what ``sourcer query`` can print on stdout
+Format = Literal["text", "json", "urls"]
+
+
+class Reply(NamedTuple):
+    """Everything ``sourcer query`` prints: ``messages`` on stderr, then ``output`` (if not
+    empty) on stdout."""
+
+    searches: list[Search]
+    output: str
+    #: ("warning" or "note", text), in the order they are printed
+    messages: list[tuple[str, str]]
+
+
+def query_reply(
+    library: Library,
+    terms: Sequence[str],
+    any_lists: Sequence[Sequence[str]],
+    nice_terms: Sequence[str],
+    options: Options,
+    boards: Sequence[str],
+    *,
+    explain: bool = False,
+    allow_todo: bool = False,
+    output: Format = "text",
+) -> Reply:
+    """The searches for the named terms on ``boards``, what to print and what to say about
+    them; an unknown name or a term holding placeholders raises QueryError."""
+    loaded, *groups, nice = load_terms(library, terms, *any_lists, nice_terms)
+    if not allow_todo:
+        refuse_placeholders([*loaded, *(t for group in groups for t in group), *nice])
+    messages: list[tuple[str, str]] = []
+    if options.site != DEFAULT_SITE and not any(BOARDS[b].xray for b in boards):
+        messages.append(
+            (
+                "warning",
+                "--site applies to google, bing, duckduckgo and brave only; ignored for "
+                + ", ".join(boards),
+            )
+        )
+    if options.keep_recruiters or options.keep_managers:
+        target = resolve_site(options.site)
+        if not any(BOARDS[b].people or (BOARDS[b].xray and target.people) for b in boards):
+            flags = " and ".join(
+                flag
+                for flag, on in (
+                    ("--keep-recruiters", options.keep_recruiters),
+                    ("--keep-managers", options.keep_managers),
+                )
+                if on
+            )
+            messages.append(
+                ("warning", f"{flags} changes nothing here: only people searches keep them out")
+            )
+    planned = plan_searches(library, loaded, groups, nice, options, boards, explain=explain)
+    searches = planned.searches
+    messages.extend(("warning", reason) for reason in planned.skipped)
+    messages.extend(("note", line) for line in planned.explain)
+    messages.extend(("warning", text) for text in search_warnings(searches))
+    if nice:
+        names = ", ".join(term.name for term in nice)
+        messages.append(
+            (
+                "note",
+                f"Nice to have, not required: {names} (the narrower variant asks for one of them).",
+            )
+        )
+    if output == "json":
+        import json
+
+        text = json.dumps([s.to_dict() for s in searches], indent=2, ensure_ascii=False)
+    elif output == "urls":
+        for board in sorted({s.board for s in searches if not s.url}):
+            messages.append(
+                (
+                    "warning",
+                    f"{board}: no link ({BOARDS[board].name} needs your session); paste the string",
+                )
+            )
+        text = "\n".join(s.url for s in searches if s.url)
+    else:
+        text = searches_text(searches)
+    return Reply(searches, text, messages)
+
+
+def search_warnings(searches: Sequence[Search]) -> list[str]:
+    """Each search's warnings once per board, as "board: warning"."""
+    seen: set[tuple[str, str]] = set()
+    found = []
+    for search in searches:
+        for text in search.warnings:
+            key = (search.board, text)
+            if key not in seen:
+                seen.add(key)
+                found.append(f"{search.board}: {text}")
+    return found
+
+
+def searches_text(searches: Sequence[Search]) -> str:
+    """One search alone; several as labelled blocks. A search with fields of its own to
+    set (a location filter, a job-title field) shows each as a labelled line."""
+    if len(searches) == 1 and not searches[0].fields:
+        return searches[0].query
+    blocks = []
+    for search in searches:
+        lines = [] if len(searches) == 1 else [f"# {search.label}"]
+        if search.location and len(searches) > 1:
+            lines[0] += f" (location: {search.location})"
+        if search.fields:
+            lines.append(f"Keywords: {search.query}")
+            lines.extend(f"{label}: {value}" for label, value in search.fields)
+        else:
+            lines.append(search.query)
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
