@@ -1,6 +1,6 @@
 """Entry point for ``python -m sourcer``."""
 
-from sourcer.cli import main
+from sourcer.launch import main
 
 if __name__ == "__main__":
     main()

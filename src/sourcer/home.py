@@ -2,7 +2,7 @@
 
 The home folder is ``$SOURCER_HOME`` when set, else the platform's per-user folder; the CLI
 decides it (it knows the platform default) and hands a :class:`Home` to the core, which
-never looks at the environment itself.
+never looks at the environment itself (:func:`env_home` is for the entry points).
 
 Paths on the start-up path of ``sourcer query`` are plain strings handled with ``os.path``:
 importing ``pathlib`` costs about 2.5 ms and ``importlib.resources`` about 7 ms, a large share
@@ -16,6 +16,12 @@ import os
 from typing import NamedTuple
 
 _PACKAGE_DIR = os.path.dirname(os.path.realpath(__file__))
+
+
+def env_home() -> str | None:
+    """``$SOURCER_HOME`` (with ``~`` expanded) if set and not empty."""
+    override = os.environ.get("SOURCER_HOME")
+    return os.path.expanduser(override) if override else None
 
 
 def shipped_dir(name: str) -> str:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
 
 import click
@@ -11,16 +10,13 @@ import click
 if TYPE_CHECKING:  # imported when completing, not on every start-up
     from click.shell_completion import CompletionItem
 
-from sourcer.home import Home
+from sourcer.home import Home, env_home
 from sourcer.library.store import Layer, Library, user_layers
 
 
 def sourcer_home() -> str:
     """``$SOURCER_HOME`` if set, else the platform's per-user config folder."""
-    override = os.environ.get("SOURCER_HOME")
-    if override:
-        return os.path.expanduser(override)
-    return click.get_app_dir("sourcer")
+    return env_home() or click.get_app_dir("sourcer")
 
 
 class App:

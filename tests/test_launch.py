@@ -1,0 +1,375 @@
+"""The console script's quick path: everyday ``sourcer query`` without Click, printing
+exactly what the Click command prints, and handing everything else to Click."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sourcer import launch
+from sourcer.cli import cli
+from sourcer.cli.common import sourcer_home
+from sourcer.launch import Request, parse
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run_script(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str, bool]:
+    """The console script in-process: exit status, stdout, stderr, and whether the quick
+    path answered."""
+    answered: list[bool] = []
+    quick = launch.quick
+
+    def spy(arguments: list[str]) -> bool:
+        answered.append(quick(arguments))
+        return answered[-1]
+
+    capsys.readouterr()
+    saved = sys.argv
+    sys.argv = ["sourcer", *args]
+    launch.quick = spy  # type: ignore[assignment]
+    try:
+        launch.main()
+        status = 0
+    except SystemExit as done:
+        status = done.code if isinstance(done.code, int) else 1
+    finally:
+        sys.argv = saved
+        launch.quick = quick  # type: ignore[assignment]
+    out, err = capsys.readouterr()
+    return status, out, err, answered[0]
+
+
+def run_click(args: list[str]) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, args, prog_name="sourcer")
+    return result.exit_code, result.stdout, result.stderr
+
+
+# -- what it reads --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "request_"),
+    [
+        (["query", "flask"], Request((), ("flask",))),
+        (
+            ["query", "flask", "--board", "linkedin"],
+            Request((), ("flask",), ("linkedin",)),
+        ),
+        (
+            ["query", "go", "-b", "google", "kubernetes", "--board=bing", "--json"],
+            Request((), ("go", "kubernetes"), ("google", "bing"), as_json=True),
+        ),
+        (
+            ["query", "go", "--level", "junior", "--level=senior", "--mode", "strict"],
+            Request((), ("go",), level="senior", mode="strict"),
+        ),
+        (
+            ["query", "go", "--fit", "drop", "--exhaustive", "--url", "-b", "all"],
+            Request((), ("go",), ("all",), fit="drop", exhaustive=True, urls_only=True),
+        ),
+        (["query", "Node.js", "-"], Request((), ("Node.js", "-"))),
+    ],
+)
+def test_everyday_queries_are_read(args, request_):
+    assert parse(args) == request_
+
+
+def test_terms_dirs_before_the_command_are_read(tmp_path):
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    assert parse(["--terms-dir", str(extra), f"--terms-dir={extra}", "query", "x"]) == Request(
+        (str(extra), str(extra)), ("x",)
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["--help"],
+        ["--version"],
+        ["query"],  # no term: Click's usage error
+        ["query", "--help"],
+        ["query", "flask", "-h"],
+        ["lint", "flask"],
+        ["boards"],
+        ["query", "flask", "--board"],  # no value
+        ["query", "flask", "--board", "myspace"],  # not a board
+        ["query", "flask", "--board", "LinkedIn"],  # Click's choices are case-sensitive
+        ["query", "flask", "-b=linkedin"],  # Click reads "=linkedin" as the value
+        ["query", "flask", "-blinkedin"],
+        ["query", "flask", "--level", "principal"],
+        ["query", "flask", "--json", "--url"],  # Click's usage error
+        ["query", "flask", "--json=yes"],
+        ["query", "flask", "--site", "github"],
+        ["query", "flask", "--location", "Berlin"],
+        ["query", "flask", "--role", "go.yaml"],
+        ["query", "flask", "--", "--json"],
+        ["query", "flask", "--boar", "linkedin"],
+        ["--terms-dir", "/no/such/folder", "query", "flask"],
+        ["--terms-dir"],
+        ["query", "flask", "--terms-dir", "."],  # a group option after the command
+    ],
+)
+def test_everything_else_is_left_to_click(args):
+    assert parse(args) is None
+
+
+def test_a_terms_dir_that_is_a_file_is_left_to_click(tmp_path):
+    a_file = tmp_path / "terms.yaml"
+    a_file.write_text("name: X\n", encoding="utf-8")
+    assert parse(["--terms-dir", str(a_file), "query", "x"]) is None
+
+
+def test_shell_completion_is_left_to_click(monkeypatch):
+    monkeypatch.setenv("_SOURCER_COMPLETE", "bash_complete")
+    assert parse(["query", "flask"]) is None
+
+
+# -- where it looks -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sourcer_home_value", [None, "", "~/elsewhere"])
+@pytest.mark.parametrize("xdg", [None, "", "/tmp/xdg-config"])
+def test_the_home_folder_is_the_click_commands(monkeypatch, sourcer_home_value, xdg):
+    for name, value in (("SOURCER_HOME", sourcer_home_value), ("XDG_CONFIG_HOME", xdg)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    assert launch.home_root() == sourcer_home()
+
+
+@pytest.mark.parametrize(("platform", "os_name"), [("darwin", "posix"), ("win32", "nt")])
+def test_app_folders_only_click_knows_are_left_to_it(monkeypatch, platform, os_name):
+    monkeypatch.delenv("SOURCER_HOME")
+    monkeypatch.setattr(sys, "platform", platform)
+    monkeypatch.setattr(os, "name", os_name)
+    assert launch.home_root() is None
+
+
+def test_the_warning_label_is_clicks():
+    assert click.style("warning:", fg="yellow", bold=True) == launch.WARNING_STYLED
+
+
+# -- what it prints -------------------------------------------------------------------------
+
+
+def test_it_hands_the_core_what_the_click_command_hands_it(monkeypatch, tmp_path, capsys):
+    """For every everyday form, both entry points call query_reply with equal arguments."""
+    import sourcer.cli.query_cmd as query_cmd
+    import sourcer.query.plan as plan
+
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    calls: list[tuple[object, ...]] = []
+    real = plan.query_reply
+
+    def record(library, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append((library.layers, library.cache_dir, args, kwargs))
+        return real(library, *args, **kwargs)
+
+    monkeypatch.setattr(plan, "query_reply", record)
+    monkeypatch.setattr(query_cmd, "query_reply", record)
+    forms = [
+        ["query", "flask"],
+        ["query", "flask", "postgres", "--board", "all", "--level", "senior"],
+        ["query", "go", "-b", "google", "--mode", "broad", "--exhaustive", "--json"],
+        ["query", "go", "-b", "github", "-b", "bing", "--fit", "drop", "--url"],
+        ["--terms-dir", str(extra), "query", "k8s", "--mode=strict", "--level=mid"],
+    ]
+    for args in forms:
+        calls.clear()
+        status, _, _, answered = run_script(args, capsys)
+        assert (status, answered) == (0, True), args
+        assert run_click(args)[0] == 0, args
+        quick_call, click_call = calls
+        assert quick_call == click_call, args
+
+
+EVERYDAY = [
+    ["query", "flask", "--board", "linkedin"],
+    ["query", "flask"],
+    ["query", "go", "kubernetes", "--board", "all", "--level", "senior"],
+    ["query", "Postgres", "-b", "bing", "-b", "github", "--mode", "strict"],
+    ["query", "flask", "--board", "google", "--json"],
+    ["query", "flask", "--board", "all", "--url"],
+    ["query", "react", "--board", "brave", "--fit", "drop", "--exhaustive"],
+]
+
+
+@pytest.mark.parametrize("args", EVERYDAY, ids=" ".join)
+def test_everyday_queries_print_what_click_prints(args, capsys):
+    status, out, err, answered = run_script(args, capsys)
+    assert answered
+    assert (status, out, err) == run_click(args)
+    assert out.strip()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["query", "flsk", "--board", "linkedin"],  # an unknown term: Click's one-line error
+        ["query", "flask", "--board", "myspace"],
+        ["query", "--json", "--url", "flask"],
+        ["query"],
+    ],
+    ids=" ".join,
+)
+def test_errors_are_clicks_own(args, capsys):
+    status, out, err, answered = run_script(args, capsys)
+    assert not answered
+    assert (status, out, err) == run_click(args)
+    assert status in (1, 2)
+    assert err.startswith(("Error: ", "Usage: sourcer query"))
+
+
+def test_a_term_holding_placeholders_is_refused_by_click(capsys, write_terms):
+    folder = write_terms(
+        {
+            "todo.yaml": "name: Todo Tech\ncategory: framework\nsummary: TODO describe it\n"
+            "titles:\n  typical: Todo Developer\n"
+        }
+    )
+    args = ["--terms-dir", str(folder), "query", "todo-tech"]
+    status, out, err, answered = run_script(args, capsys)
+    assert (status, out, err) == run_click(args)
+    assert not answered
+    assert err == (
+        f"Error: {folder / 'todo.yaml'}:3: summary still holds a TODO placeholder; fill it in "
+        "('sourcer terms lint' lists them all), or pass --allow-todo\n"
+    )
+
+
+def test_warnings_are_styled_on_a_terminal_unless_no_color(monkeypatch, capsys):
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert launch.quick(["query", "flask", "--board", "bing"])
+    err = capsys.readouterr().err
+    assert err.startswith(launch.WARNING_STYLED + " bing: ")
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert launch.quick(["query", "flask", "--board", "bing"])
+    assert capsys.readouterr().err.startswith("warning: bing: ")
+
+
+WORDS = st.sampled_from(["flask", "go", "Postgres", "k8s", "react", "flsk", "-", "query", ""])
+OPTIONS = st.sampled_from(
+    [
+        ["--board", "linkedin"],
+        ["-b", "google"],
+        ["--board=bing"],
+        ["-b", "all"],
+        ["-b", "github"],
+        ["--board", "nope"],
+        ["--level", "senior"],
+        ["--level=junior"],
+        ["--level", "guru"],
+        ["--mode", "strict"],
+        ["--mode", "broad"],
+        ["--fit", "drop"],
+        ["--exhaustive"],
+        ["--json"],
+        ["--url"],
+        ["--site", "github"],
+        ["-x", "manager"],
+        ["--help"],
+        ["--board"],
+    ]
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    words=st.lists(WORDS, max_size=3),
+    options=st.lists(OPTIONS, max_size=3),
+    order=st.randoms(use_true_random=False),
+)
+def test_any_command_line_prints_what_click_prints(capsys, words, options, order):
+    args: list[str] = [*words, *(word for option in options for word in option)]
+    order.shuffle(args)
+    args = ["query", *args]
+    status, out, err, answered = run_script(args, capsys)
+    assert (status, out, err) == run_click(args)
+    if answered:
+        assert parse(args) is not None and status == 0
+
+
+# -- the installed script -------------------------------------------------------------------
+
+IMPORTS = (
+    "import sys, runpy\n"
+    "sys.argv = ['sourcer', *sys.argv[1:]]\n"
+    "try:\n    runpy.run_module('sourcer', run_name='__main__')\n"
+    "except SystemExit:\n    pass\n"
+    "print('click' in sys.modules, file=sys.stderr)\n"
+)
+
+
+def _script(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SOURCER_HOME": str(tmp_path), "HOME": str(tmp_path)}
+    return subprocess.run(
+        [sys.executable, "-c", IMPORTS, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+
+
+def test_an_everyday_query_never_imports_click(tmp_path):
+    done = _script(tmp_path, "query", "flask", "--board", "linkedin")
+    assert done.stdout.startswith("Flask NOT (")
+    assert done.stderr.splitlines()[-1] == "False"
+
+
+def test_anything_else_goes_through_click(tmp_path):
+    done = _script(tmp_path, "query", "flask", "--board", "linkedin", "--explain")
+    assert done.stdout.startswith("Flask NOT (")
+    assert done.stderr.splitlines()[-1] == "True"
+
+
+def _closed_pipe_run(tmp_path: Path, code: str) -> tuple[int, str]:
+    """Run ``code`` with stdout a pipe whose reader is already gone."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    env = {**os.environ, "SOURCER_HOME": str(tmp_path), "HOME": str(tmp_path)}
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    return done.returncode, done.stderr
+
+
+def test_a_closed_pipe_ends_quietly_as_with_click(tmp_path):
+    argv = "sys.argv = ['sourcer', 'query', 'flask', '--board', 'google']\n"
+    quick = _closed_pipe_run(tmp_path, f"import sys\n{argv}from sourcer.launch import main\nmain()")
+    slow = _closed_pipe_run(tmp_path, f"import sys\n{argv}from sourcer.cli import main\nmain()")
+    assert quick == slow == (1, "")
+
+
+def test_the_console_script_and_python_m_use_the_quick_path():
+    import tomllib
+
+    scripts = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "scripts"
+    ]
+    assert scripts == {"sourcer": "sourcer.launch:main"}
+    main_module = (REPO / "src" / "sourcer" / "__main__.py").read_text(encoding="utf-8")
+    assert "from sourcer.launch import main" in main_module
