@@ -403,7 +403,7 @@ def test_escape_sequences_never_reach_the_terminal_in_errors(run):
 
 
 def test_terminal_safe_keeps_text_and_escapes_controls():
-    from sourcer.cli.output import terminal_safe
+    from sourcer.typography import terminal_safe
 
     assert terminal_safe("PostgreSQL · Database\n\tok") == "PostgreSQL · Database\n\tok"
     assert terminal_safe("a\x1b[2Jb\u202ec\x9bd") == "a\\x1b[2Jb\\u202ec\\x9bd"

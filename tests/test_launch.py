@@ -29,7 +29,11 @@ def run_script(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int
     quick = launch.quick
 
     def spy(arguments: list[str]) -> bool:
-        answered.append(quick(arguments))
+        try:
+            answered.append(quick(arguments))
+        except SystemExit:  # it answered, with an error
+            answered.append(True)
+            raise
         return answered[-1]
 
     capsys.readouterr()
@@ -218,22 +222,41 @@ def test_everyday_queries_print_what_click_prints(args, capsys):
 @pytest.mark.parametrize(
     "args",
     [
-        ["query", "flsk", "--board", "linkedin"],  # an unknown term: Click's one-line error
         ["query", "flask", "--board", "myspace"],
         ["query", "--json", "--url", "flask"],
         ["query"],
     ],
     ids=" ".join,
 )
-def test_errors_are_clicks_own(args, capsys):
+def test_usage_errors_are_clicks_own(args, capsys):
     status, out, err, answered = run_script(args, capsys)
     assert not answered
     assert (status, out, err) == run_click(args)
-    assert status in (1, 2)
-    assert err.startswith(("Error: ", "Usage: sourcer query"))
+    assert status == 2
+    assert err.startswith("Usage: sourcer query")
 
 
-def test_a_term_holding_placeholders_is_refused_by_click(capsys, write_terms):
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["query", "flsk", "--board", "linkedin"],
+        ["query", "flask", "no-such-thing", "--json"],
+        ["query", "\x1b[31mred"],  # shown escaped, never as a colour
+        ["query", "x" * 100],
+    ],
+    ids=repr,
+)
+def test_an_unknown_term_is_the_one_line_error_of_the_click_command(args, capsys):
+    """Answered on the quick path, once: a typo's suggestions are not looked for twice."""
+    status, out, err, answered = run_script(args, capsys)
+    assert (status, out, err) == run_click(args)
+    assert answered
+    assert (status, out) == (1, "")
+    assert err.startswith("Error: unknown term") and err.count("\n") == 1
+    assert "\x1b" not in err
+
+
+def test_a_term_holding_placeholders_is_refused_as_by_click(capsys, write_terms):
     folder = write_terms(
         {
             "todo.yaml": "name: Todo Tech\ncategory: framework\nsummary: TODO describe it\n"
@@ -243,7 +266,7 @@ def test_a_term_holding_placeholders_is_refused_by_click(capsys, write_terms):
     args = ["--terms-dir", str(folder), "query", "todo-tech"]
     status, out, err, answered = run_script(args, capsys)
     assert (status, out, err) == run_click(args)
-    assert not answered
+    assert answered
     assert err == (
         f"Error: {folder / 'todo.yaml'}:3: summary still holds a TODO placeholder; fill it in "
         "('sourcer terms lint' lists them all), or pass --allow-todo\n"
@@ -301,7 +324,7 @@ def test_any_command_line_prints_what_click_prints(capsys, words, options, order
     status, out, err, answered = run_script(args, capsys)
     assert (status, out, err) == run_click(args)
     if answered:
-        assert parse(args) is not None and status == 0
+        assert parse(args) is not None and status in (0, 1)
 
 
 # -- the installed script -------------------------------------------------------------------
@@ -330,6 +353,13 @@ def test_an_everyday_query_never_imports_click(tmp_path):
     done = _script(tmp_path, "query", "flask", "--board", "linkedin")
     assert done.stdout.startswith("Flask NOT (")
     assert done.stderr.splitlines()[-1] == "False"
+
+
+def test_an_unknown_term_is_reported_without_click(tmp_path):
+    done = _script(tmp_path, "query", "flsk", "--board", "linkedin")
+    first, last = done.stderr.splitlines()
+    assert first.startswith("Error: unknown term: 'flsk' (did you mean flask?")
+    assert last == "False"
 
 
 def test_anything_else_goes_through_click(tmp_path):

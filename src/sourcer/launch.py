@@ -8,18 +8,18 @@ when it is one of these forms, and only these::
             [--mode MODE] [--fit FIT] [--exhaustive] [--json | --url]
 
 (an option's value as the next word or after ``=``, ``-b`` with a space). Everything else goes
-to Click, untouched: every other command and option, ``--help``, shell completion, a value
-Click would refuse, and every error, which Click then reports exactly as it always does (the
-work is done again, through Click, before anything is printed). Both entry points print what
-:func:`sourcer.query.plan.query_reply` returns; the tests check that they hand it the same
-arguments and print the same bytes.
+to Click, untouched: every other command and option, ``--help``, shell completion, and a
+value Click would refuse, which Click then reports exactly as it always does. An error of
+the query itself (an unknown term, say) is the one ``Error: ...`` line the Click command
+prints. Both entry points print what :func:`sourcer.query.plan.query_reply` returns; the
+tests check that they hand it the same arguments and print the same bytes.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, NoReturn
 
 if TYPE_CHECKING:
     from typing import TextIO
@@ -152,27 +152,27 @@ def quick(args: list[str]) -> bool:
     root = home_root()
     if root is None or not (_utf8(sys.stdout) and _utf8(sys.stderr)):
         return False
+    from sourcer.errors import SourcerError
+
     try:
         reply = answer(request, root)
+    except SourcerError as err:  # the user's mistake: the one line the Click command prints
+        from sourcer.typography import terminal_safe
+
+        _write(sys.stderr, f"Error: {terminal_safe(str(err))}")
+        sys.exit(1)
     except KeyboardInterrupt:
         _abort()
-    except Exception:  # an error of the user's, or a bug: Click reports it its way
+    except Exception:  # a bug: Click reports it its way
         return False
     if any("\x1b" in text for _, text in (*reply.messages, ("", reply.output))):
         return False  # Click strips escape sequences off a terminal: let it
     label = _warning_label()
     lines = [text if kind == "note" else f"{label} {text}" for kind, text in reply.messages]
-    try:
-        for line in lines:
-            sys.stderr.write(line + "\n")
-            sys.stderr.flush()
-        if reply.output:
-            sys.stdout.write(reply.output + "\n")
-            sys.stdout.flush()
-    except BrokenPipeError:
-        _pipe_closed()
-    except KeyboardInterrupt:
-        _abort()
+    for line in lines:
+        _write(sys.stderr, line)
+    if reply.output:
+        _write(sys.stdout, reply.output)
     return True
 
 
@@ -220,7 +220,19 @@ def _warning_label() -> str:
     return WARNING_STYLED if terminal and not os.environ.get("NO_COLOR") else "warning:"
 
 
-def _pipe_closed() -> None:
+def _write(stream: TextIO, line: str) -> None:
+    """One line, flushed, as click.echo writes it; a closed pipe or Ctrl-C ends the run as
+    under Click."""
+    try:
+        stream.write(line + "\n")
+        stream.flush()
+    except BrokenPipeError:
+        _pipe_closed()
+    except KeyboardInterrupt:
+        _abort()
+
+
+def _pipe_closed() -> NoReturn:
     """Stdout's reader went away (``| head``): exit 1 quietly, as Click does."""
     import contextlib
 
@@ -231,7 +243,7 @@ def _pipe_closed() -> None:
     sys.exit(1)
 
 
-def _abort() -> None:
+def _abort() -> NoReturn:
     """Ctrl-C: Click's "Aborted!" and exit status 1."""
     sys.stderr.write("\nAborted!\n")
     sys.stderr.flush()

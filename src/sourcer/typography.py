@@ -16,6 +16,22 @@ BIDI_CONTROLS = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 
 #: Control codes (C0, DEL, C1) other than tab, newline and carriage return.
 CONTROL_CODES = (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0))
 
+# Control codes (all but tab and newline) and bidirectional controls, shown as escapes so
+# that text from a file can neither drive the terminal nor reorder what is shown.
+# A carriage return is escaped too: on a terminal it writes over the start of the line.
+_UNSAFE = {
+    code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    for code in (*CONTROL_CODES, 0x0D, *BIDI_CONTROLS)
+}
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with every control or bidirectional character escaped (``\\x1b``)."""
+    if text.isascii() and text.isprintable():
+        return text
+    return text.translate(_UNSAFE)
+
+
 # character -> (kind, straight replacement)
 _TYPOGRAPHY: dict[str, tuple[str, str]] = {
     "\u201c": ("curly quote", '"'),

@@ -83,7 +83,7 @@ class SourcerGroup(click.Group):
         try:
             return super().invoke(ctx)
         except SourcerError as err:
-            from sourcer.cli.output import terminal_safe
+            from sourcer.typography import terminal_safe
 
             raise click.ClickException(terminal_safe(str(err))) from err
 

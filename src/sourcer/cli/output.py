@@ -1,8 +1,8 @@
 """What commands print: results on stdout, everything else on stderr, JSON on request, and one
 :class:`Report` that prints a run's summary and decides its exit status.
 
-This module is on the start-up path of ``sourcer query``: it imports only click and the
-small character tables of :mod:`sourcer.typography`.
+This module is on the start-up path of ``sourcer query`` (through Click): it imports only
+click.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
-
-from sourcer.typography import BIDI_CONTROLS, CONTROL_CODES
 
 if TYPE_CHECKING:  # the types only; the query modules load when a command needs them
     from sourcer.query.search import Search
@@ -35,22 +33,6 @@ def warn(message: str) -> None:
 
 def note(message: str) -> None:
     click.echo(message, err=True)
-
-
-# Control codes (all but tab and newline) and bidirectional controls, shown as escapes so
-# that text from a file can neither drive the terminal nor reorder what is shown.
-# A carriage return is escaped too: on a terminal it writes over the start of the line.
-_UNSAFE = {
-    code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-    for code in (*CONTROL_CODES, 0x0D, *BIDI_CONTROLS)
-}
-
-
-def terminal_safe(text: str) -> str:
-    """``text`` with every control or bidirectional character escaped (``\\x1b``)."""
-    if text.isascii() and text.isprintable():
-        return text
-    return text.translate(_UNSAFE)
 
 
 def echo_json(data: object) -> None:

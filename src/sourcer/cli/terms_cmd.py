@@ -12,9 +12,10 @@ import click
 
 from sourcer.cli.common import App, app_from, complete_term
 from sourcer.cli.options import force_option, json_option
-from sourcer.cli.output import Report, echo_json, note, plural, style, terminal_safe, warn
+from sourcer.cli.output import Report, echo_json, note, plural, style, warn
 from sourcer.errors import SourcerError, UnknownTermError
 from sourcer.library.schema import LEVELS, SKELETON, SLUG_RE, Term
+from sourcer.typography import terminal_safe
 
 
 @click.group()
