@@ -228,3 +228,25 @@ def test_the_loose_key_keeps_letters_digits_plus_and_hash(text):
 
     expected = "".join(ch for ch in text.casefold() if ch.isalnum() or ch in "+#")
     assert _loose(text) == expected
+
+
+def test_a_terms_name_is_read_from_its_own_file_without_indexing(tmp_path):
+    """name_of answers from the term's own file (no index of the whole library) and agrees
+    with the index for every shipped term; a missing term is its slug."""
+    library = Library([Layer("builtin", shipped_dir("terms"))], cache_dir=tmp_path / "cache")
+    assert library.name_of("postgresql") == "PostgreSQL"
+    assert library._entries is None
+    assert library.name_of("postgres") == "postgres"  # an alias is not a slug
+    assert library.name_of("no-such-term") == "no-such-term"
+    indexed = {slug: entry.name for slug, entry in LIBRARY.entries().items()}
+    assert {slug: library.name_of(slug) for slug in indexed} == indexed
+
+
+def test_the_name_of_a_term_whose_file_is_broken_comes_from_the_index(tmp_path):
+    folder = tmp_path / "terms"
+    folder.mkdir()
+    (folder / "broken.yaml").write_text("name: Broken Tech\ncategory: x\n", encoding="utf-8")
+    (folder / "Odd.yaml").write_text("name: Odd Name\n", encoding="utf-8")
+    library = Library([Layer("mine", str(folder))])
+    assert library.name_of("broken") == "Broken Tech"  # invalid (no titles), still named
+    assert library.name_of("Odd") == "Odd Name"  # not a slug a lookup reads directly

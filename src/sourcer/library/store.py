@@ -152,7 +152,12 @@ class Library:
             return None
 
     def name_of(self, slug: str) -> str:
-        """The name of the term ``slug``, or the slug itself if there is no such term."""
+        """The name of the term ``slug``, or the slug itself if there is no such term. A
+        valid term is read from its own file's record, without indexing the library."""
+        found = self._find_by_slug(slug) if self._entries is None else None
+        if found is not None:
+            with contextlib.suppress(SourcerError):
+                return load_term(found[1], found[0].name, self.cache_dir).name
         entry = self.entries().get(slug)
         return entry.name if entry is not None and entry.name else slug
 
