@@ -1,7 +1,7 @@
 """The ``sourcer`` console script: the everyday ``sourcer query`` without importing Click.
 
 Importing Click costs more than everything else ``sourcer query flask --board linkedin``
-does (BENCHMARKS.md, "query without Click"). So the entry point reads the command line itself
+does (BENCHMARKS.md, the start-up rows). So the entry point reads the command line itself
 when it is one of these forms, and only these::
 
     sourcer [--terms-dir DIR]... query TERM... [--board|-b BOARD]... [--level LEVEL]
