@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from sourcer import launch
 from sourcer.cli import cli
 from sourcer.cli.common import sourcer_home
-from sourcer.launch import Request, parse
+from sourcer.launch import Command, parse
+from sourcer.query.plan import QueryRequest
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -60,39 +61,62 @@ def run_click(args: list[str]) -> tuple[int, str, str]:
 # -- what it reads --------------------------------------------------------------------------
 
 
+def read(*terms: str, **given: object) -> Command:
+    return Command((), QueryRequest(terms, **given))  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize(
-    ("args", "request_"),
+    ("args", "command"),
     [
-        (["query", "flask"], Request((), ("flask",))),
-        (
-            ["query", "flask", "--board", "linkedin"],
-            Request((), ("flask",), ("linkedin",)),
-        ),
+        (["query", "flask"], read("flask")),
+        (["query", "flask", "--board", "linkedin"], read("flask", boards=("linkedin",))),
         (
             ["query", "go", "-b", "google", "kubernetes", "--board=bing", "--json"],
-            Request((), ("go", "kubernetes"), ("google", "bing"), as_json=True),
+            read("go", "kubernetes", boards=("google", "bing"), output="json"),
         ),
         (
             ["query", "go", "--level", "junior", "--level=senior", "--mode", "strict"],
-            Request((), ("go",), level="senior", mode="strict"),
+            read("go", level="senior", mode="strict"),
         ),
         (
             ["query", "go", "--fit", "drop", "--exhaustive", "--url", "-b", "all"],
-            Request((), ("go",), ("all",), fit="drop", exhaustive=True, urls_only=True),
+            read("go", boards=("all",), fit="drop", exhaustive=True, output="urls"),
         ),
-        (["query", "Node.js", "-"], Request((), ("Node.js", "-"))),
+        (["query", "Node.js", "-"], read("Node.js", "-")),
+        (
+            ["query", "python", "--any", "django", "--any=flask", "--nice", "aws"],
+            read("python", any_groups=(("django", "flask"),), nice_terms=("aws",)),
+        ),
+        (["query", "--keyword", "gRPC"], read(keywords=("gRPC",))),
+        (["query", "--any", "go"], read(any_groups=(("go",),))),
+        (
+            ["query", "go", "-l", "Berlin", "--location=Munich", "-x", "-intern", "-k", "--json"],
+            read("go", locations=("Berlin", "Munich"), excludes=("-intern",), keywords=("--json",)),
+        ),
+        (
+            ["query", "go", "--no-titles", "--titles", "--title", "SRE", "--remote"],
+            read("go", titles=True, extra_titles=("SRE",), remote=True),
+        ),
+        (
+            ["query", "go", "--site", "github", "--site=example.com/people", "--no-exclude"],
+            read("go", site="example.com/people", term_exclusions=False),
+        ),
+        (
+            ["query", "go", "--keep-recruiters", "--keep-managers", "--location-as-keyword"],
+            read("go", keep_recruiters=True, keep_managers=True, location_as_keyword=True),
+        ),
+        (["query", "go", "--explain", "--allow-todo"], read("go", explain=True, allow_todo=True)),
     ],
 )
-def test_everyday_queries_are_read(args, request_):
-    assert parse(args) == request_
+def test_query_command_lines_are_read(args, command):
+    assert parse(args) == command
 
 
 def test_terms_dirs_before_the_command_are_read(tmp_path):
     extra = tmp_path / "extra"
     extra.mkdir()
-    assert parse(["--terms-dir", str(extra), f"--terms-dir={extra}", "query", "x"]) == Request(
-        (str(extra), str(extra)), ("x",)
-    )
+    parsed = parse(["--terms-dir", str(extra), f"--terms-dir={extra}", "query", "x"])
+    assert parsed == Command((str(extra), str(extra)), QueryRequest(("x",)))
 
 
 @pytest.mark.parametrize(
@@ -101,22 +125,27 @@ def test_terms_dirs_before_the_command_are_read(tmp_path):
         [],
         ["--help"],
         ["--version"],
-        ["query"],  # no term: Click's usage error
+        ["query"],  # nothing to search: Click's usage error
+        ["query", "--nice", "aws"],
         ["query", "--help"],
         ["query", "flask", "-h"],
         ["lint", "flask"],
         ["boards"],
         ["query", "flask", "--board"],  # no value
+        ["query", "flask", "--location"],
         ["query", "flask", "--board", "myspace"],  # not a board
         ["query", "flask", "--board", "LinkedIn"],  # Click's choices are case-sensitive
         ["query", "flask", "-b=linkedin"],  # Click reads "=linkedin" as the value
         ["query", "flask", "-blinkedin"],
+        ["query", "flask", "-lBerlin"],
         ["query", "flask", "--level", "principal"],
+        ["query", "flask", "--site", "not a site"],  # the option's callback refuses it
         ["query", "flask", "--json", "--url"],  # Click's usage error
         ["query", "flask", "--json=yes"],
-        ["query", "flask", "--site", "github"],
-        ["query", "flask", "--location", "Berlin"],
+        ["query", "flask", "--remote=no"],
         ["query", "flask", "--role", "go.yaml"],
+        ["query", "flask", "--copy"],
+        ["query", "flask", "--open"],
         ["query", "flask", "--", "--json"],
         ["query", "flask", "--boar", "linkedin"],
         ["--terms-dir", "/no/such/folder", "query", "flask"],
@@ -169,7 +198,7 @@ def test_the_warning_label_is_clicks():
 
 
 def test_it_hands_the_core_what_the_click_command_hands_it(monkeypatch, tmp_path, capsys):
-    """For every everyday form, both entry points call query_reply with equal arguments."""
+    """Both entry points hand query_reply the same library and an equal request."""
     import sourcer.cli.query_cmd as query_cmd
     import sourcer.query.plan as plan
 
@@ -190,6 +219,11 @@ def test_it_hands_the_core_what_the_click_command_hands_it(monkeypatch, tmp_path
         ["query", "go", "-b", "google", "--mode", "broad", "--exhaustive", "--json"],
         ["query", "go", "-b", "github", "-b", "bing", "--fit", "drop", "--url"],
         ["--terms-dir", str(extra), "query", "k8s", "--mode=strict", "--level=mid"],
+        ["query", "python", "--any", "django", "--any", "flask", "--nice", "aws", "--explain"],
+        ["query", "--keyword", "gRPC", "-k", "protobuf", "-b", "google", "--site", "github"],
+        ["query", "go", "-l", "Berlin", "-l", "Munich", "--remote", "--location-as-keyword"],
+        ["query", "go", "-x", "intern", "--no-exclude", "--keep-recruiters", "--keep-managers"],
+        ["query", "go", "--no-titles", "--title", "SRE", "--mode", "strict", "--allow-todo"],
     ]
     for args in forms:
         calls.clear()
@@ -208,6 +242,12 @@ EVERYDAY = [
     ["query", "flask", "--board", "google", "--json"],
     ["query", "flask", "--board", "all", "--url"],
     ["query", "react", "--board", "brave", "--fit", "drop", "--exhaustive"],
+    ["query", "python", "--any", "django", "--any", "flask", "--nice", "aws", "-b", "all"],
+    ["query", "go", "--explain", "-b", "google", "-l", "Berlin", "--remote"],
+    ["query", "--keyword", "gRPC", "-b", "linkedin", "-b", "indeed", "-x", "intern"],
+    ["query", "rust", "--site", "github", "-b", "bing", "--title", "Systems Engineer"],
+    ["query", "flask", "--keep-recruiters", "-b", "dice"],
+    ["query", "java", "-b", "linkedin", "--location-as-keyword", "-l", "Paris", "--no-exclude"],
 ]
 
 
@@ -302,7 +342,22 @@ OPTIONS = st.sampled_from(
         ["--json"],
         ["--url"],
         ["--site", "github"],
+        ["--site=nope nope"],
         ["-x", "manager"],
+        ["--exclude", "-x"],
+        ["-l", "Berlin"],
+        ["--location=Zürich"],
+        ["--remote"],
+        ["-k", "gRPC"],
+        ["--keyword", "--json"],
+        ["--any", "django"],
+        ["--nice", "aws"],
+        ["--title", "SRE"],
+        ["--no-titles"],
+        ["--no-exclude"],
+        ["--keep-managers"],
+        ["--explain"],
+        ["--role", "x.yaml"],
         ["--help"],
         ["--board"],
     ]
@@ -310,7 +365,7 @@ OPTIONS = st.sampled_from(
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     words=st.lists(WORDS, max_size=3),
@@ -363,8 +418,8 @@ def test_an_unknown_term_is_reported_without_click(tmp_path):
 
 
 def test_anything_else_goes_through_click(tmp_path):
-    done = _script(tmp_path, "query", "flask", "--board", "linkedin", "--explain")
-    assert done.stdout.startswith("Flask NOT (")
+    done = _script(tmp_path, "query", "--help")
+    assert done.stdout.startswith("Usage: sourcer query [OPTIONS] [TERMS]...")
     assert done.stderr.splitlines()[-1] == "True"
 
 

@@ -1,59 +1,76 @@
-"""The ``sourcer`` console script: the everyday ``sourcer query`` without importing Click.
+"""The ``sourcer`` console script: ``sourcer query`` without importing Click.
 
 Importing Click costs more than everything else ``sourcer query flask --board linkedin``
-does (BENCHMARKS.md, the start-up rows). So the entry point reads the command line itself
-when it is one of these forms, and only these::
+does (BENCHMARKS.md, the start-up rows). So the entry point reads a ``query`` command line
+itself (after any ``--terms-dir DIR``) when it holds only terms and these options, each
+value one Click would accept, as the next word or after ``=`` (a short option's after a
+space): ``--board/-b``, ``--level``, ``--mode``, ``--fit``, ``--site``, ``--any``,
+``--nice``, ``--keyword/-k``, ``--title``, ``--location/-l``, ``--exclude/-x``, and the
+flags ``--exhaustive``, ``--titles/--no-titles``, ``--remote``, ``--location-as-keyword``,
+``--no-exclude``, ``--keep-recruiters``, ``--keep-managers``, ``--json``, ``--url``,
+``--explain`` and ``--allow-todo``.
 
-    sourcer [--terms-dir DIR]... query TERM... [--board|-b BOARD]... [--level LEVEL]
-            [--mode MODE] [--fit FIT] [--exhaustive] [--json | --url]
-
-(an option's value as the next word or after ``=``, ``-b`` with a space). Everything else goes
-to Click, untouched: every other command and option, ``--help``, shell completion, and a
-value Click would refuse, which Click then reports exactly as it always does. An error of
-the query itself (an unknown term, say) is the one ``Error: ...`` line the Click command
-prints. Both entry points print what :func:`sourcer.query.plan.query_reply` returns; the
-tests check that they hand it the same arguments and print the same bytes.
+Everything else goes to Click, untouched: every other command, ``--role``, ``--copy``,
+``--open``, ``--help``, shell completion, and anything Click would refuse, which Click then
+reports exactly as it always does. An error of the query itself (an unknown term, say) is
+the one ``Error: ...`` line the Click command prints. Both entry points hand a
+:class:`sourcer.query.plan.QueryRequest` to :func:`sourcer.query.plan.query_reply` and
+print what it returns; the tests check that they build equal requests and print the same
+bytes.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, NamedTuple, NoReturn
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 if TYPE_CHECKING:
     from typing import TextIO
 
-    from sourcer.query.plan import Reply
+    from sourcer.query.plan import QueryRequest, Reply
 
 #: what Click's ``style("warning:", fg="yellow", bold=True)`` writes (a test checks)
 WARNING_STYLED = "\x1b[33m\x1b[1mwarning:\x1b[0m"
 
-#: option -> (field, flag); a flag takes no value
-_OPTIONS = {
-    "--board": ("boards", False),
-    "-b": ("boards", False),
-    "--level": ("level", False),
-    "--mode": ("mode", False),
-    "--fit": ("fit", False),
+#: option -> (field, what it takes): "many" a value each time, all kept in order; "one" a
+#: value, the last one kept; a flag none (True or False: what it sets)
+_OPTIONS: dict[str, tuple[str, str | bool]] = {
+    "--board": ("boards", "many"),
+    "-b": ("boards", "many"),
+    "--any": ("any_terms", "many"),
+    "--nice": ("nice_terms", "many"),
+    "--keyword": ("keywords", "many"),
+    "-k": ("keywords", "many"),
+    "--title": ("extra_titles", "many"),
+    "--location": ("locations", "many"),
+    "-l": ("locations", "many"),
+    "--exclude": ("excludes", "many"),
+    "-x": ("excludes", "many"),
+    "--level": ("level", "one"),
+    "--mode": ("mode", "one"),
+    "--fit": ("fit", "one"),
+    "--site": ("site", "one"),
     "--exhaustive": ("exhaustive", True),
+    "--titles": ("titles", True),
+    "--no-titles": ("titles", False),
+    "--remote": ("remote", True),
+    "--location-as-keyword": ("location_as_keyword", True),
+    "--no-exclude": ("term_exclusions", False),
+    "--keep-recruiters": ("keep_recruiters", True),
+    "--keep-managers": ("keep_managers", True),
     "--json": ("as_json", True),
     "--url": ("urls_only", True),
+    "--explain": ("explain", True),
+    "--allow-todo": ("allow_todo", True),
 }
 
 
-class Request(NamedTuple):
-    """An everyday ``sourcer query`` command line, read."""
+class Command(NamedTuple):
+    """A ``sourcer query`` command line, read."""
 
     terms_dirs: tuple[str, ...]
-    terms: tuple[str, ...]
-    boards: tuple[str, ...] = ()
-    level: str | None = None
-    mode: str | None = None
-    fit: str = "split"
-    exhaustive: bool = False
-    as_json: bool = False
-    urls_only: bool = False
+    request: QueryRequest
 
 
 def main() -> None:
@@ -64,9 +81,9 @@ def main() -> None:
         click_main()
 
 
-def parse(args: list[str]) -> Request | None:
-    """``args`` as an everyday query, or None when Click should read them (anything else,
-    including anything Click would refuse)."""
+def parse(args: list[str]) -> Command | None:
+    """``args`` as a query the quick path answers, or None when Click should read them
+    (anything else, including anything Click would refuse)."""
     terms_dirs: list[str] = []
     position = 0
     while position < len(args) and args[position].partition("=")[0] == "--terms-dir":
@@ -76,13 +93,8 @@ def parse(args: list[str]) -> Request | None:
         terms_dirs.append(value)
     if args[position : position + 1] != ["query"] or "_SOURCER_COMPLETE" in os.environ:
         return None
-    from sourcer.library.schema import LEVELS
-    from sourcer.query.boards import BOARDS
-    from sourcer.query.recipe import FITS, MODES
-
-    choices = {"boards": {*BOARDS, "all"}, "level": LEVELS, "mode": MODES, "fit": FITS}
     terms: list[str] = []
-    boards: list[str] = []
+    many: dict[str, list[str]] = {}
     fields: dict[str, object] = {}
     position += 1
     while position < len(args):
@@ -94,23 +106,71 @@ def parse(args: list[str]) -> Request | None:
         name = arg.partition("=")[0] if arg.startswith("--") else arg
         if name not in _OPTIONS:
             return None
-        field, flag = _OPTIONS[name]
-        if flag:
+        field, takes = _OPTIONS[name]
+        if isinstance(takes, bool):
             if name != arg:  # --json=yes: Click refuses it
                 return None
-            fields[field] = True
+            fields[field] = takes
             position += 1
             continue
         value, position = _value(args, position)
-        if value is None or value not in choices[field]:
+        if value is None or not _accepted(field, value):
             return None
-        if field == "boards":
-            boards.append(value)
+        if takes == "many":
+            many.setdefault(field, []).append(value)
         else:
             fields[field] = value  # the last one wins, as in Click
-    if not terms or (fields.get("as_json") and fields.get("urls_only")):
+    return _request(tuple(terms_dirs), terms, many, fields)
+
+
+def _accepted(field: str, value: str) -> bool:
+    """Whether Click takes ``value`` for the option that sets ``field``."""
+    if field == "boards":
+        from sourcer.query.boards import BOARDS
+
+        return value in BOARDS or value == "all"
+    if field == "level":
+        from sourcer.library.schema import LEVELS
+
+        return value in LEVELS
+    if field in ("mode", "fit"):
+        from sourcer.query.recipe import FITS, MODES
+
+        return value in (MODES if field == "mode" else FITS)
+    if field == "site":  # the option's callback: a preset or a domain
+        from sourcer.errors import QueryError
+        from sourcer.query.search import resolve_site
+
+        try:
+            resolve_site(value)
+        except QueryError:
+            return False
+    return True
+
+
+def _request(
+    terms_dirs: tuple[str, ...],
+    terms: list[str],
+    many: dict[str, list[str]],
+    fields: dict[str, object],
+) -> Command | None:
+    """The request the Click command would make of what was read; None where it would
+    refuse it (a usage error)."""
+    from sourcer.query.plan import QueryRequest
+
+    as_json, urls_only = fields.pop("as_json", False), fields.pop("urls_only", False)
+    any_terms = tuple(many.pop("any_terms", ()))
+    if (as_json and urls_only) or not (terms or any_terms or many.get("keywords")):
         return None
-    return Request(tuple(terms_dirs), tuple(terms), tuple(boards), **fields)  # type: ignore[arg-type]
+    given: dict[str, Any] = {field: tuple(values) for field, values in many.items()}
+    given.update(fields)
+    request = QueryRequest(
+        terms=tuple(terms),
+        any_groups=(any_terms,) if any_terms else (),
+        output="json" if as_json else "urls" if urls_only else "text",
+        **given,
+    )
+    return Command(terms_dirs, request)
 
 
 def _value(args: list[str], position: int) -> tuple[str | None, int]:
@@ -144,10 +204,10 @@ def home_root() -> str | None:
 
 
 def quick(args: list[str]) -> bool:
-    """Answer ``sourcer ARGS`` without Click if it is an everyday query; False if Click
-    should, in which case nothing has been printed."""
-    request = parse(args)
-    if request is None:
+    """Answer ``sourcer ARGS`` without Click if the quick path reads them (see parse); False
+    if Click should, in which case nothing has been printed."""
+    command = parse(args)
+    if command is None:
         return False
     root = home_root()
     if root is None or not (_utf8(sys.stdout) and _utf8(sys.stderr)):
@@ -155,7 +215,7 @@ def quick(args: list[str]) -> bool:
     from sourcer.errors import SourcerError
 
     try:
-        reply = answer(request, root)
+        reply = answer(command, root)
     except SourcerError as err:  # the user's mistake: the one line the Click command prints
         from sourcer.typography import terminal_safe
 
@@ -176,33 +236,15 @@ def quick(args: list[str]) -> bool:
     return True
 
 
-def answer(request: Request, root: str) -> Reply:
-    """What the Click command would print for ``request``."""
+def answer(command: Command, root: str) -> Reply:
+    """What the Click command would print for ``command``."""
     from sourcer.home import Home
     from sourcer.library.store import Library, user_layers
-    from sourcer.query.boards import DEFAULT_SITE, board_list
     from sourcer.query.plan import query_reply
-    from sourcer.query.recipe import Options
 
     home = Home(root)
-    options = Options(
-        level=request.level,
-        mode=request.mode,  # type: ignore[arg-type]
-        exhaustive=request.exhaustive,
-        site=DEFAULT_SITE,
-        fit="drop" if request.fit == "drop" else "split",
-    )
-    return query_reply(
-        Library(user_layers(home, request.terms_dirs), cache_dir=home.cache),
-        request.terms,
-        [],
-        (),
-        options,
-        board_list(request.boards, default=["linkedin"]),
-        explain=False,
-        allow_todo=False,
-        output="json" if request.as_json else "urls" if request.urls_only else "text",
-    )
+    library = Library(user_layers(home, command.terms_dirs), cache_dir=home.cache)
+    return query_reply(library, command.request)
 
 
 def _utf8(stream: TextIO | None) -> bool:

@@ -21,9 +21,9 @@ from sourcer.cli.options import (
 )
 from sourcer.cli.output import echo_json, note, warn
 from sourcer.errors import ClipboardError
-from sourcer.query.boards import BOARDS, FIELD_LABELS, SITES, Board, board_list
-from sourcer.query.plan import query_reply
-from sourcer.query.recipe import MODES, Options
+from sourcer.query.boards import BOARDS, FIELD_LABELS, SITES, Board
+from sourcer.query.plan import QueryRequest, query_reply
+from sourcer.query.recipe import MODES
 from sourcer.query.search import JOB_BOARD_PRODUCTS
 
 
@@ -210,34 +210,31 @@ def query(
         raise click.UsageError(
             "name at least one TERM (or --any TERM, --keyword TEXT, or --role FILE)"
         )
-    options = Options(
+    request = QueryRequest(
+        terms=tuple(terms),
+        any_groups=tuple(tuple(group) for group in any_lists),
+        nice_terms=tuple(nice_terms),
+        keywords=tuple(keywords),
+        boards=tuple(boards),
         level=level,
-        mode=mode,  # type: ignore[arg-type]
-        titles=titles,
-        extra_titles=extra_titles,
-        locations=locations,
-        excludes=excludes,
-        keywords=keywords,
+        mode=mode,
         exhaustive=exhaustive,
+        titles=titles,
+        extra_titles=tuple(extra_titles),
+        locations=tuple(locations),
+        remote=remote,
+        location_as_keyword=location_as_keyword,
+        excludes=tuple(excludes),
         term_exclusions=not no_term_exclusions,
         keep_recruiters=keep_recruiters,
         keep_managers=keep_managers,
         site=site,
-        fit="drop" if fit == "drop" else "split",
-        remote=remote,
-        location_as_keyword=location_as_keyword,
-    )
-    reply = query_reply(
-        app_from(ctx).library,
-        terms,
-        any_lists,
-        nice_terms,
-        options,
-        board_list(boards, default=["linkedin"]),
+        fit=fit,
+        output="json" if as_json else "urls" if urls_only else "text",
         explain=explain,
         allow_todo=allow_todo,
-        output="json" if as_json else "urls" if urls_only else "text",
     )
+    reply = query_reply(app_from(ctx).library, request)
     for kind, text in reply.messages:
         (warn if kind == "warning" else note)(text)
     if reply.output:

@@ -14,7 +14,7 @@ from typing import Literal, NamedTuple
 from sourcer.errors import QueryError, UnknownTermError, shorten
 from sourcer.library.schema import Term, placeholder
 from sourcer.library.store import Library
-from sourcer.query.boards import BOARDS, DEFAULT_SITE
+from sourcer.query.boards import BOARDS, DEFAULT_SITE, board_list
 from sourcer.query.recipe import Options, Recipe, build_recipe
 from sourcer.query.search import Search, compile_searches, resolve_site
 
@@ -135,6 +135,54 @@ def plan_searches(
 Format = Literal["text", "json", "urls"]
 
 
+class QueryRequest(NamedTuple):
+    """What a ``sourcer query`` command line asks for (the defaults are the command's)."""
+
+    terms: tuple[str, ...]
+    #: groups of terms of which one is needed (--any; a role file may hold several)
+    any_groups: tuple[tuple[str, ...], ...] = ()
+    nice_terms: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    #: as given: empty for the default board, "all" for every board
+    boards: tuple[str, ...] = ()
+    level: str | None = None
+    mode: str | None = None
+    exhaustive: bool = False
+    titles: bool = True
+    extra_titles: tuple[str, ...] = ()
+    locations: tuple[str, ...] = ()
+    remote: bool = False
+    location_as_keyword: bool = False
+    excludes: tuple[str, ...] = ()
+    term_exclusions: bool = True
+    keep_recruiters: bool = False
+    keep_managers: bool = False
+    site: str = DEFAULT_SITE
+    fit: str = "split"
+    output: Format = "text"
+    explain: bool = False
+    allow_todo: bool = False
+
+    def options(self) -> Options:
+        return Options(
+            level=self.level,
+            mode=self.mode,  # type: ignore[arg-type]
+            titles=self.titles,
+            extra_titles=self.extra_titles,
+            locations=self.locations,
+            excludes=self.excludes,
+            keywords=self.keywords,
+            exhaustive=self.exhaustive,
+            term_exclusions=self.term_exclusions,
+            keep_recruiters=self.keep_recruiters,
+            keep_managers=self.keep_managers,
+            site=self.site,
+            fit="drop" if self.fit == "drop" else "split",
+            remote=self.remote,
+            location_as_keyword=self.location_as_keyword,
+        )
+
+
 class Reply(NamedTuple):
     """Everything ``sourcer query`` prints: ``messages`` on stderr, then ``output`` (if not
     empty) on stdout."""
@@ -145,22 +193,15 @@ class Reply(NamedTuple):
     messages: list[tuple[str, str]]
 
 
-def query_reply(
-    library: Library,
-    terms: Sequence[str],
-    any_lists: Sequence[Sequence[str]],
-    nice_terms: Sequence[str],
-    options: Options,
-    boards: Sequence[str],
-    *,
-    explain: bool = False,
-    allow_todo: bool = False,
-    output: Format = "text",
-) -> Reply:
-    """The searches for the named terms on ``boards``, what to print and what to say about
-    them; an unknown name or a term holding placeholders raises QueryError."""
-    loaded, *groups, nice = load_terms(library, terms, *any_lists, nice_terms)
-    if not allow_todo:
+def query_reply(library: Library, request: QueryRequest) -> Reply:
+    """The searches ``request`` asks for, what to print and what to say about them; an
+    unknown name or a term holding placeholders raises QueryError."""
+    options = request.options()
+    boards = board_list(request.boards, default=["linkedin"])
+    loaded, *groups, nice = load_terms(
+        library, request.terms, *request.any_groups, request.nice_terms
+    )
+    if not request.allow_todo:
         refuse_placeholders([*loaded, *(t for group in groups for t in group), *nice])
     messages: list[tuple[str, str]] = []
     if options.site != DEFAULT_SITE and not any(BOARDS[b].xray for b in boards):
@@ -185,7 +226,7 @@ def query_reply(
             messages.append(
                 ("warning", f"{flags} changes nothing here: only people searches keep them out")
             )
-    planned = plan_searches(library, loaded, groups, nice, options, boards, explain=explain)
+    planned = plan_searches(library, loaded, groups, nice, options, boards, explain=request.explain)
     searches = planned.searches
     messages.extend(("warning", reason) for reason in planned.skipped)
     messages.extend(("note", line) for line in planned.explain)
@@ -198,11 +239,11 @@ def query_reply(
                 f"Nice to have, not required: {names} (the narrower variant asks for one of them).",
             )
         )
-    if output == "json":
+    if request.output == "json":
         import json
 
         text = json.dumps([s.to_dict() for s in searches], indent=2, ensure_ascii=False)
-    elif output == "urls":
+    elif request.output == "urls":
         for board in sorted({s.board for s in searches if not s.url}):
             messages.append(
                 (
