@@ -29,8 +29,10 @@ def word(text: str) -> Word | None:
     cleaned = _clean(text)
     if not cleaned:
         return None
-    # needs_quotes(cleaned): str.isalnum() is the class of _PLAIN_WORD, at a glance
-    return Word(cleaned, quoted=not cleaned.isalnum() or cleaned.upper() in OPERATOR_WORDS)
+    # needs_quotes(cleaned): str.isalnum() is the class of _PLAIN_WORD, at a glance; the
+    # flag is passed by position (a keyword costs a NamedTuple half as much again, and the
+    # compiler makes a word of every alternative of every search)
+    return Word(cleaned, not cleaned.isalnum() or cleaned.upper() in OPERATOR_WORDS)
 
 
 def render(node: Node, board: Board) -> str:
