@@ -190,6 +190,11 @@ def test_app_folders_only_click_knows_are_left_to_it(monkeypatch, platform, os_n
     assert launch.home_root() is None
 
 
+def test_windows_is_left_to_click(monkeypatch):
+    monkeypatch.setattr(os, "name", "nt")
+    assert not launch.quick(["query", "flask"])
+
+
 def test_the_warning_label_is_clicks():
     assert click.style("warning:", fg="yellow", bold=True) == launch.WARNING_STYLED
 

@@ -12,11 +12,12 @@ flags ``--exhaustive``, ``--titles/--no-titles``, ``--remote``, ``--location-as-
 
 Everything else goes to Click, untouched: every other command, ``--role``, ``--copy``,
 ``--open``, ``--help``, shell completion, and anything Click would refuse, which Click then
-reports exactly as it always does. An error of the query itself (an unknown term, say) is
-the one ``Error: ...`` line the Click command prints. Both entry points hand a
-:class:`sourcer.query.plan.QueryRequest` to :func:`sourcer.query.plan.query_reply` and
-print what it returns; the tests check that they build equal requests and print the same
-bytes.
+reports exactly as it always does; so does all of it on Windows, and on macOS without
+``$SOURCER_HOME`` (Click knows those platforms' consoles and folders). An error of the
+query itself (an unknown term, say) is the one ``Error: ...`` line the Click command
+prints. Both entry points hand a :class:`sourcer.query.plan.QueryRequest` to
+:func:`sourcer.query.plan.query_reply` and print what it returns; the tests check that
+they build equal requests and print the same bytes.
 """
 
 from __future__ import annotations
@@ -206,6 +207,8 @@ def home_root() -> str | None:
 def quick(args: list[str]) -> bool:
     """Answer ``sourcer ARGS`` without Click if the quick path reads them (see parse); False
     if Click should, in which case nothing has been printed."""
+    if os.name == "nt":  # Click writes to a Windows console through wrappers of its own
+        return False
     command = parse(args)
     if command is None:
         return False
