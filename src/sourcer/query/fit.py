@@ -94,6 +94,8 @@ class Room(Protocol):
 
 #: what one more part costs, in the value of a kept alternative (see _worths)
 PART_COST = 0.15
+#: the worth of a group's first alternative: never dropped
+_ALWAYS = float("inf")
 
 
 def _worths(spec: SlotSpec) -> list[float]:
@@ -105,7 +107,7 @@ def _worths(spec: SlotSpec) -> list[float]:
     worths = [1.0 / (position + 1) for position in range(count)] if spec.ranked else [1.0] * count
     if spec.droppable:
         return [0.5 * worth + rank for worth in worths]
-    return [float("inf") if not position else worth + rank for position, worth in enumerate(worths)]
+    return [_ALWAYS if not position else worth + rank for position, worth in enumerate(worths)]
 
 
 class _Trial(NamedTuple):
@@ -161,7 +163,7 @@ def _prepare(specs: Sequence[SlotSpec], room: Room) -> _Search:
             (worth, -position, i, position)
             for i, stop in enumerate(stops)
             for position, worth in enumerate(worths[i][:stop])
-            if worth != float("inf")
+            if worth != _ALWAYS
         ]
     )
     victims = [(i, position) for _, _, i, position in ranked]
@@ -333,7 +335,11 @@ def _fit_spreading(search: _Search, spread: int | None, max_parts: int) -> _Tria
 
     def in_order() -> list[tuple[int, int]]:
         tail = dropped[at:end]
-        alone = [room.reach(spread, q, q + 1, rest, part) > q for _, q in tail]
+
+        def fits_alone(q: int) -> bool:
+            return room.fits(rest + room.size(spread, q, q + 1), lambda: part((q, q + 1)))
+
+        alone = [fits_alone(q) for _, q in tail]
         return [
             *dropped[:at],
             *(drop for drop, fits in zip(tail, alone, strict=True) if not fits),
