@@ -5,6 +5,7 @@ This is where the board table's fields are read; nothing here names a particular
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from sourcer.errors import BoardTooSmall, QueryError
@@ -942,7 +943,9 @@ class _PlanMeasure:
 
 
 #: what a group adds to a part: pieces, pieces that go last, a location, features used
-_Share = tuple[list[tuple[str, bool]], list[tuple[str, bool]], str | None, set[str]]
+_Share = tuple[list[tuple[str, bool]], list[tuple[str, bool]], str | None, AbstractSet[str]]
+#: no feature used (shared: a share's features are only read)
+_NOTHING: frozenset[str] = frozenset()
 
 
 class _PlanText:
@@ -983,6 +986,8 @@ class _PlanText:
         #: what each alternative's node uses, where a board has caveats (see _used)
         self._features: list[dict[Alternative, set[str]] | None] = [None] * len(slots)
         self._wanted = frozenset(board.caveats)
+        #: the caveats' features a group's own shape can use (its OR, NOT or title field)
+        self._structure_wanted = self._wanted & {"or", "not", board.title_field}
         self._fixed_used = _features(AllOf((*before, *after))) & self._wanted
         #: (slot, start, stop) -> what that span of the slot adds to a part (see _share)
         self._made: dict[tuple[int, int, int], _Share | None] = {}
@@ -1064,12 +1069,25 @@ class _PlanText:
             )
         return [(f"({self._joined(index, present)})", False)], [], None, used
 
-    def _used(self, index: int, present: Sequence[Alternative], placement: str) -> set[str]:
+    def _used(self, index: int, present: Sequence[Alternative], placement: str) -> AbstractSet[str]:
         """Which of the features the board's caveats name the slot's node in the tree uses
         (see _part_tree and _features)."""
         wanted = self._wanted
         if placement == "qualifier":
             return {self.board.location_key} & wanted
+        features = self._features[index]
+        if features is None:  # those of the alternatives that use any
+            features = self._features[index] = (
+                {
+                    alternative: found
+                    for alternative, node in self.node_of[index].items()
+                    if (found := _features(node) & wanted)
+                }
+                if self.slots[index].nodes is not None
+                else {}  # a word made by word() uses nothing
+            )
+        if not features and not self._structure_wanted:
+            return _NOTHING  # the common case: nothing a caveat names (Bing's inurl:)
         used = set()
         if len(present) > 1:
             used.add("or")
@@ -1078,17 +1096,8 @@ class _PlanText:
         elif placement == "field":
             used.add(self.board.title_field)
         used &= wanted
-        if self.slots[index].nodes is not None:  # a word made by word() uses nothing
-            features = self._features[index]
-            if features is None:  # those of the alternatives that use any
-                features = self._features[index] = {
-                    alternative: found
-                    for alternative, node in self.node_of[index].items()
-                    if (found := _features(node) & wanted)
-                }
-            if features:
-                for alternative in present:
-                    used |= features.get(alternative, set())
+        for alternative in present:
+            used |= features.get(alternative, _NOTHING)
         return used
 
     def _joined(self, index: int, present: Sequence[Alternative]) -> str:
