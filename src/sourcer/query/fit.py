@@ -27,7 +27,7 @@ in a run fits alone.
 """
 
 from collections.abc import Callable, Sequence
-from itertools import accumulate
+from itertools import accumulate, compress
 from typing import NamedTuple, Protocol
 
 from sourcer.query.recipe import Alternative, Plan
@@ -266,9 +266,9 @@ def _fit_spreading(search: _Search, spread: int | None, max_parts: int) -> _Tria
     crossed = [i for i in search.capped if i != spread]
     victims, deltas, total = search.victims, search.deltas, search.whole
     if spread is not None:
-        mine = [v for v, victim in enumerate(victims) if victim[0] != spread]
-        victims = [victims[v] for v in mine]
-        deltas = [deltas[v] for v in mine]
+        mine = [victim[0] != spread for victim in victims]
+        victims = list(compress(victims, mine))
+        deltas = list(compress(deltas, mine))
         # the spread group's first alternative decides what fits
         total += prefix[spread][1] - prefix[spread][search.stops[spread]]
     # totals[k]: the part's size once the first k victims are dropped (each is the last

@@ -743,6 +743,9 @@ class _PlanMeasure:
             if count > 1 and info.kind == "members":  # as size() does, written out
                 total = rest + sums[end + 1] - sums[start] + pair + (count - 2) * join
                 within = self._within(total)
+            elif count == 1 and end == start and info.kind == "members":
+                # the first of a run, when it has a node: alone in its group (as size())
+                within = self._within(rest + self._alone_size(index, start))
             else:
                 within = self._within(rest + self.size(index, start, end + 1))
             if within is None:
