@@ -242,12 +242,10 @@ def quick(args: list[str]) -> bool:
 def answer(command: Command, root: str) -> Reply:
     """What the Click command would print for ``command``."""
     from sourcer.home import Home
-    from sourcer.library.store import Library, user_layers
+    from sourcer.library.store import user_library
     from sourcer.query.plan import query_reply
 
-    home = Home(root)
-    library = Library(user_layers(home, command.terms_dirs), cache_dir=home.cache)
-    return query_reply(library, command.request)
+    return query_reply(user_library(Home(root), command.terms_dirs), command.request)
 
 
 def _utf8(stream: TextIO | None) -> bool:

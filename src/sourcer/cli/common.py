@@ -11,7 +11,7 @@ if TYPE_CHECKING:  # imported when completing, not on every start-up
     from click.shell_completion import CompletionItem
 
 from sourcer.home import Home, env_home
-from sourcer.library.store import Layer, Library, user_layers
+from sourcer.library.store import Layer, Library, user_layers, user_library
 
 
 def sourcer_home() -> str:
@@ -42,7 +42,7 @@ class App:
     @property
     def library(self) -> Library:
         if self._library is None:
-            self._library = Library(self.layers(), cache_dir=self.home.cache)
+            self._library = user_library(self.home, self.terms_dirs)
         return self._library
 
 

@@ -420,6 +420,11 @@ class Library:
         return effective
 
 
+def user_library(home: Home, terms_dirs: Sequence[str] = ()) -> Library:
+    """The library every front end reads (see user_layers), cached in the home folder."""
+    return Library(user_layers(home, terms_dirs), cache_dir=home.cache)
+
+
 class _Links(NamedTuple):
     """What the checks across files need of a term: its names and links, and where."""
 
