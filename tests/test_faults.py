@@ -476,27 +476,24 @@ def test_a_forged_record_cannot_make_one_term_answer_for_another(cached_library)
 
 
 def test_a_forged_word_index_cannot_make_one_term_answer_for_another(cached_library):
-    import json
-
     make, cache_file = cached_library
     (words,) = cache_file.parent.glob("words-*")
     forged = 0
-    for bucket in words.glob("[0-9][0-9].json"):
-        data = json.loads(bucket.read_text("utf-8"))
-        for key in list(data):
-            if key in ("=postgres", "~postgres"):
-                data[key] = ["flask"]
-                forged += 1
-        bucket.write_text(json.dumps(data), "utf-8")
-    assert forged == 1  # "~postgres" is kept under "=postgres"
+    for bucket in words.glob("[0-9][0-9].txt"):
+        text = bucket.read_text("utf-8")
+        if "\npostgres\tpostgresql\tpostgres\n" in text:
+            text = text.replace("\npostgres\tpostgresql\t", "\npostgres\tflask\t")
+            forged += 1
+        bucket.write_text(text, "utf-8")
+    assert forged == 1
     assert make().get("postgres").name == "PostgreSQL"
     healed = [
-        records
-        for bucket in words.glob("[0-9][0-9].json")
-        for key, records in json.loads(bucket.read_text("utf-8")).items()
-        if key == "=postgres"
+        line
+        for bucket in words.glob("[0-9][0-9].txt")
+        for line in bucket.read_text("utf-8").splitlines()
+        if line.startswith("postgres\t")
     ]
-    assert healed == [["postgresql"]]
+    assert healed == ["postgres\tpostgresql\tpostgres"]
 
 
 def test_a_word_index_is_not_used_once_its_folder_changed(cached_library, tmp_path):

@@ -250,3 +250,54 @@ def test_the_name_of_a_term_whose_file_is_broken_comes_from_the_index(tmp_path):
     library = Library([Layer("mine", str(folder))])
     assert library.name_of("broken") == "Broken Tech"  # invalid (no titles), still named
     assert library.name_of("Odd") == "Odd Name"  # not a slug a lookup reads directly
+
+
+@given(st.lists(st.text() | st.text(alphabet="aB -.+#_ \t\n1", max_size=12), max_size=8))
+def test_the_keys_of_many_words_are_each_words_keys(words):
+    """word_keys, which takes one pass over plain ASCII words, equals fold and _loose."""
+    from sourcer.library.store import _loose, fold, word_keys
+
+    assert word_keys(words) == ([fold(word) for word in words], [_loose(word) for word in words])
+
+
+def _answer(library: Library, query: str) -> str:
+    from sourcer.errors import UnknownTermError
+
+    try:
+        return library.get(query).slug
+    except UnknownTermError:
+        return "-"
+
+
+def test_the_word_index_answers_as_the_whole_index_does(tmp_path):
+    """A lookup from the word index (a fresh library with a cache each time) finds the
+    same term as one from the whole index, for every word of the shipped terms and of
+    terms that claim the same letters exactly or only ignoring punctuation."""
+    from tests.conftest import minimal_term
+
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    for slug, name, aliases in [
+        ("foo-a", "Foo A", "[Foo Bar, Ünïcode Word]"),
+        ("foo-b", "Foo B", "[foobar, '...', C++]"),
+        ("foo-c", "Foo C", "[FOO-BAR, 'c ++']"),
+    ]:
+        (folder / f"{slug}.yaml").write_text(minimal_term(name, aliases=aliases), "utf-8")
+    layers = [Layer("builtin", shipped_dir("terms")), Layer("user", str(folder))]
+    whole = Library(layers)
+    queries = ["foo bar", "FooBar", "foo-bar", "foo_bar", "...", "c++", "C ++", "ünïcode-word"]
+    for entry in whole.entries().values():
+        for word in (entry.name, *entry.aliases):
+            queries += [word, word.upper().replace(" ", "-")]
+    cache = tmp_path / "cache"
+    Library(layers, cache_dir=cache).entries()  # writes the word index
+    answers = {query: _answer(Library(layers, cache_dir=cache), query) for query in queries}
+    assert answers == {query: _answer(whole, query) for query in queries}
+    assert [answers[q] for q in ("foo bar", "FooBar", "foo-bar", "foo_bar", "...", "C ++")] == [
+        "foo-a",  # exactly
+        "foo-b",  # exactly, although foo-a claims it ignoring punctuation
+        "foo-c",  # exactly
+        "foo-a",  # only ignoring punctuation: the first by slug
+        "foo-b",
+        "foo-c",
+    ]
