@@ -268,6 +268,18 @@ def test_oversized_files_are_refused_before_reading_them_whole(tmp_path):
         read_text(str(big))
 
 
+@pytest.mark.parametrize("size", [0, 1, 4095, 4096, 4097, 65_537, 1_000_000])
+def test_a_file_is_read_whole_up_to_the_limit(tmp_path, size):
+    from sourcer.textfile import read_stat
+
+    path = tmp_path / "file.txt"
+    data = bytes(range(256)) * (size // 256 + 1)
+    path.write_bytes(data[:size])
+    read, info = read_stat(str(path))
+    assert read == data[:size]
+    assert info.st_size == size
+
+
 # -- mail-merge CSV -------------------------------------------------------------------------
 
 

@@ -143,3 +143,17 @@ def test_front_matter_outside_the_plain_form_is_left_to_the_parser(text):
     from sourcer.library.skim import plain_mapping
 
     assert plain_mapping(text, ("channel", "description")) is None
+
+
+PLAINISH = st.text(alphabet="aeyYnNoOtTfFlLsS019 .+/()-_#:'", max_size=7)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(name=PLAINISH, aliases=st.lists(PLAINISH, max_size=5), indent=st.integers(1, 3))
+def test_plain_words_and_block_lists_are_read_as_the_parser_reads_them(name, aliases, indent):
+    """Words like yes, No, 1.5, null or 'a.b-c' in the shapes the reader takes at once."""
+    text = f"name: {name}\nsummary: s\naliases:\n"
+    text += "".join(f"{' ' * indent}- {alias}\n" for alias in aliases) + "category: c\n"
+    skimmed = skim_text(text)
+    if skimmed is not None:
+        assert skimmed == parsed(text), text

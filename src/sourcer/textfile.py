@@ -82,11 +82,14 @@ def read_stat(path: str, limit: int = SMALL) -> tuple[bytes, os.stat_result]:
     total = 0
     try:
         while total <= limit:
-            part = os.read(fd, min(limit + 1 - total, max(size + 1 - total, 4096)))
+            wanted = min(limit + 1 - total, max(size + 1 - total, 4096))
+            part = os.read(fd, wanted)
             if not part:
                 break
             parts.append(part)
             total += len(part)
+            if total == size and len(part) < wanted:
+                break  # all the bytes fstat promised, and no more: no read to find the end
     except OSError as err:
         raise ReadError(path, f"cannot read it ({err.strerror or err})") from err
     finally:

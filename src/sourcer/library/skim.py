@@ -13,9 +13,12 @@ the parser's own. A test checks both agree on every shipped file and on generate
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from typing import Any
+
+from sourcer.textfile import ReadError, decode, read_stat
 
 WANTED = ("name", "category", "aliases", "rare")
 #: the keys whose lists a term answers to, in this order
@@ -49,6 +52,48 @@ def _odd_characters(text: str) -> bool:
 
 class _GiveUp(Exception):
     pass
+
+
+def file_record(path: str) -> list[Any] | None:
+    """The index's record of a file, ``[mtime, size, name, category, aliases + rare]``, with
+    blanks for what cannot be read (validation is the linter's job); None if it is gone.
+    Read off the file's lines where it is plain, else parsed."""
+    try:
+        data, stat = read_stat(path)
+        text = decode(data, path)
+    except ReadError:
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return None
+        return [stat.st_mtime_ns, stat.st_size, "", "", []]
+    skimmed = skim_text(text)
+    if skimmed is not None:
+        return [stat.st_mtime_ns, stat.st_size, *skimmed]
+    from sourcer.yamlload import YAMLSyntaxError, load
+
+    try:
+        parsed = load(text, path)
+    except YAMLSyntaxError:
+        parsed = None
+    if not isinstance(parsed, dict):
+        return [stat.st_mtime_ns, stat.st_size, "", "", []]
+    name = parsed.get("name")
+    category = parsed.get("category")
+    words = [
+        word
+        for key in LISTS
+        if isinstance(items := parsed.get(key), list)
+        for word in items
+        if isinstance(word, str)
+    ]
+    return [
+        stat.st_mtime_ns,
+        stat.st_size,
+        name if isinstance(name, str) else "",
+        category if isinstance(category, str) else "",
+        words,
+    ]
 
 
 def skim_text(text: str) -> tuple[str, str, list[str]] | None:
@@ -98,6 +143,11 @@ def _skim(text: str) -> tuple[str, str, list[str]]:
     name = category = ""
     lists: dict[str, list[str]] = {}
     for key, (rest, more) in found.items():
+        if key in LISTS and more and not rest:
+            items = _block_items(text, key)
+            if items is not None:
+                lists[key] = items
+                continue
         following = _following(text, key) if more else []
         if key in LISTS:
             lists[key] = _list(rest, following)
@@ -110,6 +160,21 @@ def _skim(text: str) -> tuple[str, str, list[str]]:
     for key in LISTS:
         words += lists.get(key, [])
     return name, category, words
+
+
+#: a block list of one-line items at one indent, running up to the next top-level line (no
+#: blank line or comment in it): its items are the text after "- " on each line
+_BLOCK = re.compile(r"\n( +)- [^\n]*(?:\n\1- [^\n]*)*(?=\n[^ #\n]|\n?\Z)")
+
+
+def _block_items(text: str, key: str) -> list[str] | None:
+    """The items of the top-level ``key``'s block list, where it is that simple; else None
+    (the lines are then read one by one)."""
+    block = _BLOCK.match(text, text.find("\n", text.find(f"\n{key}:") + 1))
+    if block is None:
+        return None
+    cut = len(block.group(1)) + 2
+    return [_scalar(line[cut:]) for line in block.group().split("\n")[1:]]
 
 
 def _following(text: str, key: str) -> list[str]:
@@ -223,7 +288,15 @@ def _skip_spaces(text: str, position: int) -> int:
     return position
 
 
+#: a plain value of letters, digits and a little punctuation, starting with a letter and
+#: ending without a space: the text itself, once its first letter is seen to resolve
+#: to no boolean or null (:func:`_is_text`)
+_SIMPLE = re.compile(r"[A-Za-z](?:[\w .+/()-]*[\w.+/()-])?", re.ASCII)
+
+
 def _scalar(rest: str) -> str:
+    if _SIMPLE.fullmatch(rest) and (rest[0] not in _RESOLVED_LETTERS or len(rest) > 5):
+        return rest  # the common case, told at once
     if not rest.strip(" "):
         raise _GiveUp  # an empty value is null; the validator says so
     if rest[0] in "'\"":

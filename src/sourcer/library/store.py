@@ -103,18 +103,22 @@ def word_keys(words: Sequence[str]) -> tuple[list[str], list[str]]:
 
 def term_files(folder: str) -> Iterator[str]:
     """The ``*.yaml`` files directly inside ``folder``, sorted; nothing if it is missing."""
+    for name in term_names(folder):
+        yield os.path.join(folder, name)
+
+
+def term_names(folder: str) -> list[str]:
+    """The names of :func:`term_files` (each ends with ``.yaml``)."""
     try:
-        names = sorted(
-            entry.name
-            for entry in os.scandir(folder)
-            if entry.name.endswith(".yaml") and not entry.name.startswith(".")
+        return sorted(
+            name
+            for name in os.listdir(folder)
+            if name.endswith(".yaml") and not name.startswith(".")
         )
     except (FileNotFoundError, NotADirectoryError):
-        return
+        return []
     except OSError as err:
         raise SourcerError(f"{folder}: cannot read the folder ({err.strerror or err})") from err
-    for name in names:
-        yield os.path.join(folder, name)
 
 
 class Library:
@@ -326,30 +330,42 @@ class Library:
             except (OSError, ValueError, RecursionError):
                 cached = {}
         fresh: dict[str, Any] = {}
-        changed = False
         folder_stamp = _folder_stamp(layer.path)  # before the listing: a change after it shows
-        for path in term_files(layer.path):
-            name = os.path.basename(path)
+        unread: list[str] = []
+        prefix = os.path.join(layer.path, "")  # a file's path is the prefix and its name
+        for name in term_names(layer.path):
             record = cached.get(name)
             if record is not None:
                 try:
-                    stat = os.stat(path)
+                    stat = os.stat(prefix + name)
                 except OSError:
                     continue
                 if _good_record(record, [stat.st_mtime_ns, stat.st_size]):
                     fresh[name] = record
                     continue
-            record = _skim(path)  # a new or changed file, read once for its stamp and keys
-            if record is not None:
-                fresh[name] = record
-            changed = True
+            fresh[name] = None  # its place in the order of the files
+            unread.append(name)
+        changed = bool(unread)
+        if unread:
+            from sourcer.library.halves import map_in_halves
+            from sourcer.library.skim import file_record
+
+            # new or changed files, each read once for its stamp and keys (on two cores
+            # where there are many: the first run after an install or a pull)
+            paths = [prefix + name for name in unread]
+            records = map_in_halves(file_record, paths, least=_IN_HALVES_FROM)
+            for name, record in zip(unread, records, strict=True):
+                if record is None:
+                    del fresh[name]
+                else:
+                    fresh[name] = record
         if cache_path is not None and (changed or len(fresh) != len(cached)):
             _write_cache(cache_path, {"version": _INDEX_VERSION, "files": fresh})
         entries: dict[str, Entry] = {}
+        origin = layer.name
         for file_name, (_, _, name, category, aliases) in fresh.items():
-            path = os.path.join(layer.path, file_name)
-            slug = slug_of(path)
-            entries[slug] = Entry(slug, name, category, tuple(aliases), layer.name, path)
+            slug = file_name[:-5]  # without ".yaml"
+            entries[slug] = Entry(slug, name, category, tuple(aliases), origin, prefix + file_name)
         if self.cache_dir is not None and folder_stamp is not None:
             words = self._words_index()
             if changed or words.stamp(layer) != folder_stamp:
@@ -501,52 +517,9 @@ def _cross_check(
                 yield claimed_twice(term, key, word, others[0].path, others[0].slug)
 
 
-def _skim(path: str) -> list[Any] | None:
-    """The index's record of a file, ``[mtime, size, name, category, aliases + rare]``, with
-    blanks for what cannot be read (validation is the linter's job); None if it is gone.
-    Read off the file's lines where it is plain (sourcer.library.skim), else parsed."""
-    from sourcer.library.skim import LISTS, skim_text
-    from sourcer.textfile import ReadError, decode, read_stat
-
-    try:
-        data, stat = read_stat(path)
-        text = decode(data, path)
-    except ReadError:
-        try:
-            stat = os.stat(path)
-        except OSError:
-            return None
-        return [stat.st_mtime_ns, stat.st_size, "", "", []]
-    stamp = [stat.st_mtime_ns, stat.st_size]
-    skimmed = skim_text(text)
-    if skimmed is not None:
-        return [*stamp, *skimmed]
-    from sourcer.yamlload import YAMLSyntaxError, load
-
-    try:
-        parsed = load(text, path)
-    except YAMLSyntaxError:
-        return [*stamp, "", "", []]
-    if not isinstance(parsed, dict):
-        return [*stamp, "", "", []]
-    name = parsed.get("name")
-    category = parsed.get("category")
-    words = [
-        word
-        for key in LISTS
-        if isinstance(items := parsed.get(key), list)
-        for word in items
-        if isinstance(word, str)
-    ]
-    return [
-        *stamp,
-        name if isinstance(name, str) else "",
-        category if isinstance(category, str) else "",
-        words,
-    ]
-
-
 _CACHE_LIMIT = 50_000_000
+#: from how many files to read a layer's files on two cores (forking costs a few ms)
+_IN_HALVES_FROM = 1_000
 #: a typo's suggestions compare at most this many words, however large the library
 _MOST_COMPARED = 2_000
 #: no name is longer; a longer query is cut to this for suggestions
@@ -596,8 +569,9 @@ def _folder_stamp(folder: str) -> list[int] | None:
     return [stat.st_mtime_ns, stat.st_ino]
 
 
-#: how many files each layer's word index is spread over
+#: how many files each layer's word index is spread over, at most; one per so many words
 _BUCKETS = 64
+_WORDS_PER_BUCKET = 4_000
 
 
 class WordsIndex:
@@ -614,6 +588,8 @@ class WordsIndex:
     def __init__(self, cache_dir: str, layers: Sequence[Layer]) -> None:
         self.cache_dir = cache_dir
         self.layers = layers
+        #: how many bucket files each layer's index has, as its stamp file says
+        self._buckets: dict[str, int] = {}
 
     def folder(self, layer: Layer) -> str:
         import zlib
@@ -628,7 +604,10 @@ class WordsIndex:
             and data.get("version") == _INDEX_VERSION
             and data.get("folder") == os.path.abspath(layer.path)
             and isinstance(data.get("stamp"), list)
+            and type(data.get("buckets")) is int
+            and 1 <= data["buckets"] <= _BUCKETS
         ):
+            self._buckets[layer.path] = data["buckets"]
             return data["stamp"]  # type: ignore[no-any-return]
         return None
 
@@ -649,7 +628,11 @@ class WordsIndex:
         close: dict[str, set[str]] = {}
         needle = f"\n{loose}\t"
         for layer in self.layers:
-            text = _read_text(os.path.join(self.folder(layer), f"{_bucket(loose):02d}.txt"))
+            count = self._buckets.get(layer.path)
+            if count is None:
+                continue  # no folder, so no word index and no term
+            bucket = _bucket(loose, count)
+            text = _read_text(os.path.join(self.folder(layer), f"{bucket:02d}.txt"))
             at = text.find(needle)
             while at >= 0:
                 end = text.find("\n", at + 1)
@@ -684,12 +667,15 @@ class WordsIndex:
         from sourcer.fsutil import Transaction
 
         owners, words = _words_of(entries.values())
-        lines: list[list[str]] = [[] for _ in range(_BUCKETS)]
+        # a bucket file costs a file creation, which is slow on some file systems: as many
+        # as the words need, each read by a lookup quickly
+        count = min(_BUCKETS, len(words) // _WORDS_PER_BUCKET + 1)
+        lines: list[list[str]] = [[] for _ in range(count)]
         for entry, word, folded, loose in zip(owners, words, *word_keys(words), strict=True):
             if not word or not SLUG_RE.match(entry.slug):
                 continue  # no word to find, or a file name the index cannot name
             try:
-                bucket = crc32(loose.encode("utf-8")) % _BUCKETS
+                bucket = crc32(loose.encode("utf-8")) % count
             except UnicodeEncodeError:
                 continue
             lines[bucket].append(f"{loose}\t{entry.slug}\t{folded}\n")
@@ -698,19 +684,20 @@ class WordsIndex:
             "version": _INDEX_VERSION,
             "folder": os.path.abspath(layer.path),
             "stamp": stamp,
+            "buckets": count,
         }
+        names = [f"{number:02d}.txt" for number in range(count)]
         with (
             contextlib.suppress(WriteError, OSError, UnicodeEncodeError),
             Transaction(force=True, durable=False) as batch,
         ):
-            for number, bucket_lines in enumerate(lines):
+            for name, bucket_lines in zip(names, lines, strict=True):
                 # a newline first, so that every line is found as "\n<key>\t"
-                batch.add(os.path.join(folder, f"{number:02d}.txt"), "\n" + "".join(bucket_lines))
+                batch.add(os.path.join(folder, name), "\n" + "".join(bucket_lines))
             batch.add(os.path.join(folder, "stamp.json"), json.dumps(stamp_data))  # last
             batch.commit()
-            for name in os.listdir(folder):  # the buckets of an older version of the index
-                if name.endswith(".json") and name != "stamp.json":
-                    os.unlink(os.path.join(folder, name))
+            for name in set(os.listdir(folder)) - {*names, "stamp.json"}:
+                os.unlink(os.path.join(folder, name))  # buckets of a larger or older index
 
 
 def _words_of(entries: Iterable[Entry]) -> tuple[list[Entry], list[str]]:
@@ -724,10 +711,10 @@ def _words_of(entries: Iterable[Entry]) -> tuple[list[Entry], list[str]]:
     return owners, words
 
 
-def _bucket(key: str) -> int:
+def _bucket(key: str, count: int) -> int:
     import zlib
 
-    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % _BUCKETS
+    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % count
 
 
 def _read_text(path: str) -> str:

@@ -1,0 +1,101 @@
+"""A long list of small jobs done on two cores: a forked child takes the second half.
+
+A cold index reads and skims every term file of a layer, 20,000 of them in a large library,
+and that work is all Python: one process uses one core. Where it is safe and worth it
+(Linux, no other thread running, at least two cores, a long list), the process forks once;
+the child does the second half of the list and sends its answers back as JSON through a
+pipe while the parent does the first. Anything wrong with the child (it could not start,
+died, or sent something else) costs only time: the parent then does the second half too.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+Item = TypeVar("Item")
+
+
+def map_in_halves(work: Callable[[Item], Any], items: Sequence[Item], *, least: int) -> list[Any]:
+    """``[work(item) for item in items]``, the second half done in a forked child when the
+    list holds at least ``least`` items and forking is safe here. ``work`` must return
+    what JSON gives back equal (lists, strings, numbers, None), and must not write files
+    or print: the child's side effects are lost."""
+    if len(items) < least or not _may_fork():
+        return [work(item) for item in items]
+    half = (len(items) + 1) // 2
+    read_end, write_end = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return [work(item) for item in items]
+    if pid == 0:  # pragma: no cover - the child; its answers are checked by the parent
+        _child(work, items[half:], read_end, write_end)
+    os.close(write_end)
+    with open(read_end, "rb") as pipe:
+        try:
+            mine = [work(item) for item in items[:half]]
+            data = pipe.read()
+        except BaseException:
+            _stop(pid)
+            raise
+    theirs = _answers(data, pid, len(items) - half)
+    if theirs is None:
+        theirs = [work(item) for item in items[half:]]
+    return mine + theirs
+
+
+def _may_fork() -> bool:
+    """Forking copies only the calling thread, so another thread's locks could be held
+    for ever in the child: fork only when this is the only thread, on Linux (elsewhere a
+    fork without exec is not safe with every system library) and with a second core."""
+    if sys.platform != "linux" or not hasattr(os, "fork"):
+        return False
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
+        return False
+    return len(os.sched_getaffinity(0)) >= 2
+
+
+def _child(
+    work: Callable[[Item], Any], items: Sequence[Item], read_end: int, write_end: int
+) -> None:
+    """The child's whole life: its half, as JSON on the pipe, then out at once, without the
+    parent's clean-up (``atexit``, buffered output, staged files), whatever happens."""
+    status = 1
+    try:
+        import json
+
+        os.close(read_end)
+        view = memoryview(json.dumps([work(item) for item in items]).encode("utf-8"))
+        while view:
+            view = view[os.write(write_end, view) :]
+        status = 0
+    finally:
+        os._exit(status)
+
+
+def _answers(data: bytes, pid: int, count: int) -> list[Any] | None:
+    """The child's answers, or None if it failed or they are not ``count`` answers."""
+    _, status = os.waitpid(pid, 0)
+    if status != 0:
+        return None
+    import json
+
+    try:
+        answers = json.loads(data)
+    except ValueError:
+        return None
+    return answers if isinstance(answers, list) and len(answers) == count else None
+
+
+def _stop(pid: int) -> None:
+    """End the child of an interrupted parent, and reap it."""
+    import signal
+
+    os.kill(pid, signal.SIGKILL)  # not reaped yet, so the process is there to be killed
+    os.waitpid(pid, 0)
