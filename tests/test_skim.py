@@ -157,3 +157,38 @@ def test_plain_words_and_block_lists_are_read_as_the_parser_reads_them(name, ali
     skimmed = skim_text(text)
     if skimmed is not None:
         assert skimmed == parsed(text), text
+
+
+def _case_variants(word: str) -> set[str]:
+    variants = {""}
+    for char in word:
+        variants = {v + c for v in variants for c in {char.lower(), char.upper()}}
+    return variants
+
+
+NEAR_BOOLEANS = ["y", "n", "ye", "yes", "no", "nul", "null", "nulls", "true", "tru", "false"]
+NEAR_BOOLEANS += ["on", "off", "of", "o", "t", "f", "yess", "none", "nan", "inf", "flask"]
+
+
+@pytest.mark.parametrize("word", sorted(set().union(*map(_case_variants, NEAR_BOOLEANS))))
+def test_words_are_told_from_booleans_and_null_as_the_parser_tells_them(word):
+    from yaml.nodes import ScalarNode
+    from yaml.resolver import Resolver
+
+    from sourcer.library.skim import _is_text
+
+    tag = Resolver().resolve(ScalarNode, word, (True, False))
+    assert _is_text(word) == (tag == "tag:yaml.org,2002:str")
+
+
+def test_every_first_letter_the_parser_resolves_is_known():
+    """PyYAML resolves plain values by their first character; among letters only the
+    booleans' and null's, whose words _is_text knows."""
+    from yaml.resolver import Resolver
+
+    from sourcer.library.skim import _RESOLVED_LETTERS
+
+    letters = {char for char in Resolver.yaml_implicit_resolvers if char and char.isalpha()}
+    assert letters == set(_RESOLVED_LETTERS)
+    tags = {tag for char in letters for tag, _ in Resolver.yaml_implicit_resolvers[char]}
+    assert tags == {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"}

@@ -289,13 +289,12 @@ def _skip_spaces(text: str, position: int) -> int:
 
 
 #: a plain value of letters, digits and a little punctuation, starting with a letter and
-#: ending without a space: the text itself, once its first letter is seen to resolve
-#: to no boolean or null (:func:`_is_text`)
+#: ending without a space: the text itself, unless it is a boolean or null (_NOT_TEXT)
 _SIMPLE = re.compile(r"[A-Za-z](?:[\w .+/()-]*[\w.+/()-])?", re.ASCII)
 
 
 def _scalar(rest: str) -> str:
-    if _SIMPLE.fullmatch(rest) and (rest[0] not in _RESOLVED_LETTERS or len(rest) > 5):
+    if _SIMPLE.fullmatch(rest) and rest not in _NOT_TEXT:
         return rest  # the common case, told at once
     if not rest.strip(" "):
         raise _GiveUp  # an empty value is null; the validator says so
@@ -349,12 +348,12 @@ def _plain(value: str) -> str:
 
 
 def _is_text(value: str) -> bool:
-    """Whether YAML reads this plain scalar as text (not a number, boolean, null or date),
-    asked of the parser's own resolver. Its resolvers are chosen by a value's first
-    character, and none is registered for most letters: such values are text, unasked."""
-    if value[0].isalpha() and (value[0] not in _RESOLVED_LETTERS or len(value) > 5):
-        return True  # the words those letters resolve (yes, no, true, false, on, off, null)
-        #              have five letters at most
+    """Whether YAML reads this plain scalar as text (not a number, boolean, null or date).
+    Its resolvers are chosen by a value's first character: for a letter, only the
+    booleans and null, whose words are known (:data:`_NOT_TEXT`); anything else is asked
+    of the parser's own resolver."""
+    if value[0].isalpha():
+        return value not in _NOT_TEXT
     global _resolver
     if _resolver is None:
         from yaml.resolver import Resolver
@@ -366,8 +365,15 @@ def _is_text(value: str) -> bool:
 
 
 _resolver: Any = None
-#: first letters PyYAML's implicit resolvers look at (booleans and null)
-_RESOLVED_LETTERS = frozenset("yYnNtTfFoO")
+#: the plain values starting with a letter that PyYAML reads as a boolean or null (a test
+#: checks them against its resolver)
+_NOT_TEXT = frozenset(
+    word
+    for base in ("yes", "no", "true", "false", "on", "off", "null")
+    for word in (base, base.capitalize(), base.upper())
+)
+#: first letters whose values may be booleans or null
+_RESOLVED_LETTERS = frozenset(word[0] for word in _NOT_TEXT)
 
 
 def plain_mapping(text: str, keys: Sequence[str]) -> dict[str, tuple[str, int]] | None:
