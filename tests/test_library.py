@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -301,3 +302,36 @@ def test_the_word_index_answers_as_the_whole_index_does(tmp_path):
         "foo-b",
         "foo-c",
     ]
+
+
+def test_a_cold_index_on_two_cores_writes_what_one_process_writes(tmp_path, monkeypatch):
+    """1,200 new files (read in halves where forking is allowed): the index and the word
+    index are the same as those written by one process, and as those written again from
+    the index."""
+    from sourcer.library import halves, store
+    from tests.conftest import minimal_term
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(1_200):
+        aliases = f"[Tech {i} API, T{i}-x]" if i % 3 else "[]"
+        (folder / f"tech{i:04d}.yaml").write_text(minimal_term(f"Tech{i:04d}", aliases=aliases))
+    (folder / "Not A Slug.yaml").write_text(minimal_term("Odd", aliases="[odd one]"))
+
+    def written(cache: Path) -> tuple[object, dict[str, list[str]]]:
+        (index,) = cache.glob("index-*.json")
+        (words,) = cache.glob("words-*")
+        buckets = {p.name: sorted(p.read_text().splitlines()) for p in words.glob("*.txt")}
+        return json.loads(index.read_text())["files"], buckets
+
+    layer = [Layer("user", str(folder))]
+    Library(layer, cache_dir=tmp_path / "two").entries()
+    monkeypatch.setattr(halves, "_may_fork", lambda: False)
+    Library(layer, cache_dir=tmp_path / "one").entries()
+    two, one = written(tmp_path / "two"), written(tmp_path / "one")
+    assert two == one
+    assert len(one[1]) == store._bucket_count(1_201) == 2
+    entries = Library(layer).entries().values()
+    again = store._bucket_texts(((e.slug, e.name, e.aliases) for e in entries), 2)
+    assert {f"{n:02d}.txt": sorted(("\n" + t).splitlines()) for n, t in enumerate(again)} == one[1]
+    assert Library(layer, cache_dir=tmp_path / "two").get("t1199 x").slug == "tech1199"

@@ -3,7 +3,7 @@
 A cold index reads and skims every term file of a layer, 20,000 of them in a large library,
 and that work is all Python: one process uses one core. Where it is safe and worth it
 (Linux, no other thread running, at least two cores, a long list), the process forks once;
-the child does the second half of the list and sends its answers back as JSON through a
+the child does the second half of the list and sends its answer back as JSON through a
 pipe while the parent does the first. Anything wrong with the child (it could not start,
 died, or sent something else) costs only time: the parent then does the second half too.
 """
@@ -18,13 +18,15 @@ from typing import Any, TypeVar
 Item = TypeVar("Item")
 
 
-def map_in_halves(work: Callable[[Item], Any], items: Sequence[Item], *, least: int) -> list[Any]:
-    """``[work(item) for item in items]``, the second half done in a forked child when the
-    list holds at least ``least`` items and forking is safe here. ``work`` must return
-    what JSON gives back equal (lists, strings, numbers, None), and must not write files
-    or print: the child's side effects are lost."""
+def in_halves(
+    work: Callable[[Sequence[Item]], Any], items: Sequence[Item], *, least: int
+) -> list[Any]:
+    """``[work(items)]``, or ``[work(first half), work(second half)]`` with the second
+    done in a forked child, when the list holds at least ``least`` items and forking is
+    safe here. ``work`` must return what JSON gives back equal (lists, strings, numbers,
+    None), and must not write files or print: the child's side effects are lost."""
     if len(items) < least or not _may_fork():
-        return [work(item) for item in items]
+        return [work(items)]
     half = (len(items) + 1) // 2
     read_end, write_end = os.pipe()
     try:
@@ -32,21 +34,19 @@ def map_in_halves(work: Callable[[Item], Any], items: Sequence[Item], *, least: 
     except OSError:
         os.close(read_end)
         os.close(write_end)
-        return [work(item) for item in items]
-    if pid == 0:  # pragma: no cover - the child; its answers are checked by the parent
+        return [work(items)]
+    if pid == 0:  # pragma: no cover - the child; its answer is checked by the parent
         _child(work, items[half:], read_end, write_end)
     os.close(write_end)
     with open(read_end, "rb") as pipe:
         try:
-            mine = [work(item) for item in items[:half]]
+            mine = work(items[:half])
             data = pipe.read()
         except BaseException:
             _stop(pid)
             raise
-    theirs = _answers(data, pid, len(items) - half)
-    if theirs is None:
-        theirs = [work(item) for item in items[half:]]
-    return mine + theirs
+    theirs = _answer(data, pid)
+    return [mine, work(items[half:]) if theirs is None else theirs[0]]
 
 
 def _may_fork() -> bool:
@@ -62,7 +62,7 @@ def _may_fork() -> bool:
 
 
 def _child(
-    work: Callable[[Item], Any], items: Sequence[Item], read_end: int, write_end: int
+    work: Callable[[Sequence[Item]], Any], items: Sequence[Item], read_end: int, write_end: int
 ) -> None:
     """The child's whole life: its half, as JSON on the pipe, then out at once, without the
     parent's clean-up (``atexit``, buffered output, staged files), whatever happens."""
@@ -71,7 +71,7 @@ def _child(
         import json
 
         os.close(read_end)
-        view = memoryview(json.dumps([work(item) for item in items]).encode("utf-8"))
+        view = memoryview(json.dumps([work(items)]).encode("utf-8"))
         while view:
             view = view[os.write(write_end, view) :]
         status = 0
@@ -79,18 +79,18 @@ def _child(
         os._exit(status)
 
 
-def _answers(data: bytes, pid: int, count: int) -> list[Any] | None:
-    """The child's answers, or None if it failed or they are not ``count`` answers."""
+def _answer(data: bytes, pid: int) -> list[Any] | None:
+    """``[the child's answer]``, or None if it failed or sent something else."""
     _, status = os.waitpid(pid, 0)
     if status != 0:
         return None
     import json
 
     try:
-        answers = json.loads(data)
+        answer = json.loads(data)
     except ValueError:
         return None
-    return answers if isinstance(answers, list) and len(answers) == count else None
+    return answer if isinstance(answer, list) and len(answer) == 1 else None
 
 
 def _stop(pid: int) -> None:

@@ -346,19 +346,30 @@ class Library:
             fresh[name] = None  # its place in the order of the files
             unread.append(name)
         changed = bool(unread)
+        wants_words = self.cache_dir is not None and folder_stamp is not None
+        buckets = _bucket_count(len(fresh))
+        texts: list[str] | None = None
         if unread:
-            from sourcer.library.halves import map_in_halves
-            from sourcer.library.skim import file_record
+            from functools import partial
 
-            # new or changed files, each read once for its stamp and keys (on two cores
-            # where there are many: the first run after an install or a pull)
-            paths = [prefix + name for name in unread]
-            records = map_in_halves(file_record, paths, least=_IN_HALVES_FROM)
+            from sourcer.library.halves import in_halves
+
+            # New or changed files, each read once for its stamp and keys, on two cores
+            # where there are many (the first run after an install or a pull). When no file
+            # was known, each half also writes its lines of the word index.
+            cold = wants_words and len(unread) == len(fresh)
+            work = partial(_read_files, prefix, buckets if cold else 0)
+            parts = in_halves(work, unread, least=_IN_HALVES_FROM)
+            records = [record for part in parts for record in part[0]]
             for name, record in zip(unread, records, strict=True):
                 if record is None:
                     del fresh[name]
                 else:
                     fresh[name] = record
+            if cold:
+                texts = [
+                    "".join(pieces) for pieces in zip(*(part[1] for part in parts), strict=True)
+                ]
         if cache_path is not None and (changed or len(fresh) != len(cached)):
             _write_cache(cache_path, {"version": _INDEX_VERSION, "files": fresh})
         entries: dict[str, Entry] = {}
@@ -366,10 +377,14 @@ class Library:
         for file_name, (_, _, name, category, aliases) in fresh.items():
             slug = file_name[:-5]  # without ".yaml"
             entries[slug] = Entry(slug, name, category, tuple(aliases), origin, prefix + file_name)
-        if self.cache_dir is not None and folder_stamp is not None:
+        if wants_words:
+            assert folder_stamp is not None
             words = self._words_index()
             if changed or words.stamp(layer) != folder_stamp:
-                words.write(layer, folder_stamp, entries)
+                if texts is None:
+                    terms = ((entry.slug, entry.name, entry.aliases) for entry in entries.values())
+                    texts = _bucket_texts(terms, buckets)
+                words.write(layer, folder_stamp, texts)
         return entries
 
     def _words_index(self) -> WordsIndex:
@@ -569,9 +584,9 @@ def _folder_stamp(folder: str) -> list[int] | None:
     return [stat.st_mtime_ns, stat.st_ino]
 
 
-#: how many files each layer's word index is spread over, at most; one per so many words
+#: how many files each layer's word index is spread over, at most; one per so many terms
 _BUCKETS = 64
-_WORDS_PER_BUCKET = 4_000
+_TERMS_PER_BUCKET = 800
 
 
 class WordsIndex:
@@ -654,31 +669,14 @@ class WordsIndex:
                     break  # overridden by a file that does not claim the word
         return None
 
-    def write(self, layer: Layer, stamp: list[int], entries: dict[str, Entry]) -> None:
-        """Write the layer's word index (all files at once; a failure only costs time).
-
-        Each bucket file holds one line per name or alias: its loose key, the slug and the
-        word folded, tab-separated (neither key can hold a tab or a newline). A word whose
-        loose key cannot be written (a lone surrogate) is left out: a miss is always
-        confirmed from the whole index."""
+    def write(self, layer: Layer, stamp: list[int], texts: Sequence[str]) -> None:
+        """Write the layer's word index, its buckets' lines given (:func:`_bucket_texts`),
+        all files at once; a failure only costs time."""
         import json
-        from zlib import crc32  # _bucket, inlined: it runs for every word of the library
 
         from sourcer.fsutil import Transaction
 
-        owners, words = _words_of(entries.values())
-        # a bucket file costs a file creation, which is slow on some file systems: as many
-        # as the words need, each read by a lookup quickly
-        count = min(_BUCKETS, len(words) // _WORDS_PER_BUCKET + 1)
-        lines: list[list[str]] = [[] for _ in range(count)]
-        for entry, word, folded, loose in zip(owners, words, *word_keys(words), strict=True):
-            if not word or not SLUG_RE.match(entry.slug):
-                continue  # no word to find, or a file name the index cannot name
-            try:
-                bucket = crc32(loose.encode("utf-8")) % count
-            except UnicodeEncodeError:
-                continue
-            lines[bucket].append(f"{loose}\t{entry.slug}\t{folded}\n")
+        count = len(texts)
         folder = self.folder(layer)
         stamp_data = {
             "version": _INDEX_VERSION,
@@ -691,9 +689,9 @@ class WordsIndex:
             contextlib.suppress(WriteError, OSError, UnicodeEncodeError),
             Transaction(force=True, durable=False) as batch,
         ):
-            for name, bucket_lines in zip(names, lines, strict=True):
+            for name, text in zip(names, texts, strict=True):
                 # a newline first, so that every line is found as "\n<key>\t"
-                batch.add(os.path.join(folder, name), "\n" + "".join(bucket_lines))
+                batch.add(os.path.join(folder, name), "\n" + text)
             batch.add(os.path.join(folder, "stamp.json"), json.dumps(stamp_data))  # last
             batch.commit()
             for name in set(os.listdir(folder)) - {*names, "stamp.json"}:
@@ -709,6 +707,56 @@ def _words_of(entries: Iterable[Entry]) -> tuple[list[Entry], list[str]]:
         words.append(entry.name)
         words += entry.aliases
     return owners, words
+
+
+def _bucket_count(terms: int) -> int:
+    """How many bucket files a layer's word index has: a file creation is slow on some file
+    systems, so as many as its words need, each read by a lookup quickly."""
+    return min(_BUCKETS, terms // _TERMS_PER_BUCKET + 1)
+
+
+def _bucket_texts(terms: Iterable[tuple[str, str, Sequence[str]]], count: int) -> list[str]:
+    """The lines of each of ``count`` bucket files for terms given as (slug, name, aliases).
+
+    A line is a name's or an alias's loose key, the slug and the word folded, tab-separated
+    (neither key can hold a tab or a newline). A word whose loose key cannot be written (a
+    lone surrogate) is left out: a miss is always confirmed from the whole index."""
+    from zlib import crc32  # _bucket, inlined: it runs for every word of the library
+
+    slugs: list[str] = []
+    words: list[str] = []
+    for slug, name, aliases in terms:
+        if SLUG_RE.match(slug):  # else a file name the index cannot name
+            slugs += [slug] * (1 + len(aliases))
+            words.append(name)
+            words += aliases
+    lines: list[list[str]] = [[] for _ in range(count)]
+    for slug, word, folded, loose in zip(slugs, words, *word_keys(words), strict=True):
+        if not word:
+            continue
+        try:
+            bucket = crc32(loose.encode("utf-8")) % count
+        except UnicodeEncodeError:
+            continue
+        lines[bucket].append(f"{loose}\t{slug}\t{folded}\n")
+    return ["".join(bucket_lines) for bucket_lines in lines]
+
+
+def _read_files(prefix: str, buckets: int, names: Sequence[str]) -> list[Any]:
+    """``[records, bucket texts]`` of the files ``names`` in the folder ``prefix``: each
+    file's index record (:func:`sourcer.library.skim.file_record`), and where ``buckets``
+    is not 0, the lines of the word index for those files."""
+    from sourcer.library.skim import file_record
+
+    records = [file_record(prefix + name) for name in names]
+    if not buckets:
+        return [records, None]
+    terms = (
+        (name[:-5], record[2], record[4])
+        for name, record in zip(names, records, strict=True)
+        if record is not None
+    )
+    return [records, _bucket_texts(terms, buckets)]
 
 
 def _bucket(key: str, count: int) -> int:
