@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from sourcer.errors import Problem
+from sourcer.yamlrules import ALIAS_HINT, MAX_BYTES, MAX_DEPTH
 
 try:  # libyaml is several times faster; fall back to the pure-Python parser without it.
     _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
@@ -84,12 +85,6 @@ class YAMLSyntaxError(Exception):
         super().__init__(str(problem))
 
 
-#: what a file we read may hold: sourcer's files are a few kilobytes
-MAX_BYTES = 1_000_000
-MAX_DEPTH = 64
-_ALIAS_HINT = re.compile(r"(?:^|[\s\[{,:-])[&*][^\s\]}\[{,]+", re.MULTILINE)
-
-
 def load(text: str, path: str) -> Any:
     """Parse ``text`` safely; on a syntax error raise YAMLSyntaxError naming ``path:line``.
 
@@ -106,7 +101,7 @@ def load(text: str, path: str) -> Any:
         raise YAMLSyntaxError(
             Problem(path, depth_line, f"nested more than {MAX_DEPTH} levels deep; flatten it")
         )
-    if _ALIAS_HINT.search(text):
+    if ALIAS_HINT.search(text):
         _refuse_aliases(text, path)
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader subclass

@@ -8,7 +8,8 @@ this reader takes those keys from the lines that hold them. Anything outside tha
 subset (a value over several lines, a tag, an anchor, a flow mapping, an escape, a
 duplicate key, a value YAML would read as a number or a boolean) makes it give up and
 return None: the caller then reads the file with the YAML parser, so the answer is always
-the parser's own. A test checks both agree on every shipped file and on generated ones.
+the parser's own (but for one refusal of the loader's, see :func:`_refused_maybe`). A test
+checks both agree on every shipped file and on generated ones.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sourcer.textfile import ReadError, decode, read_stat
+from sourcer.yamlrules import ALIAS_HINT
 
 WANTED = ("name", "category", "aliases", "rare")
 #: the keys whose lists a term answers to, in this order
@@ -48,6 +50,22 @@ def _odd_characters(text: str) -> bool:
     from yaml.reader import Reader
 
     return Reader.NON_PRINTABLE.search(text) is not None
+
+
+#: where a tag could start a value (a value after ": ", "- ", "[", "{" or ",", or a line)
+_TAG_HINT = re.compile(r"(?:^ *|[:-] +|[\[{,] *)!", re.MULTILINE)
+
+
+def _refused_maybe(text: str) -> bool:
+    """Whether the loader might refuse the file for something anywhere in it, even under a
+    key this reader does not look at: an anchor or alias, or a tag. Each is asked with a
+    quick search for its character first (most files have none of ``&*!``). Flow
+    collections nested too deep (the loader's third refusal) are not looked for: counting
+    brackets would cost a sixth of the reader's time for every file, and such a file only
+    keeps its name in the index while every command that loads it says why it cannot."""
+    return (("&" in text or "*" in text) and ALIAS_HINT.search(text) is not None) or (
+        "!" in text and _TAG_HINT.search(text) is not None
+    )
 
 
 class _GiveUp(Exception):
@@ -101,8 +119,9 @@ def skim_text(text: str) -> tuple[str, str, list[str]] | None:
     is missing), or None when the file uses YAML this reader does not handle."""
     if "\r" in text:
         text = text.replace("\r\n", "\n")
-    if _odd_characters(text):
-        return None  # tabs, other line breaks, characters YAML refuses: the parser's job
+    if _odd_characters(text) or _refused_maybe(text):
+        return None  # the parser's job: tabs, other line breaks, characters YAML refuses,
+        #              and what the loader may refuse anywhere in the file
     try:
         return _skim(text)
     except _GiveUp:
