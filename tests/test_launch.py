@@ -454,6 +454,33 @@ def test_a_closed_pipe_ends_quietly_as_with_click(tmp_path):
     assert quick == slow == (1, "")
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["query", "flask", "--board", "google"],  # the quick path
+        ["query", "flask", "--board", "google", "--json"],
+        ["terms", "list"],  # the Click command
+    ],
+)
+def test_a_full_disk_is_one_error_line_not_a_traceback(tmp_path, args):
+    env = {**os.environ, "SOURCER_HOME": str(tmp_path), "HOME": str(tmp_path)}
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "sourcer", *args],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            check=False,
+        )
+    assert (done.returncode, done.stderr) == (
+        1,
+        "Error: cannot write the output (No space left on device); free some space, or "
+        "send the output elsewhere\n",
+    )
+
+
 def test_the_console_script_and_python_m_use_the_quick_path():
     import tomllib
 

@@ -22,6 +22,7 @@ they build equal requests and print the same bytes.
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
@@ -76,10 +77,39 @@ class Command(NamedTuple):
 
 def main() -> None:
     """Console-script entry point: the quick path when it can, else the Click command."""
-    if not quick(sys.argv[1:]):
-        from sourcer.cli import main as click_main
+    try:
+        if not quick(sys.argv[1:]):
+            from sourcer.cli import main as click_main
 
-        click_main()
+            click_main()
+    except OSError as err:
+        # Files sourcer writes, reads or caches report their own errors; what is left is
+        # the output itself, on a full disk (sourcer query ... > file).
+        if err.errno not in _FULL:
+            raise
+        _output_failed(err)
+
+
+#: a disk or quota that is full: no output can be written
+_FULL = frozenset(getattr(errno, name) for name in ("ENOSPC", "EDQUOT") if hasattr(errno, name))
+
+
+def _output_failed(err: OSError) -> NoReturn:
+    """Standard output could not be written: one ``Error:`` line and exit status 1, with
+    what was left unwritten dropped (else Python would try it again on the way out)."""
+    import contextlib
+
+    reason = err.strerror or str(err)
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sys.stderr.write(
+            f"Error: cannot write the output ({reason}); free some space, or send the "
+            "output elsewhere\n"
+        )
+        sys.stderr.flush()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    with contextlib.suppress(AttributeError, ValueError, OSError):
+        os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(1)
 
 
 def parse(args: list[str]) -> Command | None:
