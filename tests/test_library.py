@@ -335,3 +335,16 @@ def test_a_cold_index_on_two_cores_writes_what_one_process_writes(tmp_path, monk
     again = store._bucket_texts(((e.slug, e.name, e.aliases) for e in entries), 2)
     assert {f"{n:02d}.txt": sorted(("\n" + t).splitlines()) for n, t in enumerate(again)} == one[1]
     assert Library(layer, cache_dir=tmp_path / "two").get("t1199 x").slug == "tech1199"
+
+
+@given(
+    st.text(alphabet="abcdeé -1", max_size=12) | st.text(max_size=8),
+    st.lists(st.text(alphabet="abcdeé -1", max_size=12) | st.text(max_size=8), max_size=6),
+)
+def test_letters_in_place_counted_by_bytes_as_letter_by_letter(wanted, words):
+    """The sort key of a typo's suggestions in a large library, which counts ASCII words'
+    letters in place with the XOR of two numbers, agrees with counting them one by one."""
+    from sourcer.library.store import _in_place, _in_place_slowly
+
+    count = _in_place(wanted)
+    assert [count(word) for word in words] == [_in_place_slowly(wanted, w) for w in words]

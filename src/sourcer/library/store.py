@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from sourcer.errors import Problem, SourcerError, UnknownTermError, WriteError
@@ -83,14 +83,25 @@ def word_keys(words: Sequence[str]) -> tuple[list[str], list[str]]:
     """Each word :func:`fold`-ed and :func:`_loose`-ned, as two lists.
 
     The same as calling both on each word, which a cold index does for every name and alias
-    of the library (100,000 words at 20,000 terms): where the words are plain ASCII on one
-    line each, both keys come from one pass over all of them joined."""
+    of the library (100,000 words at 20,000 terms): for the words in plain ASCII, both keys
+    come from one pass over all of them joined; the others are worked out one by one."""
     joined = "\n".join(words)
-    if not (
-        joined.isascii()
-        and joined.count("\n") == len(words) - 1
-        and not any(space in joined for space in _ASCII_SPACES)
-    ):
+    if joined.isascii():
+        return _ascii_keys(words, joined)
+    plain = [word for word in words if word.isascii()]
+    plain_keys = zip(*_ascii_keys(plain, "\n".join(plain)), strict=True)
+    folded: list[str] = []
+    loose: list[str] = []
+    for word in words:
+        keys = next(plain_keys) if word.isascii() else (fold(word), _loose(word))
+        folded.append(keys[0])
+        loose.append(keys[1])
+    return folded, loose
+
+
+def _ascii_keys(words: Sequence[str], joined: str) -> tuple[list[str], list[str]]:
+    """:func:`word_keys` of ASCII ``words``, ``joined`` by newlines."""
+    if joined.count("\n") != len(words) - 1 or any(space in joined for space in _ASCII_SPACES):
         return [fold(word) for word in words], [_loose(word) for word in words]
     lower = joined.lower()  # casefold, for ASCII
     if "  " in lower or " \n" in lower or "\n " in lower or lower[:1] == " " or lower[-1:] == " ":
@@ -267,22 +278,20 @@ class Library:
         wanted = fold(query)[:_LONGEST_NAME]
         # difflib's cutoff of 0.75 needs the shorter word at least 0.6 of the longer one
         shortest, longest = len(wanted) * 0.6, len(wanted) / 0.6
-        by_key: dict[str, str] = {}
+        owners: list[str] = []
+        words: list[str] = []
         for entry in self.entries().values():
-            for key in (entry.slug, entry.name, *entry.aliases):
-                folded = fold(key)
-                if shortest <= len(folded) <= longest:
-                    by_key.setdefault(folded, entry.slug)
+            owners += [entry.slug] * (2 + len(entry.aliases))
+            words += (entry.slug, entry.name, *entry.aliases)
+        by_key: dict[str, str] = {}
+        for slug, folded in zip(owners, word_keys(words)[0], strict=True):
+            if shortest <= len(folded) <= longest:
+                by_key.setdefault(folded, slug)
         candidates = list(by_key)
         if len(candidates) > _MOST_COMPARED:
             # Bounded work in a large library: compare only the words that share the most
             # letters in place with the query (from either end), as typos keep most of them.
-            def in_place(key: str) -> int:
-                ahead = sum(a == b for a, b in zip(wanted, key, strict=False))
-                behind = sum(a == b for a, b in zip(reversed(wanted), reversed(key), strict=False))
-                return max(ahead, behind)
-
-            candidates.sort(key=in_place, reverse=True)
+            candidates.sort(key=_in_place(wanted), reverse=True)
             candidates = candidates[:_MOST_COMPARED]
         close = difflib.get_close_matches(wanted, candidates, n=limit * 3, cutoff=0.75)
         slugs: list[str] = []
@@ -552,6 +561,39 @@ def _good_record(record: object, stamp: list[int]) -> bool:
         and isinstance(record[4], list)
         and all(isinstance(alias, str) for alias in record[4])
     )
+
+
+def _in_place(wanted: str) -> Callable[[str], int]:
+    """How many letters a word shares with ``wanted`` in the same places, counted from the
+    start or from the end, whichever is more. For two ASCII words, each letter is a byte
+    of a number, and the letters that agree are the zero bytes of the two numbers' XOR
+    (aligned at the start in little-endian, at the end in big-endian): a typo's
+    suggestions sort 40,000 words by this in a library of 20,000 terms."""
+    wanted_bytes = wanted.encode("utf-8")
+    if not wanted.isascii():
+        return lambda word: _in_place_slowly(wanted, word)
+    from_start = int.from_bytes(wanted_bytes, "little")
+    from_end = int.from_bytes(wanted_bytes, "big")
+    size = len(wanted_bytes)
+
+    def count(word: str) -> int:
+        if not word.isascii():
+            return _in_place_slowly(wanted, word)
+        data = word.encode("ascii")
+        longest = max(size, len(data))
+        shortest = min(size, len(data))
+        ahead = (from_start ^ int.from_bytes(data, "little")).to_bytes(longest, "little")
+        behind = (from_end ^ int.from_bytes(data, "big")).to_bytes(longest, "little")
+        return max(ahead.count(0, 0, shortest), behind.count(0, 0, shortest))
+
+    return count
+
+
+def _in_place_slowly(wanted: str, word: str) -> int:
+    """:func:`_in_place`, letter by letter."""
+    ahead = sum(a == b for a, b in zip(wanted, word, strict=False))
+    behind = sum(a == b for a, b in zip(reversed(wanted), reversed(word), strict=False))
+    return max(ahead, behind)
 
 
 def _claims(term: Term, query: str) -> bool:
