@@ -106,9 +106,7 @@ def _output_failed(err: OSError) -> NoReturn:
             "output elsewhere\n"
         )
         sys.stderr.flush()
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    with contextlib.suppress(AttributeError, ValueError, OSError):
-        os.dup2(devnull, sys.stdout.fileno())
+    _silence(sys.stdout)
     sys.exit(1)
 
 
@@ -307,13 +305,19 @@ def _write(stream: TextIO, line: str) -> None:
 
 def _pipe_closed() -> NoReturn:
     """Stdout's reader went away (``| head``): exit 1 quietly, as Click does."""
+    _silence(sys.stdout, sys.stderr)
+    sys.exit(1)
+
+
+def _silence(*streams: TextIO) -> None:
+    """Point ``streams`` at the null device, so that what they still hold is dropped when
+    Python flushes them on the way out."""
     import contextlib
 
     devnull = os.open(os.devnull, os.O_WRONLY)
-    for stream in (sys.stdout, sys.stderr):
+    for stream in streams:
         with contextlib.suppress(AttributeError, ValueError, OSError):
             os.dup2(devnull, stream.fileno())
-    sys.exit(1)
 
 
 def _abort() -> NoReturn:
