@@ -11,7 +11,7 @@ import contextlib
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from sourcer.errors import Problem, SourcerError, UnknownTermError, WriteError
 from sourcer.home import Home, shipped_dir
@@ -19,6 +19,8 @@ from sourcer.library.schema import SLUG_RE, Term, slug_of
 from sourcer.library.termcache import load_term
 
 _INDEX_VERSION = 3
+
+Owner = TypeVar("Owner")
 
 
 class Layer(NamedTuple):
@@ -238,7 +240,8 @@ class Library:
         if self._words is None:
             exact: dict[str, list[Entry]] = {}
             loose: dict[str, Entry] = {}
-            owners, words = _words_of(self.entries().values())  # by slug: the first wins
+            # by slug: the first claimant wins
+            owners, words = _spread((e, (e.name, *e.aliases)) for e in self.entries().values())
             for entry, folded, loosened in zip(owners, *word_keys(words), strict=True):
                 users = exact.setdefault(folded, [])
                 if entry not in users:
@@ -278,11 +281,8 @@ class Library:
         wanted = fold(query)[:_LONGEST_NAME]
         # difflib's cutoff of 0.75 needs the shorter word at least 0.6 of the longer one
         shortest, longest = len(wanted) * 0.6, len(wanted) / 0.6
-        owners: list[str] = []
-        words: list[str] = []
-        for entry in self.entries().values():
-            owners += [entry.slug] * (2 + len(entry.aliases))
-            words += (entry.slug, entry.name, *entry.aliases)
+        entries = self.entries().values()
+        owners, words = _spread((e.slug, (e.slug, e.name, *e.aliases)) for e in entries)
         by_key: dict[str, str] = {}
         for slug, folded in zip(owners, word_keys(words)[0], strict=True):
             if shortest <= len(folded) <= longest:
@@ -740,14 +740,14 @@ class WordsIndex:
                 os.unlink(os.path.join(folder, name))  # buckets of a larger or older index
 
 
-def _words_of(entries: Iterable[Entry]) -> tuple[list[Entry], list[str]]:
-    """Every name and alias of ``entries`` in order, with the entry each belongs to."""
-    owners: list[Entry] = []
+def _spread(groups: Iterable[tuple[Owner, Sequence[str]]]) -> tuple[list[Owner], list[str]]:
+    """The words of every ``(owner, words)`` group in order, and the owner of each: one
+    list of words for :func:`word_keys`."""
+    owners: list[Owner] = []
     words: list[str] = []
-    for entry in entries:
-        owners += [entry] * (1 + len(entry.aliases))
-        words.append(entry.name)
-        words += entry.aliases
+    for owner, group in groups:
+        owners += [owner] * len(group)
+        words += group
     return owners, words
 
 
@@ -765,13 +765,11 @@ def _bucket_texts(terms: Iterable[tuple[str, str, Sequence[str]]], count: int) -
     lone surrogate) is left out: a miss is always confirmed from the whole index."""
     from zlib import crc32  # _bucket, inlined: it runs for every word of the library
 
-    slugs: list[str] = []
-    words: list[str] = []
-    for slug, name, aliases in terms:
-        if SLUG_RE.match(slug):  # else a file name the index cannot name
-            slugs += [slug] * (1 + len(aliases))
-            words.append(name)
-            words += aliases
+    slugs, words = _spread(
+        (slug, (name, *aliases))
+        for slug, name, aliases in terms
+        if SLUG_RE.match(slug)  # else a file name the index cannot name
+    )
     lines: list[list[str]] = [[] for _ in range(count)]
     for slug, word, folded, loose in zip(slugs, words, *word_keys(words), strict=True):
         if not word:
@@ -819,12 +817,10 @@ def _read_text(path: str) -> str:
 
 
 def _read_json(path: str) -> Any:
+    """A cache file's JSON, or None if it cannot be read or parsed."""
     import json
 
     try:
-        if os.path.getsize(path) > _CACHE_LIMIT:
-            return None
-        with open(path, encoding="utf-8") as handle:
-            return json.load(handle)
-    except (OSError, ValueError, RecursionError):
+        return json.loads(_read_text(path))
+    except (ValueError, RecursionError):
         return None
