@@ -3,9 +3,13 @@
 A cold index reads and skims every term file of a layer, 20,000 of them in a large library,
 and that work is all Python: one process uses one core. Where it is safe and worth it
 (Linux, no other thread running, at least two cores, a long list), the process forks once;
-the child does the second half of the list and sends its answer back as JSON through a
-pipe while the parent does the first. Anything wrong with the child (it could not start,
-died, or sent something else) costs only time: the parent then does the second half too.
+the child does the second half of the list and sends its answer back through a pipe while
+the parent does the first. Anything wrong with the child (it could not start, died, or
+sent something else) costs only time: the parent then does the second half too.
+
+The answer goes as ``marshal`` data, which is several times quicker to write and read
+than JSON: it is not safe from a stranger's data, but this is a copy of the same process
+writing to a pipe only the two of them hold.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ def in_halves(
 ) -> list[Any]:
     """``[work(items)]``, or ``[work(first half), work(second half)]`` with the second
     done in a forked child, when the list holds at least ``least`` items and forking is
-    safe here. ``work`` must return what JSON gives back equal (lists, strings, numbers,
+    safe here. ``work`` must return what ``marshal`` carries (lists, strings, numbers,
     None), and must not write files or print: the child's side effects are lost."""
     if len(items) < least or not _may_fork():
         return [work(items)]
@@ -64,14 +68,14 @@ def _may_fork() -> bool:
 def _child(
     work: Callable[[Sequence[Item]], Any], items: Sequence[Item], read_end: int, write_end: int
 ) -> None:
-    """The child's whole life: its half, as JSON on the pipe, then out at once, without the
+    """The child's whole life: its half, on the pipe, then out at once, without the
     parent's clean-up (``atexit``, buffered output, staged files), whatever happens."""
     status = 1
     try:
-        import json
+        import marshal
 
         os.close(read_end)
-        view = memoryview(json.dumps([work(items)]).encode("utf-8"))
+        view = memoryview(marshal.dumps([work(items)]))
         while view:
             view = view[os.write(write_end, view) :]
         status = 0
@@ -84,11 +88,11 @@ def _answer(data: bytes, pid: int) -> list[Any] | None:
     _, status = os.waitpid(pid, 0)
     if status != 0:
         return None
-    import json
+    import marshal
 
     try:
-        answer = json.loads(data)
-    except ValueError:
+        answer = marshal.loads(data)  # noqa: S302 - from our own child, by our own pipe
+    except (EOFError, ValueError, TypeError):
         return None
     return answer if isinstance(answer, list) and len(answer) == 1 else None
 
