@@ -202,9 +202,9 @@ def test_every_first_letter_the_parser_resolves_is_known():
     booleans' and null's, whose words _is_text knows."""
     from yaml.resolver import Resolver
 
-    from sourcer.library.skim import _RESOLVED_LETTERS
+    from sourcer.library.skim import _NOT_TEXT
 
     letters = {char for char in Resolver.yaml_implicit_resolvers if char and char.isalpha()}
-    assert letters == set(_RESOLVED_LETTERS)
+    assert letters == {word[0] for word in _NOT_TEXT}
     tags = {tag for char in letters for tag, _ in Resolver.yaml_implicit_resolvers[char]}
     assert tags == {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"}

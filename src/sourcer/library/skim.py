@@ -391,8 +391,6 @@ _NOT_TEXT = frozenset(
     for base in ("yes", "no", "true", "false", "on", "off", "null")
     for word in (base, base.capitalize(), base.upper())
 )
-#: first letters whose values may be booleans or null
-_RESOLVED_LETTERS = frozenset(word[0] for word in _NOT_TEXT)
 
 
 def plain_mapping(text: str, keys: Sequence[str]) -> dict[str, tuple[str, int]] | None:
