@@ -6,7 +6,7 @@ import json
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from sourcer.library.skim import skim_text
@@ -166,6 +166,7 @@ PLAINISH = st.text(alphabet="aeyYnNoOtTfFlLsS019 .+/()-_#:'", max_size=7)
 
 @settings(max_examples=1000, deadline=None)
 @given(name=PLAINISH, aliases=st.lists(PLAINISH, max_size=5), indent=st.integers(1, 3))
+@example(name="F", aliases=[" '"], indent=1)  # "-  '": a quote left open, after two spaces
 def test_plain_words_and_block_lists_are_read_as_the_parser_reads_them(name, aliases, indent):
     """Words like yes, No, 1.5, null or 'a.b-c' in the shapes the reader takes at once."""
     text = f"name: {name}\nsummary: s\naliases:\n"

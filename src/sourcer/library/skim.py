@@ -27,8 +27,9 @@ WANTED = ("name", "category", "aliases", "rare")
 LISTS = ("aliases", "rare")
 
 _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?:[ ]+|$)")
-#: a value starts with none of YAML's indicators (flow, anchors, tags, block scalars ...)
-_INDICATOR = frozenset("[]{}&*!|>%@`#,?")
+#: a plain value starts with none of YAML's indicators (flow, anchors, tags, block scalars,
+#: quotes ...)
+_INDICATOR = frozenset("[]{}&*!|>%@`#,?'\"")
 
 
 #: characters that change how a file splits into lines and indents, beyond \n and \r
