@@ -253,6 +253,22 @@ def test_the_name_of_a_term_whose_file_is_broken_comes_from_the_index(tmp_path):
     assert library.name_of("Odd") == "Odd Name"  # not a slug a lookup reads directly
 
 
+def test_a_word_in_a_titles_quotes_is_not_an_alias(tmp_path):
+    """A quoted title going on over lines can hold a line at the margin that looks like a
+    key; the index reads the file as the parser does, so the term does not answer to it."""
+    folder = tmp_path / "terms"
+    folder.mkdir()
+    text = (Path(shipped_dir("terms")) / "flask.yaml").read_text(encoding="utf-8")
+    text = text.replace("name: Flask", "name: Quoted").replace(
+        "  typical: Flask Developer", '  typical: "Flask Developer\nrare: [Zorblax]\nnotes: x"'
+    )
+    (folder / "quoted.yaml").write_text(text, encoding="utf-8")
+    library = Library([Layer("mine", str(folder))], cache_dir=tmp_path / "cache")
+    assert library.get("quoted").titles.typical == "Flask Developer rare: [Zorblax] notes: x"
+    assert library.entries()["quoted"].aliases == tuple(library.get("quoted").aliases)
+    assert library.lookup("zorblax") is None
+
+
 @given(st.lists(st.text() | st.text(alphabet="aB -.+#_ \t\n1", max_size=12), max_size=8))
 def test_the_keys_of_many_words_are_each_words_keys(words):
     """word_keys, which takes one pass over plain ASCII words, equals fold and _loose."""

@@ -79,6 +79,9 @@ def _writings(value: str) -> list[str]:
             "x:\n  - &a b\n  - *a\n",
             "x:\n  y: !!python/name:os.system ''\n",
             "summary: C++ & R&D, 5 * 3 = 15!\n",
+            'titles:\n  typical: "Dev\nrare: [x]\nnotes: y"\n',
+            "titles:\n  - [a,\nrare: [x]]\n",
+            'summary: >-\n  the "analytics\n  engineer"\n',
         ]
     ),
 )
@@ -124,10 +127,32 @@ def test_generated_files_are_read_as_the_parser_reads_them(
         "name: Go\nx:\n  y: *a\n",  # an alias, nested
         "name: Go\nx:\n  - &a b\n",  # an anchor (the loader refuses those too)
         "name: Go\nx:\n  - !!str b\n",
+        # a quoted or flow value under another key going on at the margin: the parser reads
+        # "rare: [x]" as part of the title, not as a key of the file
+        'name: A\ntitles:\n  typical: "Dev\nrare: [x]\nnotes: y"\n',
+        "name: A\ntitles:\n  - 'Dev\nrare: [x]\nnotes: y'\n",
+        "name: A\nx:\n  y: [a,\nrare: [x],\n  b]\n",
+        'name: A\nsummary: "a \\"\nrare: [x]\nnotes: b"\n',  # the quote escaped: not its end
     ],
 )
 def test_what_the_reader_does_not_handle_it_leaves_to_the_parser(text):
     assert skim_text(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # quotes in a block scalar's text are prose, open over lines or not
+        'name: A\nsummary: >-\n  the "analytics\n  engineer" role\naliases: [b]\n',
+        "name: A\ninterview:\n  - expected: |\n      it's 'the\n      best'\naliases: [b]\n",
+        # an apostrophe inside a word of a flow list starts no quote
+        "name: A\nx:\n  k: [Let's Encrypt, b]\naliases: [c]\n",
+        "name: A\nx:\n  k: [a, {b: [c]}]\naliases: [d]\n",  # flows in flows
+    ],
+)
+def test_quotes_and_brackets_that_close_as_the_parser_reads_them_are_read(text):
+    assert skim_text(text) is not None
+    assert skim_text(text) == parsed(text)
 
 
 @settings(max_examples=300, deadline=None)

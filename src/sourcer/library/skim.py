@@ -124,9 +124,62 @@ def skim_text(text: str) -> tuple[str, str, list[str]] | None:
         return None  # the parser's job: tabs, other line breaks, characters YAML refuses,
         #              and what the loader may refuse anywhere in the file
     try:
+        _closed_on_their_lines(text)
         return _skim(text)
     except _GiveUp:
         return None
+
+
+#: what may come just before a value that starts with a quote or a bracket: a space (after
+#: "key:", "-" or "?", or an indent), a line's start, or "[", "{" or "," inside a flow
+_BEFORE_VALUE = frozenset(" \n[{,")
+
+
+def _closed_on_their_lines(text: str) -> None:
+    """Give up on a file with a quoted or flow value, at any depth, that may go on past its
+    line: the lines it goes on over could start at the margin and look like keys (a
+    ``rare: [x]`` inside a title's quotes is text to the parser).
+
+    The first quote (and bracket) on a line where a value could start is looked at, each
+    found by a quick search: once it closes, the rest of the line can only be a comment,
+    or what the parser refuses. In the text of a block scalar (``summary: >-``) quotes are
+    prose, and may close on a later line."""
+    for opener in "\"'[{":
+        at = text.find(opener)
+        while at >= 0:
+            if at and text[at - 1] not in _BEFORE_VALUE:
+                at = text.find(opener, at + 1)
+                continue
+            end = text.find("\n", at)
+            if end < 0:
+                end = len(text)
+            try:
+                _closed_on_the_line(text[at:end])
+            except _GiveUp:
+                if not _in_block_scalar(text, at):
+                    raise
+            at = text.find(opener, end)
+
+
+#: a line that starts a block scalar: ``key: |``, ``- >-``, ``key: >2 # a note`` ...
+_BLOCK_SCALAR = re.compile(r" *(?:- +)*(?:[^ #].*?: +|- +|\? +)?[|>][-+1-9]{0,2}(?: +#.*)?")
+
+
+def _in_block_scalar(text: str, at: int) -> bool:
+    """Whether ``at`` is on a line of a block scalar's text: the nearest line above that is
+    less indented than every line between (blank lines aside) starts one."""
+    start = text.rfind("\n", 0, at) + 1
+    least = len(text[start:at]) - len(text[start:at].lstrip(" "))
+    while least and start:
+        above = text.rfind("\n", 0, start - 1) + 1
+        line = text[above : start - 1]
+        start = above
+        indent = len(line) - len(line.lstrip(" "))
+        if indent < least and line.strip(" "):
+            if _BLOCK_SCALAR.fullmatch(line):
+                return True
+            least = indent
+    return False
 
 
 #: a top-level line (at the margin, not a comment): ``key:`` with the rest of the line
@@ -139,7 +192,6 @@ _TOP_LINE = re.compile(
 )
 #: the start of the next top-level line
 _TOP = re.compile(r"\n[^ #\n]")
-_OPENERS = frozenset("\"'[{")
 _WANTED = frozenset(WANTED)
 
 
@@ -155,10 +207,6 @@ def _skim(text: str) -> tuple[str, str, list[str]]:
         seen.add(key)
         if key in _WANTED:
             found[key] = rest, bool(more)
-        elif rest[:1] in _OPENERS:
-            # a quoted or flow value going on over the next lines could hold a line at the
-            # margin that looks like a key
-            _closed_on_the_line(rest)
     words: list[str] = []
     name = category = ""
     lists: dict[str, list[str]] = {}
@@ -213,22 +261,21 @@ def _following(text: str, key: str) -> list[str]:
 
 
 def _closed_on_the_line(value: str) -> None:
-    """Give up on a quoted or flow value of another key that goes on over the next lines
-    (its continuation could start at the margin and look like a key)."""
+    """Give up on a quoted or flow value that goes on over the next lines."""
     if value[0] in "'\"":
         _closing_quote(value, 0)
         return
     if "'" not in value and '"' not in value:
-        opened = value.count("[") + value.count("{")
-        if opened and opened == value.count("]") + value.count("}"):
+        # closed if every bracket opened on the line is (more closers end a flow around it)
+        if value.count("[") + value.count("{") <= value.count("]") + value.count("}"):
             return
         raise _GiveUp
     depth = 0
     position = 0
     while position < len(value):
         char = value[position]
-        if char in "'\"":
-            position = _closing_quote(value, position)
+        if char in "'\"" and (not position or value[position - 1] in " [{,:"):
+            position = _closing_quote(value, position)  # (else an apostrophe in a word)
         elif char in "[{":
             depth += 1
         elif char in "]}":
@@ -345,6 +392,8 @@ def _closing_quote(text: str, start: int) -> int:
         if quote == "'" and text[end + 1 : end + 2] == "'":
             position = end + 2
             continue
+        if quote == '"' and "\\" in text[start:end]:
+            raise _GiveUp  # escapes, of the quote itself maybe: the parser knows them all
         return end
 
 

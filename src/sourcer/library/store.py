@@ -18,7 +18,8 @@ from sourcer.home import Home, shipped_dir
 from sourcer.library.schema import SLUG_RE, Term, slug_of
 from sourcer.library.termcache import load_term
 
-_INDEX_VERSION = 3
+#: raised when the records change, or how they are read does: an older index is rebuilt
+_INDEX_VERSION = 4
 
 Owner = TypeVar("Owner")
 
