@@ -106,6 +106,55 @@ def test_generated_files_are_read_as_the_parser_reads_them(
         assert skimmed == parsed(text), text
 
 
+#: lines from which files are put together at random: keys the index reads, and values
+#: under other keys that open a quote, a flow or a block scalar and close it lines later
+LINES = [
+    "name: A",
+    "category: c",
+    "aliases: [x]",
+    "rare: [y, 'z']",
+    "aliases:",
+    "  - w",
+    "titles:",
+    "  typical: 'Dev",
+    '  typical: "Dev',
+    "  - [a,",
+    "  k: {a: 'b",
+    "  k: [a, [b]]",
+    "  k: [Let's, 'c']",
+    "  expected: >-",
+    "  - |",
+    "    it's 'q",
+    '    the "q',
+    "q'",
+    'q"',
+    "  b]",
+    "  c']",
+    "summary: s # it's",
+    "    more text",
+    "",
+]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(LINES), min_size=1, max_size=9))
+def test_files_of_lines_that_open_and_close_over_others_are_read_as_the_parser_reads_them(
+    lines,
+):
+    """For every file the parser reads, the reader's answer is the parser's or none. (Of a
+    file the parser refuses it may keep a name: every command that loads it says why.)"""
+    from sourcer.yamlload import YAMLSyntaxError, load
+
+    text = "\n".join(lines) + "\n"
+    try:
+        load(text, "term.yaml")
+    except YAMLSyntaxError:
+        return
+    skimmed = skim_text(text)
+    if skimmed is not None:  # what the index keeps of a file that is no mapping: blanks
+        assert skimmed == (parsed(text) or ("", "", [])), text
+
+
 @pytest.mark.parametrize(
     "text",
     [

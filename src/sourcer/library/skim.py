@@ -6,10 +6,12 @@ millisecond, a minute for 20,000 files. Term files are written in a small, plain
 YAML (``key: value``, one-line quoted or plain values, ``[a, b]`` or ``- a`` lists), so
 this reader takes those keys from the lines that hold them. Anything outside that
 subset (a value over several lines, a tag, an anchor, a flow mapping, an escape, a
-duplicate key, a value YAML would read as a number or a boolean) makes it give up and
-return None: the caller then reads the file with the YAML parser, so the answer is always
-the parser's own (but for one refusal of the loader's, see :func:`_refused_maybe`). A test
-checks both agree on every shipped file and on generated ones.
+duplicate key, a value YAML would read as a number or a boolean, a quote or a flow that
+goes on past its line) makes it give up and return None: the caller then reads the file
+with the YAML parser, so for every file the parser reads the answer is the parser's own.
+A file the parser refuses may still keep what this reader found (a fault under a key it
+does not read, or one refusal of the loader's, see :func:`_refused_maybe`): every command
+that loads it says why. Tests check both agree on every shipped file and on generated ones.
 """
 
 from __future__ import annotations
@@ -162,7 +164,7 @@ def _closed_on_their_lines(text: str) -> None:
 
 
 #: a line that starts a block scalar: ``key: |``, ``- >-``, ``key: >2 # a note`` ...
-_BLOCK_SCALAR = re.compile(r" *(?:- +)*(?:[^ #].*?: +|- +|\? +)?[|>][-+1-9]{0,2}(?: +#.*)?")
+_BLOCK_SCALAR = re.compile(r" *(?:- +)*(?:[^ #][^#]*?: +|- +|\? +)?[|>][-+1-9]{0,2}(?: +#.*)?")
 
 
 def _in_block_scalar(text: str, at: int) -> bool:
