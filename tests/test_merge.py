@@ -6,11 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 from sourcer import textfile
+from sourcer.cli.outreach_cmd import PROGRESS_FROM
 from sourcer.errors import ConfigError, FileExists, MergeError, MessageTooLong, TemplateError
 from sourcer.home import builtin_templates, shipped_dir
 from sourcer.library.store import Layer, Library
@@ -592,6 +594,56 @@ def test_progress_reaches_the_end_of_the_file(tmp_path):
     assert calls[-1][1:] == (people.stat().st_size, people.stat().st_size)
     positions = [done for _, done, _ in calls]
     assert positions == sorted(positions)
+
+
+def test_writing_files_tells_progress_after_each_file(tmp_path):
+    people = write_csv(tmp_path / "p.csv", [["first_name"], *([f"N{i}"] for i in range(5))])
+    calls: list[tuple[int, int]] = []
+    with render_all(request("connection-note", *SENDER, csv_path=str(people))) as result:
+        paths = write_files(result, str(tmp_path / "out"), progress=lambda *a: calls.append(a))
+    assert calls == [(1, 5), (2, 5), (3, 5), (4, 5), (5, 5)]
+    assert len(paths) == 5
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_a_long_merge_into_files_shows_rendering_then_writing_on_a_terminal(tmp_path):
+    """On a terminal, a merge of many rows shows a bar while it renders and another while
+    it writes the files (which can take seconds on some disks); stdout stays clean."""
+    import subprocess
+    import sys
+
+    rows = [["first_name"], *([f"N{i}"] for i in range(PROGRESS_FROM + 10))]
+    people = write_csv(tmp_path / "p.csv", rows)
+    env = {**os.environ, "SOURCER_HOME": str(tmp_path), "HOME": str(tmp_path), "NO_COLOR": "1"}
+    terminal, stderr = os.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sourcer", "outreach", "render", "connection-note"]
+        + [arg for pair in SENDER for arg in ("--set", pair)]
+        + ["--csv", str(people), "--out", str(tmp_path / "out")],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        env=env,
+    )
+    os.close(stderr)
+    shown = b""
+    while True:  # read as it comes (a full terminal would stop the writer): to its end
+        try:
+            chunk = os.read(terminal, 65536)
+        except OSError:  # the other end is closed
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(terminal)
+    out = process.stdout.read() if process.stdout else b""
+    assert process.wait() == 0
+    text = shown.decode()
+    assert "Rendering" in text and "Writing" in text
+    assert text.index("Rendering") < text.index("Writing")
+    assert f"wrote {PROGRESS_FROM + 10} files to" in text
+    assert out == b""
+    assert len(os.listdir(tmp_path / "out")) == PROGRESS_FROM + 10
 
 
 def test_ten_thousand_rows(tmp_path):

@@ -322,7 +322,8 @@ def render_cmd(
     with result:
         _report(result)
         if out_dir is not None:
-            count = len(write_files(result, out_dir, force))
+            with _ProgressBar("Writing") as bar:
+                count = len(write_files(result, out_dir, force, progress=bar.files))
             note(f"wrote {plural(count, 'file')} to {out_dir}")
         elif result.format == "text":
             # as ever through click.echo, which drops terminal escapes when not on a terminal
@@ -528,7 +529,8 @@ def sequence_cmd(
             )
         if out_dir is not None:
             batches = [(result, os.path.join(out_dir, step.folder)) for step, result in steps]
-            count = len(write_many(batches, force))
+            with _ProgressBar("Writing") as bar:
+                count = len(write_many(batches, force, progress=bar.files))
             note(f"wrote {plural(count, 'file')} to {out_dir}, one folder per step")
         elif fmt == "text":
             _print_sequence_text(steps)
@@ -649,10 +651,13 @@ def _report(result: MergeResult) -> None:
 
 class _ProgressBar(ExitStack):
     """A progress bar on stderr for a long merge: only on a terminal, and only once
-    PROGRESS_FROM rows are done (counting the rows first would read the file twice)."""
+    PROGRESS_FROM rows are done (counting the rows first would read the file twice).
+    ``label`` says what is under way: "Rendering", then "Writing" the files of --out (some
+    disks take seconds over 10,000 new files)."""
 
-    def __init__(self) -> None:
+    def __init__(self, label: str = "Rendering") -> None:
         super().__init__()  # the bar, once shown, closes with the stack
+        self.label = label
         self.on_terminal = sys.stderr.isatty()
         self._bar: ProgressBar[int] | None = None
 
@@ -660,6 +665,10 @@ class _ProgressBar(ExitStack):
         if self._bar is None:
             if not self.on_terminal or rows < PROGRESS_FROM or not total:
                 return
-            bar = click.progressbar(length=total, label="Rendering", file=sys.stderr)
+            bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
             self._bar = self.enter_context(bar)
         self._bar.update(done - self._bar.pos)
+
+    def files(self, done: int, total: int) -> None:
+        """After each file written: ``done`` of ``total``."""
+        self.update(done, done, total)

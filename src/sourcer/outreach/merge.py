@@ -48,6 +48,8 @@ Format = Literal["text", "json", "csv", "eml", "mailto"]
 #: called after each row: (rows read so far, how much of the input is read, out of how much);
 #: for a CSV file the last two are bytes, for rows given as a list they are rows (0: unknown)
 ProgressHook = Callable[[int, int, int], None]
+#: called after each file written: (files so far, out of how many)
+FilesHook = Callable[[int, int], None]
 
 #: how the template sandbox words a missing value (sourcer.templating.NamedStrictUndefined)
 _NOT_SET = " is not set"
@@ -912,22 +914,30 @@ def file_slug(message: Message) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:40] or "candidate"
 
 
-def write_files(result: MergeResult, out_dir: str, force: bool = False) -> list[str]:
+def write_files(
+    result: MergeResult, out_dir: str, force: bool = False, progress: FilesHook | None = None
+) -> list[str]:
     """One file per message in ``out_dir``, ``012-ada-lovelace.txt`` (the row number keeps
     names unique and in the CSV's order), all or none; returns their paths.
 
     Every name is checked before any file is written: an existing file (or a dangling
     symlink) is FileExists unless ``force``. The files are staged and moved into place only
     when all are written, so a full disk or Ctrl-C leaves nothing new and nothing changed.
-    MergeError while rows failed, unless the request said ``skip_bad``.
+    MergeError while rows failed, unless the request said ``skip_bad``. ``progress`` is
+    called with the files staged so far and how many there are, after each file.
     """
-    return write_many([(result, out_dir)], force)
+    return write_many([(result, out_dir)], force, progress)
 
 
-def write_many(batches: Sequence[tuple[MergeResult, str]], force: bool = False) -> list[str]:
+def write_many(
+    batches: Sequence[tuple[MergeResult, str]],
+    force: bool = False,
+    progress: FilesHook | None = None,
+) -> list[str]:
     """The messages of several merges, each into its folder, in one all-or-nothing write
     (a sequence's steps); see :func:`write_files`."""
     named = [(result.files(), out_dir) for result, out_dir in batches]  # checks each first
+    total = sum(result.messages for result, _ in batches)
     paths: list[str] = []
     try:
         with Transaction(force=force) as batch:
@@ -935,6 +945,8 @@ def write_many(batches: Sequence[tuple[MergeResult, str]], force: bool = False) 
                 for name, text in files:  # one pass: each message is staged as it is read
                     paths.append(os.path.join(out_dir, name))
                     batch.add(paths[-1], text)
+                    if progress is not None:
+                        progress(len(paths), total)
             batch.commit()
     except FileExists as err:
         # Nothing was written; say how many files are in the way (a second pass, only here).
