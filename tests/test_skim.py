@@ -16,6 +16,21 @@ from tests.conftest import REPO
 SHIPPED = sorted(term_files(str(REPO / "terms")))
 
 
+def check_as_parsed(text: str) -> None:
+    """For every file the parser reads, the reader's answer is the parser's or none. (Of a
+    file the parser refuses it may keep what it found: every command that loads the file
+    says why, and a lookup by one of its words leads there.)"""
+    from sourcer.yamlload import YAMLSyntaxError, load
+
+    try:
+        load(text, "term.yaml")
+    except YAMLSyntaxError:
+        return
+    skimmed = skim_text(text)
+    if skimmed is not None:  # what the index keeps of a file that is no mapping: blanks
+        assert skimmed == (parsed(text) or ("", "", [])), text
+
+
 def parsed(text: str) -> tuple[str, str, list[str]] | None:
     """What the loader (sourcer.yamlload, which the index falls back on) says of the four
     keys, as the index keeps them."""
@@ -100,10 +115,7 @@ def test_generated_files_are_read_as_the_parser_reads_them(
     if rare:
         lines.append("rare:")
         lines += [f"  - {_writings(a)[(pick + i) % 4]}" for i, a in enumerate(rare)]
-    text = "\n".join(line for line in lines if line) + "\n"
-    skimmed = skim_text(text)
-    if skimmed is not None:
-        assert skimmed == parsed(text), text
+    check_as_parsed("\n".join(line for line in lines if line) + "\n")
 
 
 #: lines from which files are put together at random: keys the index reads, and values
@@ -122,6 +134,8 @@ LINES = [
     "  k: {a: 'b",
     "  k: [a, [b]]",
     "  k: [Let's, 'c']",
+    "  k: {a: [b]",
+    "}",
     "  expected: >-",
     "  - |",
     "    it's 'q",
@@ -133,6 +147,16 @@ LINES = [
     "summary: s # it's",
     "    more text",
     "",
+    '"name": Q',
+    "? rare",
+    ": [q]",
+    "name : Q",
+    "{name: Q}",
+    "---",
+    "...",
+    "- x",
+    "[a]: b",
+    "names: Q",
 ]
 
 
@@ -141,18 +165,7 @@ LINES = [
 def test_files_of_lines_that_open_and_close_over_others_are_read_as_the_parser_reads_them(
     lines,
 ):
-    """For every file the parser reads, the reader's answer is the parser's or none. (Of a
-    file the parser refuses it may keep a name: every command that loads it says why.)"""
-    from sourcer.yamlload import YAMLSyntaxError, load
-
-    text = "\n".join(lines) + "\n"
-    try:
-        load(text, "term.yaml")
-    except YAMLSyntaxError:
-        return
-    skimmed = skim_text(text)
-    if skimmed is not None:  # what the index keeps of a file that is no mapping: blanks
-        assert skimmed == (parsed(text) or ("", "", [])), text
+    check_as_parsed("\n".join(lines) + "\n")
 
 
 @pytest.mark.parametrize(
@@ -166,7 +179,12 @@ def test_files_of_lines_that_open_and_close_over_others_are_read_as_the_parser_r
         'name: "Go\\u0041"\n',
         "name: yes\n",
         "name: 1.5\n",
+        '"name": Go\n',  # the key in another form: quoted, after "?", in a flow, spaced
+        "? name\n: Go\n",
+        "{name: Go}\n",
+        "name : Go\n",
         "---\nname: Go\n",
+        "aliases:\n- x\n",  # a list at the key's own indent
         "aliases:\n  - a\n    b\n",
         "aliases: [a,\n  b]\n",
         "aliases: {a: 1}\n",
@@ -181,6 +199,7 @@ def test_files_of_lines_that_open_and_close_over_others_are_read_as_the_parser_r
         'name: A\ntitles:\n  typical: "Dev\nrare: [x]\nnotes: y"\n',
         "name: A\ntitles:\n  - 'Dev\nrare: [x]\nnotes: y'\n",
         "name: A\nx:\n  y: [a,\nrare: [x],\n  b]\n",
+        "name: A\nx: {a: [b]\nrare: [x]\n}\n",
         'name: A\nsummary: "a \\"\nrare: [x]\nnotes: b"\n',  # the quote escaped: not its end
     ],
 )
@@ -197,9 +216,11 @@ def test_what_the_reader_does_not_handle_it_leaves_to_the_parser(text):
         # an apostrophe inside a word of a flow list starts no quote
         "name: A\nx:\n  k: [Let's Encrypt, b]\naliases: [c]\n",
         "name: A\nx:\n  k: [a, {b: [c]}]\naliases: [d]\n",  # flows in flows
+        "name: A\n...\n",  # the end of the document
+        "name: A\nname-x: B\nnames: C\n",  # other keys
     ],
 )
-def test_quotes_and_brackets_that_close_as_the_parser_reads_them_are_read(text):
+def test_files_in_forms_the_reader_handles_are_read_as_the_parser_reads_them(text):
     assert skim_text(text) is not None
     assert skim_text(text) == parsed(text)
 

@@ -120,6 +120,8 @@ def file_record(path: str) -> list[Any] | None:
 def skim_text(text: str) -> tuple[str, str, list[str]] | None:
     """``(name, category, aliases + rare)`` from a term file's text ("" and [] where a key
     is missing), or None when the file uses YAML this reader does not handle."""
+    if text[:1] == "\ufeff":
+        return None  # a byte-order mark the decoder left: the parser's
     if "\r" in text:
         text = text.replace("\r\n", "\n")
     if _odd_characters(text) or _refused_maybe(text):
@@ -146,21 +148,31 @@ def _closed_on_their_lines(text: str) -> None:
     found by a quick search: once it closes, the rest of the line can only be a comment,
     or what the parser refuses. In the text of a block scalar (``summary: >-``) quotes are
     prose, and may close on a later line."""
+    find = text.find
     for opener in "\"'[{":
-        at = text.find(opener)
+        at = find(opener)
         while at >= 0:
             if at and text[at - 1] not in _BEFORE_VALUE:
-                at = text.find(opener, at + 1)
+                at = find(opener, at + 1)
                 continue
-            end = text.find("\n", at)
+            end = find("\n", at)
             if end < 0:
                 end = len(text)
-            try:
-                _closed_on_the_line(text[at:end])
-            except _GiveUp:
-                if not _in_block_scalar(text, at):
-                    raise
-            at = text.find(opener, end)
+            value = text[at:end]
+            # the common case at once: a one-line flow list of plain words, [a, b]
+            if (
+                opener != "["
+                or value[-1:] != "]"
+                or value.count("[") != 1
+                or "'" in value
+                or '"' in value
+            ):
+                try:
+                    _closed_on_the_line(value)
+                except _GiveUp:
+                    if not _in_block_scalar(text, at):
+                        raise
+            at = find(opener, end)
 
 
 #: a line that starts a block scalar: ``key: |``, ``- >-``, ``key: >2 # a note`` ...
@@ -184,31 +196,31 @@ def _in_block_scalar(text: str, at: int) -> bool:
     return False
 
 
-#: a top-level line (at the margin, not a comment): ``key:`` with the rest of the line
-#: after the spaces, or (key "") anything else: "---", a list at the margin, a quoted or
-#: complex key, "key:value" ... Found after a newline, which the engine looks for quickly.
-#: The last group is the next line's start where it is not a top-level line (so that only
-#: then are the lines under a key looked at).
-_TOP_LINE = re.compile(
-    r"\n(?:([A-Za-z_][A-Za-z0-9_]*):(?: +([^\n]*))?(?=\n|\Z)|[^ #\n])(?=(\n[ #\n])?)"
+#: a line at the margin that holds one of the keys the index reads, ``key:`` with the rest of
+#: the line after the spaces; the last group is the next line's start where it is not at
+#: the margin (so that only then are the lines under the key looked at). Or (key "") a line
+#: at the margin that could hold such a key in another form (quoted, after a ``?``, in a
+#: flow mapping, or with a space before the colon) or its list (``- x`` at the margin under
+#: ``aliases:``). Found after a newline, which the engine looks for quickly. Any other line
+#: at the margin is another key, a comment, or what the parser refuses (``key:value``, a
+#: second document): none changes what a file the parser reads holds.
+_KEY_LINE = re.compile(
+    rf"\n(?:({'|'.join(WANTED)})(?::(?: +([^\n]*))?(?=\n|\Z)(?=(\n[ #\n])?)| +:)"
+    r"|[-\"'?{])"
 )
 #: the start of the next top-level line
 _TOP = re.compile(r"\n[^ #\n]")
-_WANTED = frozenset(WANTED)
 
 
 def _skim(text: str) -> tuple[str, str, list[str]]:
-    """One pass of a regular expression over the file lists its top-level lines, so that
-    Python looks only at those (a cold index reads 20,000 files)."""
+    """One pass of a regular expression over the file finds the lines of the four keys, so
+    that Python looks only at those (a cold index reads 20,000 files)."""
     text = "\n" + text
     found: dict[str, tuple[str, bool]] = {}
-    seen: set[str] = set()
-    for key, rest, more in _TOP_LINE.findall(text):
-        if not key or key in seen:
-            raise _GiveUp  # not a plain key, or a duplicate one (the loader names both)
-        seen.add(key)
-        if key in _WANTED:
-            found[key] = rest, bool(more)
+    for key, rest, more in _KEY_LINE.findall(text):
+        if not key or key in found:
+            raise _GiveUp  # a key in another form, or twice (the loader names both)
+        found[key] = rest, bool(more)
     words: list[str] = []
     name = category = ""
     lists: dict[str, list[str]] = {}
