@@ -346,6 +346,9 @@ def test_a_cold_index_on_two_cores_writes_what_one_process_writes(tmp_path, monk
     Library(layer, cache_dir=tmp_path / "one").entries()
     two, one = written(tmp_path / "two"), written(tmp_path / "one")
     assert two == one
+    # put together from the halves' parts, the index is the text written of it whole
+    (index,) = (tmp_path / "two").glob("index-*.json")
+    assert index.read_text() == store._json_text(json.loads(index.read_text()))
     assert len(one[1]) == store._bucket_count(1_201) == 2
     entries = Library(layer).entries().values()
     again = store._bucket_texts(((e.slug, e.name, e.aliases) for e in entries), 2)

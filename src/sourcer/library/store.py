@@ -144,6 +144,8 @@ class Library:
         self.layers = [Layer(layer.name, os.fspath(layer.path)) for layer in layers]
         self.cache_dir = os.fspath(cache_dir) if cache_dir is not None else None
         self._entries: dict[str, Entry] | None = None
+        #: each layer's index records by file name, by the layer's folder (read on first use)
+        self._records: dict[str, dict[str, list[Any]]] = {}
         #: names and aliases to entries, exactly and ignoring punctuation (built on first use)
         self._words: tuple[dict[str, list[Entry]], dict[str, Entry]] | None = None
         #: set once a cache has been caught out: every file is then read afresh
@@ -165,8 +167,10 @@ class Library:
             current = words.current()
             if not current:
                 # No word index yet, or an old one: indexing the library writes it afresh,
-                # and it answers without the word maps (a quarter of a cold lookup).
-                self.entries()
+                # and it answers without the word maps (a quarter of a cold lookup) or
+                # the entries.
+                for layer in self.layers:
+                    self._layer_records(layer)
                 current = words.current()
             hit = words.find(fold(query), _loose(query)) if current else None
             if hit is not None:
@@ -174,19 +178,22 @@ class Library:
                 if _claims(term, query):
                     return term
                 # the cache is stale or forged: every file is read afresh from here on
-                self._trust_no_cache = True
-                self._entries = None
-                self._words = None
+                self._forget()
         entry = self.resolve(query)
         term = load_term(entry.path, entry.origin, self.cache_dir)
         if not _claims(term, query) and not self._trust_no_cache:
             # The index said this file answers to the query, but the file does not: the cache
             # is stale or forged. Rebuild it from the files and ask again.
-            self._trust_no_cache = True
-            self._entries = None
-            self._words = None
+            self._forget()
             return self.get(query)
         return term
+
+    def _forget(self) -> None:
+        """A cache was caught out (stale or forged): from here on every file is read afresh."""
+        self._trust_no_cache = True
+        self._entries = None
+        self._records = {}
+        self._words = None
 
     def find(self, query: str) -> Term | None:
         """Like :meth:`get`, but None for a missing or invalid term (for optional links)."""
@@ -323,6 +330,22 @@ class Library:
         return self._entries
 
     def _layer_index(self, layer: Layer) -> dict[str, Entry]:
+        prefix = os.path.join(layer.path, "")
+        origin = layer.name
+        entries: dict[str, Entry] = {}
+        for file_name, (_, _, name, category, aliases) in self._layer_records(layer).items():
+            slug = file_name[:-5]  # without ".yaml"
+            entries[slug] = Entry(slug, name, category, tuple(aliases), origin, prefix + file_name)
+        return entries
+
+    def _layer_records(self, layer: Layer) -> dict[str, list[Any]]:
+        """Each term file's index record by file name, the layer's caches (the index, and
+        its word index) brought up to date on the way; read once per Library."""
+        if layer.path not in self._records:
+            self._records[layer.path] = self._read_layer(layer)
+        return self._records[layer.path]
+
+    def _read_layer(self, layer: Layer) -> dict[str, list[Any]]:
         import json  # only the index needs it, not the lookup-by-slug path
 
         cache_path = self._cache_path(layer.path)
@@ -359,6 +382,7 @@ class Library:
         wants_words = self.cache_dir is not None and folder_stamp is not None
         buckets = _bucket_count(len(fresh))
         texts: list[str] | None = None
+        cache_text: str | None = None  # the layer's cache as written, when known
         if unread:
             from functools import partial
 
@@ -380,22 +404,23 @@ class Library:
                 texts = [
                     "".join(pieces) for pieces in zip(*(part[1] for part in parts), strict=True)
                 ]
+                # each half wrote its files' part of this cache as JSON, as it wrote the
+                # word index's lines: the whole is the parts in order
+                files = ",".join(part[2] for part in parts if part[2])
+                cache_text = f'{{"version":{_INDEX_VERSION},"files":{{{files}}}}}'
         if cache_path is not None and (changed or len(fresh) != len(cached)):
-            _write_cache(cache_path, {"version": _INDEX_VERSION, "files": fresh})
-        entries: dict[str, Entry] = {}
-        origin = layer.name
-        for file_name, (_, _, name, category, aliases) in fresh.items():
-            slug = file_name[:-5]  # without ".yaml"
-            entries[slug] = Entry(slug, name, category, tuple(aliases), origin, prefix + file_name)
+            if cache_text is None:
+                cache_text = _json_text({"version": _INDEX_VERSION, "files": fresh})
+            _write_cache(cache_path, cache_text)
         if wants_words:
             assert folder_stamp is not None
             words = self._words_index()
             if changed or words.stamp(layer) != folder_stamp:
                 if texts is None:
-                    terms = ((entry.slug, entry.name, entry.aliases) for entry in entries.values())
+                    terms = ((name[:-5], record[2], record[4]) for name, record in fresh.items())
                     texts = _bucket_texts(terms, buckets)
                 words.write(layer, folder_stamp, texts)
-        return entries
+        return fresh
 
     def _words_index(self) -> WordsIndex:
         if self._words_cache is None:
@@ -607,15 +632,20 @@ def _claims(term: Term, query: str) -> bool:
     return any(_loose(word) == loose for word in words)
 
 
-def _write_cache(path: str, data: dict[str, Any]) -> None:
+def _write_cache(path: str, text: str) -> None:
     # The cache only saves time: failing to write it (read-only home, full disk) is not an
     # error worth reporting.
-    import json
-
     from sourcer.fsutil import write_atomic
 
     with contextlib.suppress(WriteError):
-        write_atomic(path, json.dumps(data, separators=(",", ":")), force=True, durable=False)
+        write_atomic(path, text, force=True, durable=False)
+
+
+def _json_text(data: object) -> str:
+    """``data`` as compact JSON, as every cache file is written."""
+    import json
+
+    return json.dumps(data, separators=(",", ":"))
 
 
 def _folder_stamp(folder: str) -> list[int] | None:
@@ -784,20 +814,18 @@ def _bucket_texts(terms: Iterable[tuple[str, str, Sequence[str]]], count: int) -
 
 
 def _read_files(prefix: str, buckets: int, names: Sequence[str]) -> list[Any]:
-    """``[records, bucket texts]`` of the files ``names`` in the folder ``prefix``: each
-    file's index record (:func:`sourcer.library.skim.file_record`), and where ``buckets``
-    is not 0, the lines of the word index for those files."""
+    """``[records, bucket texts, cache part]`` of the files ``names`` in the folder
+    ``prefix``: each file's index record (:func:`sourcer.library.skim.file_record`), and
+    where ``buckets`` is not 0, the lines of the word index for those files and their part
+    of the layer's cache (``"name":record`` pairs as JSON, comma-separated)."""
     from sourcer.library.skim import file_record
 
     records = [file_record(prefix + name) for name in names]
     if not buckets:
-        return [records, None]
-    terms = (
-        (name[:-5], record[2], record[4])
-        for name, record in zip(names, records, strict=True)
-        if record is not None
-    )
-    return [records, _bucket_texts(terms, buckets)]
+        return [records, None, None]
+    found = {n: r for n, r in zip(names, records, strict=True) if r is not None}
+    terms = ((name[:-5], record[2], record[4]) for name, record in found.items())
+    return [records, _bucket_texts(terms, buckets), _json_text(found)[1:-1]]
 
 
 def _bucket(key: str, count: int) -> int:
