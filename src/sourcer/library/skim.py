@@ -5,8 +5,8 @@ The index needs four keys of every file; parsing each whole file as YAML costs a
 millisecond, a minute for 20,000 files. Term files are written in a small, plain subset of
 YAML (``key: value``, one-line quoted or plain values, ``[a, b]`` or ``- a`` lists), so
 this reader takes those keys from the lines that hold them. Anything outside that
-subset (a value over several lines, a tag, an anchor, a flow mapping, an escape, a
-duplicate key, a value YAML would read as a number or a boolean, a quote or a flow that
+subset (a value over several lines, a tag, an anchor, a flow mapping, an escape, one of
+those keys twice, a value YAML would read as a number or a boolean, a quote or a flow that
 goes on past its line) makes it give up and return None: the caller then reads the file
 with the YAML parser, so for every file the parser reads the answer is the parser's own.
 A file the parser refuses may still keep what this reader found (a fault under a key it
