@@ -602,6 +602,31 @@ def _left_in(folder):
     return sorted(p.name for p in folder.rglob("*")) if folder.exists() else None
 
 
+@pytest.mark.parametrize("error", [OSError(28, "No space left on device"), KeyboardInterrupt])
+def test_caches_are_replaced_after_all_are_written_and_leave_nothing_else(
+    tmp_path, monkeypatch, error
+):
+    """replace_files (the caches') renames nothing until every file is written, and a
+    failure or Ctrl-C on the way leaves no file of its own behind."""
+    from sourcer import fsutil
+
+    first, second = tmp_path / "a" / "one.json", tmp_path / "b" / "two.json"
+    fsutil.replace_files([(str(first), "1"), (str(second), "2")])  # the folders are made
+    assert (first.read_text(), second.read_text()) == ("1", "2")
+    real = fsutil._write_new
+
+    def write(path, text):
+        if path.startswith(str(second)):
+            raise error
+        return real(path, text)
+
+    monkeypatch.setattr(fsutil, "_write_new", write)
+    with pytest.raises(type(error) if isinstance(error, OSError) else error):
+        fsutil.replace_files([(str(first), "new 1"), (str(second), "new 2")])
+    assert (first.read_text(), second.read_text()) == ("1", "2")
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["one.json", "two.json"]
+
+
 def test_a_full_disk_mid_merge_leaves_nothing(run, tmp_path, monkeypatch):
     out = tmp_path / "out"
     _fail_writes_in(monkeypatch, out, 7, OSError(28, "No space left on device"))

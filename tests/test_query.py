@@ -485,6 +485,30 @@ def test_query_start_up_reads_no_yaml_and_imports_nothing_heavy(tmp_path):
     assert imported == "[]"
 
 
+COLD_START = (
+    "import sys, runpy\n"
+    "sys.argv = ['sourcer', 'query', 'postgres', '--board', 'linkedin']\n"
+    "try:\n    runpy.run_module('sourcer', run_name='__main__')\n"
+    "except SystemExit:\n    pass\n"
+    "files = ('pathlib', 'tempfile', 'shutil')\n"
+    "print(sorted(m for m in files if m in sys.modules), file=sys.stderr)\n"
+)
+
+
+def test_a_cold_lookup_writes_its_caches_without_the_file_modules(tmp_path):
+    """The first lookup by alias writes the index, the word index and the term's record:
+    caches, written with os alone (pathlib, tempfile and shutil cost 9-18 ms to import)."""
+    env = {**os.environ, "SOURCER_HOME": str(tmp_path), "HOME": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", COLD_START], capture_output=True, text=True, env=env, check=False
+    )
+    assert done.stdout.startswith("(PostgreSQL OR Postgres ")
+    assert done.stderr.strip().splitlines()[-1] == "[]"
+    cache = tmp_path / "cache"
+    assert list(cache.glob("index-*.json")) and list(cache.glob("words-*/stamp.json"))
+    assert not list(cache.rglob("*.tmp")), "no file of the writing is left behind"
+
+
 # -- rendering -----------------------------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple, TypeVar
 
-from sourcer.errors import Problem, SourcerError, UnknownTermError, WriteError
+from sourcer.errors import Problem, SourcerError, UnknownTermError
 from sourcer.home import Home, shipped_dir
 from sourcer.library.schema import SLUG_RE, Term, slug_of
 from sourcer.library.termcache import load_term
@@ -635,10 +635,10 @@ def _claims(term: Term, query: str) -> bool:
 def _write_cache(path: str, text: str) -> None:
     # The cache only saves time: failing to write it (read-only home, full disk) is not an
     # error worth reporting.
-    from sourcer.fsutil import write_atomic
+    from sourcer.fsutil import replace_files
 
-    with contextlib.suppress(WriteError):
-        write_atomic(path, text, force=True, durable=False)
+    with contextlib.suppress(OSError, UnicodeEncodeError):
+        replace_files([(path, text)])
 
 
 def _json_text(data: object) -> str:
@@ -745,9 +745,7 @@ class WordsIndex:
     def write(self, layer: Layer, stamp: list[int], texts: Sequence[str]) -> None:
         """Write the layer's word index, its buckets' lines given (:func:`_bucket_texts`),
         all files at once; a failure only costs time."""
-        import json
-
-        from sourcer.fsutil import Transaction
+        from sourcer.fsutil import replace_files
 
         count = len(texts)
         folder = self.folder(layer)
@@ -758,15 +756,12 @@ class WordsIndex:
             "buckets": count,
         }
         names = [f"{number:02d}.txt" for number in range(count)]
-        with (
-            contextlib.suppress(WriteError, OSError, UnicodeEncodeError),
-            Transaction(force=True, durable=False) as batch,
-        ):
-            for name, text in zip(names, texts, strict=True):
-                # a newline first, so that every line is found as "\n<key>\t"
-                batch.add(os.path.join(folder, name), "\n" + text)
-            batch.add(os.path.join(folder, "stamp.json"), json.dumps(stamp_data))  # last
-            batch.commit()
+        # a newline first in each bucket, so that every line is found as "\n<key>\t"; the
+        # stamp last, so that it names buckets already there
+        files = [(os.path.join(folder, n), "\n" + t) for n, t in zip(names, texts, strict=True)]
+        files.append((os.path.join(folder, "stamp.json"), _json_text(stamp_data)))
+        with contextlib.suppress(OSError, UnicodeEncodeError):
+            replace_files(files)
             for name in set(os.listdir(folder)) - {*names, "stamp.json"}:
                 os.unlink(os.path.join(folder, name))  # buckets of a larger or older index
 

@@ -125,12 +125,11 @@ def _record_path(cache_dir: str | None, path: str) -> str | None:
 def _write_record(record_path: str, meta: dict[str, Any], term: Term) -> None:
     # The cache only saves time: failing to write it (read-only home, full disk) is not an
     # error worth reporting.
-    from sourcer.errors import WriteError
-    from sourcer.fsutil import write_atomic
+    from sourcer.fsutil import replace_files
 
     meta = {**meta, "source": os.path.abspath(meta["source"])}
-    with contextlib.suppress(WriteError, OSError):
-        write_atomic(record_path, _dumps(meta, term), force=True, durable=False)
+    with contextlib.suppress(OSError, UnicodeEncodeError):
+        replace_files([(record_path, _dumps(meta, term))])
 
 
 # -- records --------------------------------------------------------------------------
