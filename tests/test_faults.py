@@ -817,7 +817,7 @@ def test_front_matter_of_the_wrong_type_is_an_error(run, tmp_path, front, messag
 
 # -- fuzzing the parser and the CSV reader ---------------------------------------------------
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import HealthCheck, example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 SEARCH_PIECES = st.one_of(
@@ -834,6 +834,7 @@ SEARCH_PIECES = st.one_of(
     board=st.sampled_from(sorted(BOARDS)),
     target=st.sampled_from(sorted(BOARDS)),
 )
+@example(pieces=["NOT", "(", "0", "(", "1", "OR", "0"], board="bing", target="github")
 def test_lint_and_convert_never_fail_on_any_string(pieces, board, target):
     from sourcer.errors import SourcerError
     from sourcer.query.lint import convert

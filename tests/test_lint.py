@@ -292,6 +292,32 @@ def test_convert_api():
     assert any("title:(...): Dice has no title: field" in w for w in converted.searches[0].warnings)
 
 
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        # GitHub has no OR: an OR inside a NOT is written out as NOTs of ANDs
+        ("x NOT (a (b OR c))", "x type:user in:bio NOT (a b) NOT (a c)"),
+        ("x -(a (b OR c))", "x type:user in:bio NOT (a b) NOT (a c)"),
+        ("x NOT ((a OR b) (c OR d))", "x type:user in:bio NOT (a c) NOT (a d) NOT (b c) NOT (b d)"),
+        ("x NOT (a NOT (b OR c))", "x type:user in:bio NOT (a NOT b NOT c)"),
+        ("x NOT (b OR c)", "x type:user in:bio NOT b NOT c"),
+    ],
+)
+def test_convert_writes_out_an_or_inside_a_not_for_a_board_without_or(text, written):
+    converted = convert(text, BOARDS["bing"], BOARDS["github"])
+    assert [s.query for s in converted.searches] == [written]
+
+
+def test_a_not_too_large_to_write_out_without_or_is_one_error_line(run):
+    groups = " ".join(f"(a{i} OR b{i})" for i in range(7))  # 2**7 = 128 ANDs
+    result = run("convert", f"x NOT ({groups})", "--from", "bing", "--to", "github")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: cannot convert for github: this board has no OR, and the NOT would be written "
+        "out as more than 64 exclusions; split the exclusion, or leave out its alternatives\n"
+    )
+
+
 # -- round trip: parsing what the compiler renders gives back the same query -------------
 
 WORD = st.one_of(

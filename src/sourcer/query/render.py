@@ -59,7 +59,8 @@ def render_member(node: Node, board: Board) -> str:
 def _lower(node: Node, board: Board) -> Node:
     """Board-specific rewrites before rendering: NOT (a OR b) becomes -a -b on minus-style
     boards (a minus before parentheses is not reliably understood) and NOT a NOT b on boards
-    without OR."""
+    without OR. There, an OR deeper inside a NOT is written out too (see :func:`_no_or`):
+    NOT (a (b OR c)) is NOT (a b) NOT (a c)."""
     if isinstance(node, AllOf):
         items: list[Node] = []
         for child in node.items:
@@ -70,16 +71,78 @@ def _lower(node: Node, board: Board) -> Node:
                 and isinstance(child.item, AnyOf)
             ):
                 items.extend(Not(alternative) for alternative in child.item.items)
+            elif not board.or_op and isinstance(child, Not) and _has_or(child.item):
+                items.extend(_no_or(child))
             else:
                 items.append(child)
         return AllOf(tuple(items))
     if isinstance(node, AnyOf):
         return AnyOf(tuple(_lower(child, board) for child in node.items))
     if isinstance(node, Not):
-        return Not(_lower(node.item, board))
+        lowered = Not(_lower(node.item, board))
+        if not board.or_op and _has_or(lowered.item):
+            return AllOf(tuple(_no_or(lowered)))
+        return lowered
     if isinstance(node, Field):
         return Field(node.name, _lower(node.value, board))
     return node
+
+
+#: the most ANDs of alternatives a NOT may be written out into where a board has no OR
+MAX_WRITTEN_OUT = 64
+
+
+def _has_or(node: Node) -> bool:
+    if isinstance(node, AnyOf):
+        return len(node.items) > 1 or any(_has_or(child) for child in node.items)
+    if isinstance(node, AllOf):
+        return any(_has_or(child) for child in node.items)
+    if isinstance(node, Not):
+        return _has_or(node.item)
+    if isinstance(node, Field):
+        return _has_or(node.value)
+    return False
+
+
+def _no_or(node: Not) -> list[Node]:
+    """NOT over something holding an OR, as NOTs without one, for a board without OR:
+    what is excluded, written as alternatives each of which is an AND, NOT (A OR B) being
+    NOT A NOT B. QueryError past :data:`MAX_WRITTEN_OUT` of them."""
+    return [Not(_conjunction(ands)) for ands in _alternatives(node.item)]
+
+
+def _conjunction(items: list[Node]) -> Node:
+    return items[0] if len(items) == 1 else AllOf(tuple(items))
+
+
+def _alternatives(node: Node) -> list[list[Node]]:
+    """``node`` as alternatives (OR) of ANDs of parts without OR (its disjunctive normal
+    form); a NOT holding an OR is written out as above, into one AND."""
+    if isinstance(node, AnyOf):
+        found = [ands for child in node.items for ands in _alternatives(child)]
+    elif isinstance(node, AllOf):
+        found = [[]]
+        for child in node.items:
+            found = [ands + more for ands in found for more in _alternatives(child)]
+            _check_written_out(found)
+    elif isinstance(node, Not):
+        found = [_no_or(node) if _has_or(node.item) else [node]]
+    elif isinstance(node, Field) and _has_or(node.value):
+        found = [[Field(node.name, _conjunction(ands))] for ands in _alternatives(node.value)]
+    else:
+        found = [[node]]
+    _check_written_out(found)
+    return found
+
+
+def _check_written_out(found: list[list[Node]]) -> None:
+    if len(found) > MAX_WRITTEN_OUT:
+        from sourcer.errors import QueryError
+
+        raise QueryError(
+            f"this board has no OR, and the NOT would be written out as more than "
+            f"{MAX_WRITTEN_OUT} exclusions; split the exclusion, or leave out its alternatives"
+        )
 
 
 def _render(node: Node, board: Board, parent: type | None) -> str:
