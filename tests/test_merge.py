@@ -596,6 +596,20 @@ def test_progress_reaches_the_end_of_the_file(tmp_path):
     assert positions == sorted(positions)
 
 
+def test_file_names_sort_in_row_order_past_blank_rows(tmp_path):
+    """992 messages from rows numbered up to 1008 (15 blank rows among them): the names are
+    padded to four digits, not to three as 992 messages alone would give, so that 1008
+    does not sort before 101."""
+    rows = [["first_name"], *([f"N{i}"] for i in range(990)), *([""] for _ in range(15))]
+    rows += [["Last"], ["Final"]]
+    people = write_csv(tmp_path / "p.csv", rows)
+    with render_all(request("connection-note", *SENDER, csv_path=str(people))) as result:
+        names = [name for name, _ in result.files()]
+    assert result.messages == 992
+    assert names[0].startswith("0002-") and names[-1] == "1008-final.txt"
+    assert names == sorted(names)
+
+
 def test_writing_files_tells_progress_after_each_file(tmp_path):
     people = write_csv(tmp_path / "p.csv", [["first_name"], *([f"N{i}"] for i in range(5))])
     calls: list[tuple[int, int]] = []

@@ -191,6 +191,8 @@ class MergeResult(_Closing):
     sender: Mapping[str, str] = field(default_factory=dict)
     #: how many messages were rendered (and are spooled)
     messages: int = 0
+    #: the largest row number among them (past messages + 1 where rows were blank or failed)
+    last_row: int = 0
     #: cells a spreadsheet would evaluate are neutralised (see :func:`spreadsheet_safe`)
     safe_cells: bool = True
     _spool: _Spool = field(default_factory=_Spool, init=False, repr=False)
@@ -255,6 +257,7 @@ class MergeResult(_Closing):
         name = file_slug(message) if self.format in ("text", "eml") else "-"
         self._spool.add(_Entry(message.row, name, payload))
         self.messages += 1
+        self.last_row = max(self.last_row, message.row or 0)
 
     def files(self) -> Iterator[tuple[str, str]]:
         """Each message as a file: ``012-ada-lovelace.txt`` (``.eml`` for drafts; the row
@@ -266,7 +269,8 @@ class MergeResult(_Closing):
         return self._files()
 
     def _files(self) -> Iterator[tuple[str, str]]:
-        width = max(len(str(self.messages + 1)), 3)
+        # as wide as the largest row number, so that the names sort in the rows' order
+        width = max(len(str(max(self.messages + 1, self.last_row))), 3)
         suffix = ".eml" if self.format == "eml" else ".txt"
         for entry in self._spool:
             text = entry.payload
