@@ -42,7 +42,8 @@ def replace_files(files: Sequence[tuple[str, str]]) -> None:
     UnicodeEncodeError for a lone surrogate) and leaves no file of its own behind; a signal
     too, as in :class:`Transaction`."""
     tag = f".{os.getpid()}-{os.urandom(4).hex()}.tmp"
-    written: list[tuple[str, str]] = []  # (temporary, path), not yet renamed
+    written: list[tuple[str, str]] = []  # (temporary, path)
+    renamed = 0
     previous = _on_sigterm(_terminate)
     try:
         for path, text in files:
@@ -51,12 +52,11 @@ def replace_files(files: Sequence[tuple[str, str]]) -> None:
                 os.makedirs(folder, exist_ok=True)
             written.append((path + tag, path))
             _write_new(path + tag, text)
-        while written:
-            temporary, path = written[0]
+        for temporary, path in written:
             os.replace(temporary, path)
-            del written[0]
+            renamed += 1
     finally:
-        for temporary, _ in written:
+        for temporary, _ in written[renamed:]:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
         _on_sigterm(previous)
@@ -210,8 +210,8 @@ class Transaction:
         if folders:
             import shutil
 
-        for folder in folders:
-            shutil.rmtree(folder, ignore_errors=True)  # gone already if moved in whole
+            for folder in folders:
+                shutil.rmtree(folder, ignore_errors=True)  # gone already if moved in whole
         if not self._committed:
             for folder in reversed(self._created):
                 with contextlib.suppress(OSError):

@@ -63,16 +63,16 @@ def _lower(node: Node, board: Board) -> Node:
     NOT (a (b OR c)) is NOT (a b) NOT (a c)."""
     if isinstance(node, AllOf):
         items: list[Node] = []
-        for child in node.items:
-            child = _lower(child, board)
+        for original in node.items:
+            child = _lower(original, board)
             if (
                 (board.not_style == "-" or not board.or_op)
                 and isinstance(child, Not)
                 and isinstance(child.item, AnyOf)
             ):
                 items.extend(Not(alternative) for alternative in child.item.items)
-            elif not board.or_op and isinstance(child, Not) and _has_or(child.item):
-                items.extend(_no_or(child))
+            elif isinstance(original, Not) and isinstance(child, AllOf):
+                items.extend(child.items)  # a NOT written out without OR: its NOTs
             else:
                 items.append(child)
         return AllOf(tuple(items))
