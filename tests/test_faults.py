@@ -244,6 +244,24 @@ def test_latin1_lint_file_names_line_and_byte(run, tmp_path):
     assert result.stderr == f"Error: {strings}:2: not UTF-8 text (byte 0xe9); save it as UTF-8\n"
 
 
+def test_a_bad_byte_after_a_utf8_mark_is_named_by_its_own_line_and_value(run, tmp_path):
+    # the mark's three bytes count: the bad byte is 0xe9 on line 2, not whatever sits
+    # three bytes earlier
+    strings = tmp_path / "strings.txt"
+    strings.write_bytes(b"\xef\xbb\xbfpython\nflask AND caf\xe9\n")
+    result = run("lint", "-b", "linkedin", "--file", str(strings))
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {strings}:2: not UTF-8 text (byte 0xe9); save it as UTF-8\n"
+
+
+def test_a_utf8_mark_is_dropped_once(tmp_path):
+    from sourcer.textfile import read_text
+
+    marked = tmp_path / "marked.txt"
+    marked.write_bytes(b"\xef\xbb\xbf\xef\xbb\xbfflask")
+    assert read_text(str(marked)) == "\ufeffflask"  # as utf-8-sig reads it: one mark
+
+
 def test_utf16_with_bom_is_read_and_without_bom_is_named(tmp_path):
     from sourcer.textfile import ReadError, read_text
 
@@ -463,7 +481,7 @@ def test_a_corrupt_cache_is_ignored_and_rebuilt(cached_library, content):
     from sourcer.library import store
 
     make, cache_file = cached_library
-    cache_file.write_text(content.replace("VERSION", str(store._INDEX_VERSION)), "utf-8")
+    cache_file.write_text(content.replace("VERSION", str(store.INDEX_VERSION)), "utf-8")
     library = make()
     assert library.get("postgres").name == "PostgreSQL"
     assert sorted(library.entries()) == ["flask", "postgresql"]

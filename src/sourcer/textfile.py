@@ -120,13 +120,16 @@ def decode(data: bytes, path: str) -> str:
         line = data.count(b"\n", 0, data.index(b"\x00")) + 1
         raise ReadError(path, "holds a NUL byte, so it is not a text file; save it as UTF-8", line)
     try:
-        return data.decode("utf-8-sig")
+        # utf-8, not utf-8-sig: the codec's fast path, and the error's place counts from
+        # the file's first byte (utf-8-sig counts from after the mark)
+        text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
         byte = data[err.start]
         raise ReadError(
             path, f"not UTF-8 text (byte 0x{byte:02x}); save it as UTF-8", line
         ) from err
+    return text[1:] if text[:1] == "\ufeff" else text
 
 
 def looks_like_utf16(data: bytes) -> bool:
