@@ -1,9 +1,10 @@
 """Build step: compile the shipped term library into the wheel.
 
-Each valid ``terms/<slug>.yaml`` becomes ``sourcer/compiled/<slug>.json``, the validated term
-as :mod:`sourcer.library.termcache` reads it, so that an installed sourcer answers a query
-without parsing YAML. Editable installs skip it: there the terms are read from the checkout
-and recorded in the user's cache on first use.
+Each valid ``terms/<slug>.yaml`` becomes ``sourcer/compiled/<slug>.marshal``, the validated
+term as :mod:`sourcer.library.termcache` reads it, so that an installed sourcer answers a
+query without parsing YAML; ``sourcer/compiled/index.marshal`` holds every file's index
+record, so that its first index skims none of them. Editable installs skip it: there the
+terms are read from the checkout and recorded in the user's cache on first use.
 """
 
 from __future__ import annotations

@@ -321,10 +321,10 @@ def test_the_word_index_answers_as_the_whole_index_does(tmp_path):
 
 
 def test_a_cold_index_on_two_cores_writes_what_one_process_writes(tmp_path, monkeypatch):
-    """1,200 new files (read in halves where forking is allowed): the index and the word
-    index are the same as those written by one process, and as those written again from
-    the index."""
-    from sourcer.library import halves, store
+    """1,200 new files (read in chunks by two processes where forking is allowed): the
+    index and the word index are the same as those written by one process, and as those
+    written again from the index."""
+    from sourcer.library import shares, store
     from tests.conftest import minimal_term
 
     folder = tmp_path / "many"
@@ -342,11 +342,16 @@ def test_a_cold_index_on_two_cores_writes_what_one_process_writes(tmp_path, monk
 
     layer = [Layer("user", str(folder))]
     Library(layer, cache_dir=tmp_path / "two").entries()
-    monkeypatch.setattr(halves, "_may_fork", lambda: False)
+    monkeypatch.setattr(shares, "_may_fork", lambda: False)
     Library(layer, cache_dir=tmp_path / "one").entries()
     two, one = written(tmp_path / "two"), written(tmp_path / "one")
     assert two == one
-    # put together from the halves' parts, the index is the text written of it whole
+
+    def files(cache: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(cache)): p.read_bytes() for p in cache.rglob("*") if p.is_file()}
+
+    assert files(tmp_path / "two") == files(tmp_path / "one")  # byte for byte, in order
+    # put together from the chunks' parts, the index is the text written of it whole
     (index,) = (tmp_path / "two").glob("index-*.json")
     assert index.read_text() == store._json_text(json.loads(index.read_text()))
     assert len(one[1]) == store._bucket_count(1_201) == 2

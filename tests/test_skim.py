@@ -151,6 +151,8 @@ LINES = [
     "? rare",
     ": [q]",
     "name : Q",
+    "aliases : [q]",
+    "rare  :",
     "{name: Q}",
     "---",
     "...",
@@ -183,6 +185,8 @@ def test_files_of_lines_that_open_and_close_over_others_are_read_as_the_parser_r
         "? name\n: Go\n",
         "{name: Go}\n",
         "name : Go\n",
+        "name: Go\naliases : [Golang]\n",  # the parser reads the list: so must the index
+        "name: Go\nrare  :\n  - golang\n",
         "---\nname: Go\n",
         "aliases:\n- x\n",  # a list at the key's own indent
         "aliases:\n  - a\n    b\n",

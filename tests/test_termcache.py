@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 
 import pytest
 
@@ -156,6 +157,82 @@ def test_a_compiled_record_is_not_used_for_a_user_term(compiled, tmp_path):
     mine.write_bytes((REPO / "terms" / "flask.yaml").read_bytes())
     term = termcache.load_term(str(mine), "user", None)
     assert term.origin == "user" and term.path == str(mine)
+
+
+def test_the_compiled_index_holds_each_shipped_file_and_what_the_index_reads_of_it(compiled):
+    from sourcer.library.skim import file_record
+    from sourcer.library.store import INDEX_VERSION
+
+    index = termcache.compiled_index(INDEX_VERSION)
+    assert sorted(index) == [os.path.basename(path) for path in SHIPPED]
+    for path in SHIPPED:
+        with open(path, "rb") as handle:
+            assert index[os.path.basename(path)] == [handle.read(), *file_record(path)[2:]]
+    assert termcache.compiled_index(INDEX_VERSION + 1) == {}, "made for another index"
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"",
+        b"not marshal data",
+        b"\xe9\x00",
+    ],
+)
+def test_a_damaged_compiled_index_is_no_index(compiled, damage):
+    from sourcer.library.store import INDEX_VERSION
+
+    (compiled / termcache.INDEX_FILE).write_bytes(damage)
+    assert termcache.compiled_index(INDEX_VERSION) == {}
+
+
+def test_compiled_index_records_of_the_wrong_shape_are_left_out(compiled):
+    import marshal
+
+    from sourcer.library.store import INDEX_VERSION
+
+    good = [b"name: A\n", "A", "", ["a"]]
+    files = {
+        "a.yaml": good,
+        "b.yaml": [b"x", "B", ""],
+        "c.yaml": ["name: C", "C", "", []],
+        "d.yaml": [b"x", "D", "", ["d", 4]],
+        "e.yaml": (b"x", "E", "", []),
+    }
+    data = marshal.dumps({"version": INDEX_VERSION, "files": files})
+    (compiled / termcache.INDEX_FILE).write_bytes(data)
+    assert termcache.compiled_index(INDEX_VERSION) == {"a.yaml": good}
+
+
+def test_a_cold_index_of_the_shipped_folder_skims_only_what_changed(
+    compiled, tmp_path, monkeypatch
+):
+    """Every shipped file that holds the bytes the wheel was built from is indexed from the
+    compiled records; an edited one is read, and answers to its new alias."""
+    from sourcer.library import skim
+    from sourcer.library.store import Layer, Library
+
+    folder = tmp_path / "shipped"
+    folder.mkdir()
+    for path in SHIPPED:
+        shutil.copyfile(path, folder / os.path.basename(path))
+    flask = folder / "flask.yaml"
+    flask.write_text(
+        flask.read_text(encoding="utf-8").replace("aliases:\n", "aliases:\n  - Zorblax\n", 1),
+        encoding="utf-8",
+    )
+    skimmed: list[str] = []
+    real = skim.skim_text
+    monkeypatch.setattr(skim, "skim_text", lambda text: skimmed.append(text) or real(text))
+    library = Library([Layer("builtin", str(folder))], cache_dir=tmp_path / "cache")
+    assert library.get("zorblax").slug == "flask"
+    assert len(skimmed) == 1 and "Zorblax" in skimmed[0]
+    # the same index as one read without the compiled records
+    monkeypatch.setattr(termcache, "COMPILED_DIR", str(tmp_path / "nothing"))
+    fresh = Library([Layer("builtin", str(folder))], cache_dir=tmp_path / "again")
+    assert fresh.entries() == Library([Layer("builtin", str(folder))]).entries()
+    assert len(skimmed) == 1 + 2 * len(SHIPPED)
+    assert library.entries() == fresh.entries()
 
 
 # -- compiled templates -----------------------------------------------------------------------

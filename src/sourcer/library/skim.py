@@ -77,12 +77,16 @@ class _GiveUp(Exception):
     pass
 
 
-def file_record(path: str) -> list[Any] | None:
+def file_record(path: str, known: Sequence[Any] | None = None) -> list[Any] | None:
     """The index's record of a file, ``[mtime, size, name, category, aliases + rare]``, with
     blanks for what cannot be read (validation is the linter's job); None if it is gone.
-    Read off the file's lines where it is plain, else parsed."""
+    Taken from ``known`` (``[bytes, name, category, words]``, compiled when the wheel was
+    built) where the file holds exactly those bytes, else read off the file's lines where
+    it is plain, else parsed."""
     try:
         data, stat = read_stat(path)
+        if known is not None and known[0] == data:
+            return [stat.st_mtime_ns, stat.st_size, *known[1:]]
         text = decode(data, path)
     except ReadError:
         try:
@@ -200,14 +204,14 @@ def _in_block_scalar(text: str, at: int) -> bool:
 
 #: a line at the margin that holds one of the keys the index reads, ``key:`` with the rest of
 #: the line after the spaces; the last group is the next line's start where it is not at
-#: the margin (so that only then are the lines under the key looked at). Or (key "") a line
-#: at the margin that could hold such a key in another form (quoted, after a ``?``, in a
-#: flow mapping, or with a space before the colon) or its list (``- x`` at the margin under
-#: ``aliases:``). Found after a newline, which the engine looks for quickly. Any other line
+#: the margin (so that only then are the lines under the key looked at). Or a line at the
+#: margin that could hold such a key in another form: with a space before the colon (the
+#: second group), or (no key) quoted, after a ``?``, in a flow mapping, or its list (``- x``
+#: at the margin under ``aliases:``). Found after a newline, which the engine looks for quickly. Any other line
 #: at the margin is another key, a comment, or what the parser refuses (``key:value``, a
 #: second document): none changes what a file the parser reads holds.
 _KEY_LINE = re.compile(
-    rf"\n(?:({'|'.join(WANTED)})(?::(?: +([^\n]*))?(?=\n|\Z)(?=(\n[ #\n])?)| +:)"
+    rf"\n(?:({'|'.join(WANTED)})(?:( +):|:(?: +([^\n]*))?(?=\n|\Z)(?=(\n[ #\n])?))"
     r"|[-\"'?{])"
 )
 #: the start of the next top-level line
@@ -218,21 +222,23 @@ def _skim(text: str) -> tuple[str, str, list[str]]:
     """One pass of a regular expression over the file finds the lines of the four keys, so
     that Python looks only at those (a cold index reads 20,000 files)."""
     text = "\n" + text
-    found: dict[str, tuple[str, bool]] = {}
-    for key, rest, more in _KEY_LINE.findall(text):
-        if not key or key in found:
+    #: each key's value, whether lines under it may belong to it, and where its line ends
+    found: dict[str, tuple[str, bool, int]] = {}
+    for match in _KEY_LINE.finditer(text):
+        key, spaced, rest, more = match.groups()
+        if not key or spaced or key in found:
             raise _GiveUp  # a key in another form, or twice (the loader names both)
-        found[key] = rest, bool(more)
+        found[key] = rest or "", more is not None, match.end()
     words: list[str] = []
     name = category = ""
     lists: dict[str, list[str]] = {}
-    for key, (rest, more) in found.items():
+    for key, (rest, more, end) in found.items():
         if key in LISTS and more and not rest:
-            items = _block_items(text, key)
+            items = _block_items(text, end)
             if items is not None:
                 lists[key] = items
                 continue
-        following = _following(text, key) if more else []
+        following = _following(text, end) if more else []
         if key in LISTS:
             lists[key] = _list(rest, following)
         elif following:
@@ -251,21 +257,20 @@ def _skim(text: str) -> tuple[str, str, list[str]]:
 _BLOCK = re.compile(r"\n( +)- [^\n]*(?:\n\1- [^\n]*)*(?=\n[^ #\n]|\n?\Z)")
 
 
-def _block_items(text: str, key: str) -> list[str] | None:
-    """The items of the top-level ``key``'s block list, where it is that simple; else None
-    (the lines are then read one by one)."""
-    block = _BLOCK.match(text, text.find("\n", text.find(f"\n{key}:") + 1))
+def _block_items(text: str, end: int) -> list[str] | None:
+    """The items of the block list under the top-level key whose line ends at ``end``,
+    where it is that simple; else None (the lines are then read one by one)."""
+    block = _BLOCK.match(text, end)
     if block is None:
         return None
     cut = len(block.group(1)) + 2
     return [_scalar(line[cut:]) for line in block.group().split("\n")[1:]]
 
 
-def _following(text: str, key: str) -> list[str]:
-    """The lines under the top-level ``key`` up to the next top-level line, but blank lines
-    and comments."""
-    start = text.find("\n", text.find(f"\n{key}:") + 1)
-    if start < 0:
+def _following(text: str, start: int) -> list[str]:
+    """The lines under the top-level key whose line ends at ``start``, up to the next
+    top-level line, but blank lines and comments."""
+    if start >= len(text):
         return []
     after = _TOP.search(text, start)
     block = text[start : after.start() if after else len(text)]

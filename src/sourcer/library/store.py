@@ -19,7 +19,7 @@ from sourcer.library.schema import SLUG_RE, Term, slug_of
 from sourcer.library.termcache import load_term
 
 #: raised when the records change, or how they are read does: an older index is rebuilt
-_INDEX_VERSION = 4
+INDEX_VERSION = 5
 
 Owner = TypeVar("Owner")
 
@@ -357,7 +357,7 @@ class Library:
                 if os.path.getsize(cache_path) <= _CACHE_LIMIT:
                     with open(cache_path, encoding="utf-8") as handle:
                         data = json.load(handle)
-                    if isinstance(data, dict) and data.get("version") == _INDEX_VERSION:
+                    if isinstance(data, dict) and data.get("version") == INDEX_VERSION:
                         files = data.get("files")
                         cached = files if isinstance(files, dict) else {}
             except (OSError, ValueError, RecursionError):
@@ -386,14 +386,20 @@ class Library:
         if unread:
             from functools import partial
 
-            from sourcer.library.halves import in_halves
+            from sourcer.library.shares import in_shares
 
             # New or changed files, each read once for its stamp and keys, on two cores
             # where there are many (the first run after an install or a pull). When no file
-            # was known, each half also writes its lines of the word index.
+            # was known, each chunk's work also writes its lines of the word index. The
+            # shipped files' records compiled into the wheel serve while they are the same.
             cold = wants_words and len(unread) == len(fresh)
-            work = partial(_read_files, prefix, buckets if cold else 0)
-            parts = in_halves(work, unread, least=_IN_HALVES_FROM)
+            known: dict[str, list[Any]] = {}
+            if layer.name == "builtin":
+                from sourcer.library.termcache import compiled_index
+
+                known = compiled_index(INDEX_VERSION)
+            work = partial(_read_files, prefix, buckets if cold else 0, known)
+            parts = in_shares(work, unread, least=_SHARED_FROM, chunk=_CHUNK)
             records = [record for part in parts for record in part[0]]
             for name, record in zip(unread, records, strict=True):
                 if record is None:
@@ -404,13 +410,13 @@ class Library:
                 texts = [
                     "".join(pieces) for pieces in zip(*(part[1] for part in parts), strict=True)
                 ]
-                # each half wrote its files' part of this cache as JSON, as it wrote the
-                # word index's lines: the whole is the parts in order
+                # each chunk's work wrote its files' part of this cache as JSON, as it wrote
+                # the word index's lines: the whole is the parts in order
                 files = ",".join(part[2] for part in parts if part[2])
-                cache_text = f'{{"version":{_INDEX_VERSION},"files":{{{files}}}}}'
+                cache_text = f'{{"version":{INDEX_VERSION},"files":{{{files}}}}}'
         if cache_path is not None and (changed or len(fresh) != len(cached)):
             if cache_text is None:
-                cache_text = _json_text({"version": _INDEX_VERSION, "files": fresh})
+                cache_text = _json_text({"version": INDEX_VERSION, "files": fresh})
             _write_cache(cache_path, cache_text)
         if wants_words:
             assert folder_stamp is not None
@@ -569,7 +575,10 @@ def _cross_check(
 
 _CACHE_LIMIT = 50_000_000
 #: from how many files to read a layer's files on two cores (forking costs a few ms)
-_IN_HALVES_FROM = 1_000
+_SHARED_FROM = 1_000
+#: how many files the two processes take at a time: each has at most one chunk (about 5 ms
+#: of work) to finish once the other is done
+_CHUNK = 128
 #: a typo's suggestions compare at most this many words, however large the library
 _MOST_COMPARED = 2_000
 #: no name is longer; a longer query is cut to this for suggestions
@@ -689,7 +698,7 @@ class WordsIndex:
         data = _read_json(os.path.join(self.folder(layer), "stamp.json"))
         if (
             isinstance(data, dict)
-            and data.get("version") == _INDEX_VERSION
+            and data.get("version") == INDEX_VERSION
             and data.get("folder") == os.path.abspath(layer.path)
             and isinstance(data.get("stamp"), list)
             and type(data.get("buckets")) is int
@@ -750,7 +759,7 @@ class WordsIndex:
         count = len(texts)
         folder = self.folder(layer)
         stamp_data = {
-            "version": _INDEX_VERSION,
+            "version": INDEX_VERSION,
             "folder": os.path.abspath(layer.path),
             "stamp": stamp,
             "buckets": count,
@@ -808,14 +817,18 @@ def _bucket_texts(terms: Iterable[tuple[str, str, Sequence[str]]], count: int) -
     return ["".join(bucket_lines) for bucket_lines in lines]
 
 
-def _read_files(prefix: str, buckets: int, names: Sequence[str]) -> list[Any]:
+def _read_files(
+    prefix: str, buckets: int, known: dict[str, list[Any]], names: Sequence[str]
+) -> list[Any]:
     """``[records, bucket texts, cache part]`` of the files ``names`` in the folder
-    ``prefix``: each file's index record (:func:`sourcer.library.skim.file_record`), and
+    ``prefix``: each file's index record (:func:`sourcer.library.skim.file_record`, given
+    what is ``known`` of it, see :func:`~sourcer.library.termcache.compiled_index`), and
     where ``buckets`` is not 0, the lines of the word index for those files and their part
     of the layer's cache (``"name":record`` pairs as JSON, comma-separated)."""
     from sourcer.library.skim import file_record
 
-    records = [file_record(prefix + name) for name in names]
+    get = known.get
+    records = [file_record(prefix + name, get(name)) for name in names]
     if not buckets:
         return [records, None, None]
     found = {n: r for n, r in zip(names, records, strict=True) if r is not None}

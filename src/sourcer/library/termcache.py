@@ -60,9 +60,14 @@ def load_term(path: str, origin: str, cache_dir: str | None) -> Term:
 # -- the compiled library -------------------------------------------------------------
 
 
+#: the shipped files' index records, compiled beside the terms (see :func:`compiled_index`)
+INDEX_FILE = "index.marshal"
+
+
 def compile_folder(folder: str, out: str) -> int:
     """Write a compiled record for every valid term file of ``folder`` into ``out`` (for the
-    wheel); returns how many. A file with errors is left out and read from YAML.
+    wheel), and the index records of all of them; returns how many terms. A file with
+    errors is left out of the terms and read from YAML.
 
     Compiled records are ``marshal`` data (read without importing anything, as Python reads
     its own bytecode): the term, and the exact bytes of the YAML file it came from.
@@ -71,13 +76,18 @@ def compile_folder(folder: str, out: str) -> int:
 
     from sourcer.errors import TermFileError
     from sourcer.library.check import read_term
-    from sourcer.library.store import term_files
+    from sourcer.library.skim import file_record
+    from sourcer.library.store import INDEX_VERSION, term_files
 
     os.makedirs(out, exist_ok=True)
     count = 0
+    index: dict[str, list[Any]] = {}
     for path in term_files(folder):
         with open(path, "rb") as handle:
             source = handle.read()
+        found = file_record(path)
+        if found is not None:
+            index[os.path.basename(path)] = [source, *found[2:]]
         try:
             term = read_term(path, "builtin")
         except TermFileError:
@@ -86,7 +96,40 @@ def compile_folder(folder: str, out: str) -> int:
         with open(os.path.join(out, f"{term.slug}.marshal"), "wb") as handle:
             handle.write(marshal.dumps(record))
         count += 1
+    with open(os.path.join(out, INDEX_FILE), "wb") as handle:
+        handle.write(marshal.dumps({"version": INDEX_VERSION, "files": index}))
     return count
+
+
+def compiled_index(version: int) -> dict[str, list[Any]]:
+    """The index records of the shipped term files as the wheel was built with them, by file
+    name: ``[the file's bytes, name, category, words]``. Each is used only for a file that
+    still holds exactly those bytes (:func:`sourcer.library.skim.file_record`), so a cold
+    index reads the shipped files without skimming them. Empty where there are none (a
+    source checkout) or they were made for another version of the index."""
+    import marshal
+
+    try:
+        with open(os.path.join(COMPILED_DIR, INDEX_FILE), "rb") as handle:
+            data = marshal.loads(handle.read())  # noqa: S302 - shipped in the wheel
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    if not isinstance(data, dict) or data.get("version") != version:
+        return {}
+    files = data.get("files")
+    if not isinstance(files, dict):
+        return {}
+    return {
+        name: known
+        for name, known in files.items()
+        if isinstance(known, list)
+        and len(known) == 4
+        and isinstance(known[0], bytes)
+        and isinstance(known[1], str)
+        and isinstance(known[2], str)
+        and isinstance(known[3], list)
+        and all(isinstance(word, str) for word in known[3])
+    }
 
 
 def _from_compiled(path: str, origin: str, size: int) -> Term | None:
