@@ -320,6 +320,32 @@ def test_the_word_index_answers_as_the_whole_index_does(tmp_path):
     ]
 
 
+def test_after_a_cold_lookup_by_alias_the_records_come_from_the_index_just_written(
+    tmp_path, monkeypatch
+):
+    """A cold lookup keeps each layer's index as the text it wrote; asked for entries
+    later, the library parses that text and reads no file again."""
+    from tests.conftest import minimal_term
+
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    for i in range(30):
+        (folder / f"tech{i:02d}.yaml").write_text(minimal_term(f"Tech{i:02d}", aliases="[T x]"))
+    (folder / "widget.yaml").write_text(minimal_term("Widget", aliases="[Gizmo Pro]"))
+    layers = [Layer("builtin", shipped_dir("terms")), Layer("mine", str(folder))]
+    library = Library(layers, cache_dir=tmp_path / "cache")
+    assert library.get("gizmo pro").slug == "widget"
+    assert library._records == {} and len(library._unparsed) == 2
+    expected = Library(layers).entries()
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("read the files again")
+
+    monkeypatch.setattr(Library, "_read_layer", no_reading)
+    assert library.entries() == expected
+    assert library._unparsed == {}
+
+
 def test_a_cold_index_on_two_cores_writes_what_one_process_writes(tmp_path, monkeypatch):
     """1,200 new files (read in chunks by two processes where forking is allowed): the
     index and the word index are the same as those written by one process, and as those

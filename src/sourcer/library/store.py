@@ -146,6 +146,9 @@ class Library:
         self._entries: dict[str, Entry] | None = None
         #: each layer's index records by file name, by the layer's folder (read on first use)
         self._records: dict[str, dict[str, list[Any]]] = {}
+        #: a layer's index as just written, by its folder, where its records were not needed
+        #: yet: parsed only if they are (a lookup by alias needs the word index alone)
+        self._unparsed: dict[str, str] = {}
         #: names and aliases to entries, exactly and ignoring punctuation (built on first use)
         self._words: tuple[dict[str, list[Entry]], dict[str, Entry]] | None = None
         #: set once a cache has been caught out: every file is then read afresh
@@ -170,7 +173,7 @@ class Library:
                 # and it answers without the word maps (a quarter of a cold lookup) or
                 # the entries.
                 for layer in self.layers:
-                    self._layer_records(layer)
+                    self._bring_up_to_date(layer)
                 current = words.current()
             hit = words.find(fold(query), _loose(query)) if current else None
             if hit is not None:
@@ -193,6 +196,7 @@ class Library:
         self._trust_no_cache = True
         self._entries = None
         self._records = {}
+        self._unparsed = {}
         self._words = None
 
     def find(self, query: str) -> Term | None:
@@ -342,10 +346,30 @@ class Library:
         """Each term file's index record by file name, the layer's caches (the index, and
         its word index) brought up to date on the way; read once per Library."""
         if layer.path not in self._records:
-            self._records[layer.path] = self._read_layer(layer)
+            unparsed = self._unparsed.pop(layer.path, None)
+            if unparsed is not None:
+                import json
+
+                self._records[layer.path] = json.loads(unparsed)["files"]
+            else:
+                records = self._read_layer(layer, parsed=True)
+                assert records is not None
+                self._records[layer.path] = records
         return self._records[layer.path]
 
-    def _read_layer(self, layer: Layer) -> dict[str, list[Any]]:
+    def _bring_up_to_date(self, layer: Layer) -> None:
+        """The layer's caches brought up to date, as :meth:`_layer_records` does, without
+        keeping its records where that costs more than having them (a cold index)."""
+        if layer.path not in self._records and layer.path not in self._unparsed:
+            records = self._read_layer(layer, parsed=False)
+            if records is not None:
+                self._records[layer.path] = records
+
+    def _read_layer(self, layer: Layer, *, parsed: bool) -> dict[str, list[Any]] | None:
+        """The layer's records, its caches brought up to date; or, where no file was known
+        and ``parsed`` is False, None, the index being kept as the text written of it
+        (the records of 20,000 files cost a cold lookup a tenth of its time to pass from
+        the second core, gather and free)."""
         import json  # only the index needs it, not the lookup-by-slug path
 
         cache_path = self._cache_path(layer.path)
@@ -383,6 +407,7 @@ class Library:
         buckets = _bucket_count(len(fresh))
         texts: list[str] | None = None
         cache_text: str | None = None  # the layer's cache as written, when known
+        lean = False  # the records then are in the cache's text alone
         if unread:
             from functools import partial
 
@@ -393,19 +418,21 @@ class Library:
             # was known, each chunk's work also writes its lines of the word index. The
             # shipped files' records compiled into the wheel serve while they are the same.
             cold = wants_words and len(unread) == len(fresh)
+            lean = cold and not parsed
             known: dict[str, list[Any]] = {}
             if layer.name == "builtin":
                 from sourcer.library.termcache import compiled_index
 
                 known = compiled_index(INDEX_VERSION)
-            work = partial(_read_files, prefix, buckets if cold else 0, known)
+            work = partial(_read_files, prefix, buckets if cold else 0, known, not lean)
             parts = in_shares(work, unread, least=_SHARED_FROM, chunk=_CHUNK)
-            records = [record for part in parts for record in part[0]]
-            for name, record in zip(unread, records, strict=True):
-                if record is None:
-                    del fresh[name]
-                else:
-                    fresh[name] = record
+            if not lean:
+                records = [record for part in parts for record in part[0]]
+                for name, record in zip(unread, records, strict=True):
+                    if record is None:
+                        del fresh[name]
+                    else:
+                        fresh[name] = record
             if cold:
                 texts = [
                     "".join(pieces) for pieces in zip(*(part[1] for part in parts), strict=True)
@@ -426,6 +453,10 @@ class Library:
                     terms = ((name[:-5], record[2], record[4]) for name, record in fresh.items())
                     texts = _bucket_texts(terms, buckets)
                 words.write(layer, folder_stamp, texts)
+        if lean:
+            assert cache_text is not None
+            self._unparsed[layer.path] = cache_text
+            return None
         return fresh
 
     def _words_index(self) -> WordsIndex:
@@ -818,13 +849,18 @@ def _bucket_texts(terms: Iterable[tuple[str, str, Sequence[str]]], count: int) -
 
 
 def _read_files(
-    prefix: str, buckets: int, known: dict[str, list[Any]], names: Sequence[str]
+    prefix: str,
+    buckets: int,
+    known: dict[str, list[Any]],
+    with_records: bool,
+    names: Sequence[str],
 ) -> list[Any]:
     """``[records, bucket texts, cache part]`` of the files ``names`` in the folder
     ``prefix``: each file's index record (:func:`sourcer.library.skim.file_record`, given
-    what is ``known`` of it, see :func:`~sourcer.library.termcache.compiled_index`), and
-    where ``buckets`` is not 0, the lines of the word index for those files and their part
-    of the layer's cache (``"name":record`` pairs as JSON, comma-separated)."""
+    what is ``known`` of it, see :func:`~sourcer.library.termcache.compiled_index`), or
+    None without ``with_records``; and where ``buckets`` is not 0, the lines of the word
+    index for those files and their part of the layer's cache (``"name":record`` pairs as
+    JSON, comma-separated)."""
     from sourcer.library.skim import file_record
 
     get = known.get
@@ -833,7 +869,8 @@ def _read_files(
         return [records, None, None]
     found = {n: r for n, r in zip(names, records, strict=True) if r is not None}
     terms = ((name[:-5], record[2], record[4]) for name, record in found.items())
-    return [records, _bucket_texts(terms, buckets), _json_text(found)[1:-1]]
+    texts = _bucket_texts(terms, buckets)
+    return [records if with_records else None, texts, _json_text(found)[1:-1]]
 
 
 def _bucket(key: str, count: int) -> int:
