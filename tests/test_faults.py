@@ -467,9 +467,11 @@ def cached_library(tmp_path, write_terms):
     [
         "[]",
         '{"version": 999}',
-        '{"version": VERSION, "files": []}',
-        '{"version": VERSION, "files": {"flask.yaml": [1, 2, 3]}}',
-        '{"version": VERSION, "files": {"flask.yaml": "x"}}',
+        '{"version": VERSION, "folder": FOLDER, "files": []}',
+        '{"version": VERSION, "folder": FOLDER, "files": {"flask.yaml": [1, 2, 3]}}',
+        '{"version": VERSION, "folder": FOLDER, "files": {"flask.yaml": "x"}}',
+        # another folder's index (their names share a checksum): its records are not used
+        '{"version": VERSION, "folder": "/elsewhere", "files": {"flask.yaml": STAMPED}}',
         "[" * 100_000,
         "not json",
         "",
@@ -481,12 +483,20 @@ def test_a_corrupt_cache_is_ignored_and_rebuilt(cached_library, content):
     from sourcer.library import store
 
     make, cache_file = cached_library
-    cache_file.write_text(content.replace("VERSION", str(store.INDEX_VERSION)), "utf-8")
+    good = json.loads(cache_file.read_text("utf-8"))
+    stamped = [*good["files"]["flask.yaml"][:2], "Flask", "Web framework", ["postgres"]]
+    content = (
+        content.replace("VERSION", str(store.INDEX_VERSION))
+        .replace("FOLDER", json.dumps(good["folder"]))
+        .replace("STAMPED", json.dumps(stamped))
+    )
+    cache_file.write_text(content, "utf-8")
     library = make()
     assert library.get("postgres").name == "PostgreSQL"
     assert sorted(library.entries()) == ["flask", "postgresql"]
     rebuilt = json.loads(cache_file.read_text("utf-8"))
     assert sorted(rebuilt["files"]) == ["flask.yaml", "postgresql.yaml"]
+    assert rebuilt == good
 
 
 def test_a_forged_record_cannot_make_one_term_answer_for_another(cached_library):
@@ -671,6 +681,32 @@ def test_a_signal_mid_merge_leaves_nothing(run, tmp_path, monkeypatch):
     assert result.exit_code == 128 + signal.SIGTERM
     assert _left_in(out) == ["keep.txt"]
     assert signal.getsignal(signal.SIGTERM) is not None  # put back afterwards
+
+
+def test_files_written_from_another_thread_leave_the_signal_handler_alone(tmp_path):
+    """Only the main thread may set a handler: elsewhere (the local web page's request
+    threads) the files are written without one, and without an error."""
+    import signal
+    import threading
+
+    from sourcer import fsutil
+
+    before = signal.getsignal(signal.SIGTERM)
+    failures: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            fsutil.write_atomic(tmp_path / "out.txt", "text\n")
+            fsutil.replace_files([(str(tmp_path / "cache.json"), "{}")])
+        except BaseException as err:  # reported by the assertion below
+            failures.append(err)
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    thread.join()
+    assert failures == []
+    assert (tmp_path / "out.txt").read_text() == "text\n"
+    assert signal.getsignal(signal.SIGTERM) is before
 
 
 def test_ctrl_c_mid_merge_leaves_nothing(run, tmp_path, monkeypatch):

@@ -224,12 +224,14 @@ def _terminate(signum: int, frame: object) -> None:
 
 def _on_sigterm(handler: Any) -> Any:
     """Set the SIGTERM handler (main thread only); returns the one it replaces."""
-    import signal
-    import threading
-
-    if handler is None or threading.current_thread() is not threading.main_thread():
+    if handler is None:
         return None
-    return signal.signal(signal.SIGTERM, handler)
+    import signal
+
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread, which alone may set one (asked without
+        return None  # importing threading, which a first run would pay 1 ms for)
 
 
 #: a new file, never one that exists, and not inherited by a child process

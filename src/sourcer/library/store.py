@@ -372,7 +372,8 @@ class Library:
         the second core, gather and free)."""
         import json  # only the index needs it, not the lookup-by-slug path
 
-        cache_path = self._cache_path(layer.path)
+        real = os.path.realpath(layer.path)
+        cache_path = self._cache_path(real)
         cached: dict[str, Any] = {}
         if cache_path is not None and not self._trust_no_cache:
             # The cache only saves time: anything odd about it (unreadable, huge, deeply
@@ -381,7 +382,11 @@ class Library:
                 if os.path.getsize(cache_path) <= _CACHE_LIMIT:
                     with open(cache_path, encoding="utf-8") as handle:
                         data = json.load(handle)
-                    if isinstance(data, dict) and data.get("version") == INDEX_VERSION:
+                    if (
+                        isinstance(data, dict)
+                        and data.get("version") == INDEX_VERSION
+                        and data.get("folder") == real
+                    ):
                         files = data.get("files")
                         cached = files if isinstance(files, dict) else {}
             except (OSError, ValueError, RecursionError):
@@ -440,10 +445,11 @@ class Library:
                 # each chunk's work wrote its files' part of this cache as JSON, as it wrote
                 # the word index's lines: the whole is the parts in order
                 files = ",".join(part[2] for part in parts if part[2])
-                cache_text = f'{{"version":{INDEX_VERSION},"files":{{{files}}}}}'
+                head = _json_text({"version": INDEX_VERSION, "folder": real})[:-1]
+                cache_text = f'{head},"files":{{{files}}}}}'
         if cache_path is not None and (changed or len(fresh) != len(cached)):
             if cache_text is None:
-                cache_text = _json_text({"version": INDEX_VERSION, "files": fresh})
+                cache_text = _json_text({"version": INDEX_VERSION, "folder": real, "files": fresh})
             _write_cache(cache_path, cache_text)
         if wants_words:
             assert folder_stamp is not None
@@ -465,13 +471,16 @@ class Library:
             self._words_cache = WordsIndex(self.cache_dir, self.layers)
         return self._words_cache
 
-    def _cache_path(self, folder: str) -> str | None:
+    def _cache_path(self, real: str) -> str | None:
+        """Where the index of the folder ``real`` (a real path) is kept: named by a checksum
+        of the path, which the index also holds (two folders of the same checksum only
+        cost time)."""
         if self.cache_dir is None:
             return None
-        import hashlib  # only when the index is needed, not on the lookup-by-slug path
+        import zlib
 
-        digest = hashlib.sha256(os.path.realpath(folder).encode()).hexdigest()[:16]
-        return os.path.join(self.cache_dir, f"index-{digest}.json")
+        key = zlib.crc32(real.encode("utf-8", "surrogateescape"))
+        return os.path.join(self.cache_dir, f"index-{key:08x}.json")
 
     # -- whole-library checks ----------------------------------------------------------
 
