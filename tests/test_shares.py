@@ -77,6 +77,26 @@ def test_no_more_chunks_than_the_queue_holds(monkeypatch):
     assert [len(part) for part in parts] == ([25] * 4 if shares._may_fork() else [100])
 
 
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts open descriptors")
+@pytest.mark.parametrize("fails", ["pipe", "fork"])
+def test_no_pipe_or_no_process_means_all_done_here_and_nothing_left_open(monkeypatch, fails):
+    monkeypatch.setattr(shares, "_may_fork", lambda: True)
+    real = getattr(os, fails)
+    calls = []
+
+    def refused(*args):
+        calls.append(fails)
+        if fails == "pipe" and len(calls) == 1:
+            return real(*args)  # the queue's pipe, then none for the answers
+        raise OSError(24, "Too many open files")
+
+    monkeypatch.setattr(os, fails, refused)
+    before = sorted(os.listdir("/proc/self/fd"))
+    assert in_shares(squares, range(10), least=2, chunk=1) == [[i * i for i in range(10)]]
+    assert sorted(os.listdir("/proc/self/fd")) == before
+    assert calls
+
+
 def fails_in_a_child(items: Sequence[int]) -> list[int]:
     if os.getpid() != PARENT:
         raise RuntimeError("the child fails")

@@ -47,20 +47,24 @@ def in_shares(
         return [work(items)]
     size = max(chunk, -(-len(items) // _MOST_CHUNKS))
     chunks = [items[start : start + size] for start in range(0, len(items), size)]
-    queue_out, queue_in = os.pipe()
-    os.write(queue_in, b"".join(n.to_bytes(_NUMBER, "little") for n in range(len(chunks))))
-    os.close(queue_in)  # once the numbers are taken, a read finds the end of the queue
-    answers, answers_in = os.pipe()
+    pipes: list[int] = []
     try:
+        queue_out, queue_in = os.pipe()
+        pipes += [queue_out, queue_in]
+        numbers = b"".join(n.to_bytes(_NUMBER, "little") for n in range(len(chunks)))
+        os.write(queue_in, numbers)
+        os.close(pipes.pop())  # once the numbers are taken, a read finds the queue's end
+        answers, answers_in = os.pipe()
+        pipes += [answers, answers_in]
+        _widen(answers)
         pid = os.fork()
-    except OSError:
-        for fd in (queue_out, answers, answers_in):
+    except OSError:  # no pipe or no process to be had: all done here
+        for fd in pipes:
             os.close(fd)
         return [work(items)]
     if pid == 0:  # pragma: no cover - the child; its answers are checked by the parent
         _child(work, chunks, queue_out, answers, answers_in)
     os.close(answers_in)
-    _widen(answers)
     os.set_blocking(answers, False)
     parts: list[Any] = [None] * len(chunks)
     done = [False] * len(chunks)

@@ -368,8 +368,8 @@ class Library:
     def _read_layer(self, layer: Layer, *, parsed: bool) -> dict[str, list[Any]] | None:
         """The layer's records, its caches brought up to date; or, where no file was known
         and ``parsed`` is False, None, the index being kept as the text written of it
-        (the records of 20,000 files cost a cold lookup a tenth of its time to pass from
-        the second core, gather and free)."""
+        (passing 20,000 records from the second core, gathering and freeing them cost a
+        cold lookup 2-3% of its time)."""
         import json  # only the index needs it, not the lookup-by-slug path
 
         real = os.path.realpath(layer.path)
