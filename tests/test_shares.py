@@ -34,22 +34,26 @@ def test_the_chunks_answers_come_in_the_items_order(count, chunk):
 
 @can_fork
 def test_the_child_takes_chunks_of_its_own():
-    """The parent's first chunk waits until the child has done one (up to a minute, far more
-    than a fork takes): both answers are then in the list, each from its own process."""
-    read_end, write_end = os.pipe()
+    """Each process's first chunk waits (up to a minute, far more than a fork takes) until
+    the other holds one too, so both must take chunks, whichever starts first: the
+    answers then come from both processes, in the items' order."""
+    parent_has, parent_says = os.pipe()
+    child_has, child_says = os.pipe()
 
     def where(items: Sequence[int]) -> list[object]:
         if os.getpid() == PARENT:
-            select.select([read_end], [], [], 60)
+            os.write(parent_says, b"x")
+            select.select([child_has], [], [], 60)
         else:
-            os.write(write_end, b"x")
+            os.write(child_says, b"x")
+            select.select([parent_has], [], [], 60)
         return [list(items), os.getpid()]
 
     try:
         parts = in_shares(where, range(40), least=2, chunk=4)
     finally:
-        os.close(read_end)
-        os.close(write_end)
+        for fd in (parent_has, parent_says, child_has, child_says):
+            os.close(fd)
     assert [item for items, _ in parts for item in items] == list(range(40))
     pids = {pid for _, pid in parts}
     assert PARENT in pids and len(pids) == 2
@@ -149,15 +153,23 @@ def test_the_child_never_writes_what_the_parent_had_buffered():
     assert (done.stdout, done.stderr, done.returncode) == ("before [50, 50]", "", 0)
 
 
-def fails_in_the_parent(items: Sequence[int]) -> int:
-    if os.getpid() == PARENT:
-        raise ValueError("the parent fails")
-    return len(items)
-
-
 @can_fork
 def test_a_failure_in_the_parent_ends_and_reaps_the_child():
-    with pytest.raises(ValueError, match="the parent fails"):
-        in_shares(fails_in_the_parent, range(10_000), least=2, chunk=10)
+    """The child's first chunk waits (up to a minute) for what never comes, so the parent
+    takes chunks, fails on its first, and must end the child rather than wait for it."""
+    never, unused = os.pipe()
+
+    def fails_in_the_parent(items: Sequence[int]) -> int:
+        if os.getpid() == PARENT:
+            raise ValueError("the parent fails")
+        select.select([never], [], [], 60)
+        return len(items)
+
+    try:
+        with pytest.raises(ValueError, match="the parent fails"):
+            in_shares(fails_in_the_parent, range(10_000), least=2, chunk=10)
+    finally:
+        os.close(never)
+        os.close(unused)
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)  # no child left, running or unreaped
