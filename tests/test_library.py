@@ -277,6 +277,35 @@ def test_the_keys_of_many_words_are_each_words_keys(words):
     assert word_keys(words) == ([fold(word) for word in words], [_loose(word) for word in words])
 
 
+@given(
+    st.lists(
+        st.tuples(st.text(alphabet="aB -é", max_size=4), st.lists(st.text("aB -é", max_size=4))),
+        max_size=8,
+    )
+)
+def test_the_word_maps_list_every_claimant_in_order_and_the_first_wins(terms):
+    """The maps made backwards, at C speed, are the ones a loop makes word by word: each
+    word (folded) to every term claiming it, in slug order and once each; each loose key to
+    the first term claiming it."""
+    from sourcer.library.store import Entry, _loose, fold
+
+    entries = {
+        f"t{number:02d}": Entry(f"t{number:02d}", name, "c", tuple(aliases), "mine", "x")
+        for number, (name, aliases) in enumerate(terms)
+    }
+    exact: dict[str, list[Entry]] = {}
+    loose: dict[str, Entry] = {}
+    for entry in entries.values():
+        for word in (entry.name, *entry.aliases):
+            users = exact.setdefault(fold(word), [])
+            if entry not in users:
+                users.append(entry)
+            loose.setdefault(_loose(word), entry)
+    library = Library([])
+    library._entries = entries
+    assert library._word_maps() == (exact, loose)
+
+
 def _answer(library: Library, query: str) -> str:
     from sourcer.errors import UnknownTermError
 
