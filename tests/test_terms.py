@@ -351,6 +351,11 @@ def test_list_text_and_json(run):
         "origin": "builtin",
     } in data
     assert [e["slug"] for e in data] == sorted(e["slug"] for e in data)
+    # one line a term, in the same order, its columns aligned, and a newline at the end
+    lines = text.splitlines()
+    assert text.endswith("\n") and [line.split()[0] for line in lines] == [e["slug"] for e in data]
+    width = max(len(e["slug"]) for e in data) + 2
+    assert all(line[width:].startswith(e["name"]) for line, e in zip(lines, data, strict=True))
 
 
 def test_list_category_filter(run):
