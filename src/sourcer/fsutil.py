@@ -230,8 +230,10 @@ def _on_sigterm(handler: Any) -> Any:
 
     try:
         return signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread, which alone may set one (asked without
-        return None  # importing threading, which a first run would pay 1 ms for)
+    except ValueError:
+        # not the main thread, which alone may set one (asked of signal itself: importing
+        # threading to ask would cost a first run 1 ms)
+        return None
 
 
 #: a new file, never one that exists, and not inherited by a child process

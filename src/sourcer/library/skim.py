@@ -206,10 +206,11 @@ def _in_block_scalar(text: str, at: int) -> bool:
 #: the line after the spaces; the last group is the next line's start where it is not at
 #: the margin (so that only then are the lines under the key looked at). Or a line at the
 #: margin that could hold such a key in another form: with a space before the colon (the
-#: second group), or (no key) quoted, after a ``?``, in a flow mapping, or its list (``- x``
-#: at the margin under ``aliases:``). Found after a newline, which the engine looks for quickly. Any other line
-#: at the margin is another key, a comment, or what the parser refuses (``key:value``, a
-#: second document): none changes what a file the parser reads holds.
+#: second group), or (no key) quoted, after a ``?``, in a flow mapping, or its list
+#: (``- x`` at the margin under ``aliases:``). Found after a newline, which the engine
+#: looks for quickly. Any other line at the margin is another key, a comment, or what the
+#: parser refuses (``key:value``, a second document): none changes what a file the parser
+#: reads holds.
 _KEY_LINE = re.compile(
     rf"\n(?:({'|'.join(WANTED)})(?:( +):|:(?: +([^\n]*))?(?=\n|\Z)(?=(\n[ #\n])?))"
     r"|[-\"'?{])"
