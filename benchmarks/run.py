@@ -425,10 +425,13 @@ def library(cmd: list[str], env: dict[str, str], root: Path, runs: int) -> list[
             shutil.rmtree(cache, ignore_errors=True)
 
         floor = [sys.executable, str(reader), str(folder)]
+        # Half as many pairs as the start-up figures (each is a cold index and a read of
+        # every file): with a quarter, ten pairs, the median at 20,000 terms moved by 0.3x
+        # from one run to the next around its target.
         pairs = paired(
             command(by_alias, lib_env, before=drop_cache),
             command(floor, lib_env),
-            max(3, runs // 4),
+            max(5, runs // 2),
         )
         # Judged at 20,000 terms, as the target was set. At 2,000 the floor (about 40 ms)
         # is mostly Python starting: twice it is less than what any cold query costs before
