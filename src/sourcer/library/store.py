@@ -261,9 +261,9 @@ class Library:
             owners, words = _spread((e, (e.name, *e.aliases)) for e in self.entries().values())
             folded, loosened = word_keys(words)
             # By slug, the first claimant wins: the maps are made backwards, so that the
-            # first claimant is the last written (100,000 words at 20,000 terms, without a
-            # loop of Python's over them). A word claimed more than once (by two terms, or
-            # by one twice) lists every claimant, in order.
+            # first claimant is the last written (100,000 words at 20,000 terms, by dict()
+            # and one comprehension rather than two setdefault calls a word). A word claimed
+            # more than once (by two terms, or by one twice) lists every claimant, in order.
             backwards = list(reversed(owners))
             loose = dict(zip(reversed(loosened), backwards, strict=True))
             exact = {w: [entry] for w, entry in zip(reversed(folded), backwards, strict=True)}
