@@ -608,12 +608,12 @@ def _fail_writes_in(monkeypatch, folder, call, error):
     Ctrl-C); files written elsewhere (the caches) are left alone."""
     from sourcer import fsutil
 
-    real = fsutil._write_new
+    real = fsutil._write_bytes
     calls = []
 
     staged_beside = str(Path(folder).parent / ".sourcer-")  # a new folder staged whole
 
-    def write(path, text):
+    def write(path, data):
         if str(path).startswith((str(folder), staged_beside)):
             calls.append(path)
             if len(calls) == call:
@@ -621,9 +621,9 @@ def _fail_writes_in(monkeypatch, folder, call, error):
                     error()
                 else:
                     raise error
-        return real(path, text)
+        return real(path, data)
 
-    monkeypatch.setattr(fsutil, "_write_new", write)
+    monkeypatch.setattr(fsutil, "_write_bytes", write)
 
 
 def _left_in(folder):
@@ -655,7 +655,16 @@ def test_caches_are_replaced_after_all_are_written_and_leave_nothing_else(
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["one.json", "two.json"]
 
 
-def test_a_full_disk_mid_merge_leaves_nothing(run, tmp_path, monkeypatch):
+@pytest.fixture(params=["helper", "here"])
+def writes(request, monkeypatch):
+    """A merge's --out files written by a forked child (where forking is safe), or here."""
+    from sourcer.outreach import merge
+
+    monkeypatch.setattr(merge, "HELPER_FROM", 1 if request.param == "helper" else 10**9)
+    return request.param
+
+
+def test_a_full_disk_mid_merge_leaves_nothing(run, tmp_path, monkeypatch, writes):
     out = tmp_path / "out"
     _fail_writes_in(monkeypatch, out, 7, OSError(28, "No space left on device"))
     result = run(*MERGE, "--csv", str(_people(tmp_path)), "--out", str(out))

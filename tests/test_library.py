@@ -397,7 +397,7 @@ def test_a_cold_index_on_two_cores_writes_what_one_process_writes(tmp_path, monk
 
     layer = [Layer("user", str(folder))]
     Library(layer, cache_dir=tmp_path / "two").entries()
-    monkeypatch.setattr(shares, "_may_fork", lambda: False)
+    monkeypatch.setattr(shares, "may_fork", lambda: False)
     Library(layer, cache_dir=tmp_path / "one").entries()
     two, one = written(tmp_path / "two"), written(tmp_path / "one")
     assert two == one

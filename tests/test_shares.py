@@ -16,7 +16,7 @@ from sourcer.library.shares import in_shares
 
 PARENT = os.getpid()
 can_fork = pytest.mark.skipif(
-    not shares._may_fork(), reason="forks only on Linux with two cores and one thread"
+    not shares.may_fork(), reason="forks only on Linux with two cores and one thread"
 )
 
 
@@ -68,7 +68,7 @@ def test_no_fork_while_another_thread_runs():
     other = threading.Thread(target=stop.wait)
     other.start()
     try:
-        assert not shares._may_fork()
+        assert not shares.may_fork()
         assert in_shares(squares, range(10), least=2, chunk=1) == [[i * i for i in range(10)]]
     finally:
         stop.set()
@@ -78,13 +78,13 @@ def test_no_fork_while_another_thread_runs():
 def test_no_more_chunks_than_the_queue_holds(monkeypatch):
     monkeypatch.setattr(shares, "_MOST_CHUNKS", 4)
     parts = in_shares(squares, range(100), least=2, chunk=1)
-    assert [len(part) for part in parts] == ([25] * 4 if shares._may_fork() else [100])
+    assert [len(part) for part in parts] == ([25] * 4 if shares.may_fork() else [100])
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts open descriptors")
 @pytest.mark.parametrize("fails", ["pipe", "fork"])
 def test_no_pipe_or_no_process_means_all_done_here_and_nothing_left_open(monkeypatch, fails):
-    monkeypatch.setattr(shares, "_may_fork", lambda: True)
+    monkeypatch.setattr(shares, "may_fork", lambda: True)
     real = getattr(os, fails)
     calls = []
 

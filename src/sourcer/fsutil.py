@@ -11,13 +11,15 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sourcer.errors import FileExists, WriteError
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from sourcer.writer import WriteFailed, Writer
 
 
 def write_atomic(target: str | os.PathLike[str], text: str, *, force: bool = False) -> None:
@@ -79,11 +81,16 @@ class Transaction:
             ...
             batch.commit()
 
-    Caches, which need none of this, go through :func:`replace_files`.
+    With ``helper=True`` the staged files are created by a forked child while the caller
+    goes on (see :mod:`sourcer.writer`), where forking is safe. Caches, which need none of
+    this, go through :func:`replace_files`.
     """
 
-    def __init__(self, *, force: bool = False) -> None:
+    def __init__(self, *, force: bool = False, helper: bool = False) -> None:
         self.force = force
+        #: whether to hand the staged files to a forked child (see :mod:`sourcer.writer`)
+        self._helper = helper
+        self._writer: Writer | None = None
         self._staging: dict[Path, Path] = {}  # target folder -> its staging folder
         #: new target folders staged whole beside where they go: moved in by one rename
         self._whole: dict[Path, Path] = {}
@@ -105,13 +112,18 @@ class Transaction:
         finally:
             _on_sigterm(self._previous)
 
-    def add(self, target: str | os.PathLike[str], text: str) -> None:
-        """Stage ``text`` for ``target``; FileExists now if it exists and force is off."""
+    def add(self, target: str | os.PathLike[str], text: str, *, check: bool = True) -> None:
+        """Stage ``text`` for ``target``; FileExists now if it exists and force is off (or
+        only at :meth:`commit`, without ``check``).
+
+        With ``helper``, the first file forks a child that creates this one and the rest
+        while the caller goes on (where forking is safe; else they are written here): a
+        failure to write one may then be raised by a later :meth:`add` or by the commit."""
         target = os.fspath(target)
         parent, name = os.path.split(target)
         known = self._folders.get(parent)
         whole = known is not None and known[1]  # a folder of ours: nothing can be in the way
-        if not whole and not self.force and os.path.lexists(target):  # a dangling link counts
+        if check and not whole and not self.force and os.path.lexists(target):  # links count
             raise FileExists(target)
         try:
             if known is None:  # where a folder's files go is worked out once
@@ -122,17 +134,79 @@ class Transaction:
                 self._folders[parent] = known
             staging, whole = known
             staged = os.path.join(staging, name if whole else f"{len(self._staged):06d}")
-            _write_new(staged, text)  # created as any new file is: 0o666 less the umask
+            data = text.encode("utf-8")
+            if self._helper:
+                from sourcer.writer import Writer
+
+                self._helper = False
+                self._writer = Writer.start()
+            if self._writer is None:
+                _write_bytes(staged, data)  # created as any new file is: 0o666 less the umask
+            else:
+                self._staged.append((staged, target, whole))
+                self._send(staged, data)
+                return
         except OSError as err:
             reason = err.strerror or str(err)
             raise WriteError(f"{target}: cannot write it ({reason})") from err
         self._staged.append((staged, target, whole))
+
+    def _send(self, staged: str, data: bytes) -> None:
+        from sourcer.writer import WriteFailed
+
+        assert self._writer is not None
+        try:
+            self._writer.send(staged, data)
+        except WriteFailed as err:
+            raise self._failed(err) from None
+
+    def _failed(self, err: WriteFailed) -> WriteError:
+        if err.index is None or not 0 <= err.index < len(self._staged):
+            return WriteError(f"cannot write the files ({err.reason})")
+        return WriteError(f"{self._staged[err.index][1]}: cannot write it ({err.reason})")
+
+    def finish_writes(self, progress: Callable[[int, int], None] | None = None) -> None:
+        """Wait until every staged file is written (only a helper can be behind), calling
+        ``progress`` with how many are and how many there are; WriteError if one could
+        not be. :meth:`commit` does it first."""
+        writer = self._writer
+        if writer is None:
+            return
+        from sourcer.writer import WriteFailed
+
+        total = len(self._staged)
+        try:
+            writer.finish(None if progress is None else lambda done: progress(done, total))
+        except WriteFailed as err:
+            raise self._failed(err) from None
+
+    def retarget(self, targets: Sequence[str]) -> None:
+        """Give the staged files new targets, one for each in the order added (in the same
+        folders: a merge whose files' names came out wider than it guessed). FileExists
+        is then checked at the commit."""
+        self.finish_writes()
+        if len(targets) != len(self._staged):
+            raise ValueError(f"{len(targets)} targets for {len(self._staged)} staged files")
+        try:
+            for index, ((staged, target, whole), new) in enumerate(
+                zip(self._staged, targets, strict=True)
+            ):
+                if os.path.dirname(new) != os.path.dirname(target):
+                    raise ValueError(f"{new}: not in the folder of {target}")
+                if whole and new != target:
+                    moved = os.path.join(os.path.dirname(staged), os.path.basename(new))
+                    os.rename(staged, moved)
+                    staged = moved
+                self._staged[index] = (staged, new, whole)
+        except OSError as err:
+            raise WriteError(f"{new}: cannot write it ({err.strerror or err})") from err
 
     def commit(self) -> None:
         """Move every staged file into place; on any failure put everything back.
 
         The staged files reach the disk first, in one sync for the whole batch (a sync per
         file made a 10,000-file merge several times slower)."""
+        self.finish_writes()
         done: list[tuple[str, str | None]] = []  # (target, backup of what it replaced)
         try:
             _sync([staged for staged, _, _ in self._staged])
@@ -206,6 +280,9 @@ class Transaction:
         return self._staging[parent]
 
     def _cleanup(self) -> None:
+        if self._writer is not None:
+            self._writer.stop()  # before its files are removed: none comes after
+            self._writer = None
         folders = (*self._staging.values(), *self._whole.values())
         if folders:
             import shutil
@@ -243,14 +320,19 @@ _NEW = (
 
 
 def _write_new(path: str, text: str) -> None:
-    """Write a new file (never one that exists), as UTF-8 and with its newlines as given.
+    """Write a new file (never one that exists), as UTF-8 and with its newlines as given."""
+    _write_bytes(path, text.encode("utf-8"))
 
-    Three calls to the system, not a text stream's layers: a merge writes thousands."""
-    data = memoryview(text.encode("utf-8"))
+
+def _write_bytes(path: str, data: bytes) -> None:
+    """Write a new file (never one that exists) holding ``data``.
+
+    Three calls to the system, not a file object's layers: a merge writes thousands."""
+    view = memoryview(data)
     handle = os.open(path, _NEW, 0o666)
     try:
-        while data:
-            data = data[os.write(handle, data) :]
+        while view:
+            view = view[os.write(handle, view) :]
     finally:
         os.close(handle)
 

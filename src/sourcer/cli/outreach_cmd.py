@@ -318,7 +318,8 @@ def render_cmd(
         format=("eml" if fmt == "eml" else "text") if out_dir is not None else fmt,
     )
     with _ProgressBar() as bar:
-        result = render_all(request, progress=bar.update)
+        # --out: each file is staged as its message is rendered, and moved in at the end
+        result = render_all(request, progress=bar.update, out_dir=out_dir, force=force)
     with result:
         _report(result)
         if out_dir is not None:

@@ -10,30 +10,25 @@ the last chunk is done, nothing is left to send. Anything wrong with the child (
 start, died, or sent something else) costs only time: the parent does its chunks too.
 
 The queue is a pipe holding every chunk's number, four bytes each: a read of four bytes takes
-one number whole, so no chunk is taken twice. The answers go as ``marshal`` data, several
-times quicker to write and read than JSON: it is not safe from a stranger's data, but this is
-a copy of the same process writing to a pipe only the two of them hold.
+one number whole, so no chunk is taken twice. The answers go as messages on a second pipe
+(see :mod:`sourcer.forking`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from sourcer.forking import PIPE_SIZE, may_fork, received, send, stop, widen
+
 Item = TypeVar("Item")
 
-#: a chunk's number in the queue, and an answer's length before it
+#: a chunk's number in the queue
 _NUMBER = 4
-_LENGTH = 8
 #: at most so many chunks: their numbers are written to the queue before the fork, and a
 #: pipe holds 64 KiB without a reader
 _MOST_CHUNKS = 4_096
-#: what the answers' pipe is asked to hold, so that the child seldom waits for the parent to
-#: take them (Linux allows up to 1 MiB to anyone)
-_PIPE_SIZE = 1 << 20
 
 
 def in_shares(
@@ -43,7 +38,7 @@ def in_shares(
     child, when the list holds at least ``least`` items and forking is safe here; else
     ``[work(items)]``. ``work`` must return what ``marshal`` carries (lists, strings,
     numbers, None), and must not write files or print: the child's side effects are lost."""
-    if len(items) < least or not _may_fork():
+    if len(items) < least or not may_fork():
         return [work(items)]
     size = max(chunk, -(-len(items) // _MOST_CHUNKS))
     chunks = [items[start : start + size] for start in range(0, len(items), size)]
@@ -56,7 +51,7 @@ def in_shares(
         os.close(pipes.pop())  # once the numbers are taken, a read finds the queue's end
         answers, answers_in = os.pipe()
         pipes += [answers, answers_in]
-        _widen(answers)
+        widen(answers)  # so that the child seldom waits for the parent to take them
         pid = os.fork()
     except OSError:  # no pipe or no process to be had: all done here
         for fd in pipes:
@@ -77,7 +72,7 @@ def in_shares(
         os.set_blocking(answers, True)
         theirs.take(to_the_end=True)
     except BaseException:
-        _stop(pid)
+        stop(pid)
         raise
     finally:
         os.close(queue_out)
@@ -94,30 +89,10 @@ def in_shares(
     return parts
 
 
-def _may_fork() -> bool:
-    """Forking copies only the calling thread, so another thread's locks could be held
-    for ever in the child: fork only when this is the only thread, on Linux (elsewhere a
-    fork without exec is not safe with every system library) and with a second core."""
-    if sys.platform != "linux" or not hasattr(os, "fork"):
-        return False
-    threading = sys.modules.get("threading")
-    if threading is not None and threading.active_count() > 1:
-        return False
-    return len(os.sched_getaffinity(0)) >= 2
-
-
 def _take(queue: int) -> int | None:
     """The next chunk's number from the queue, or None when every chunk is taken."""
     data = os.read(queue, _NUMBER)
     return int.from_bytes(data, "little") if len(data) == _NUMBER else None
-
-
-def _widen(fd: int) -> None:
-    """Ask for a larger pipe; where it cannot be had, the child only waits more often."""
-    import fcntl
-
-    with contextlib.suppress(OSError):
-        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), _PIPE_SIZE)
 
 
 def _child(
@@ -132,14 +107,9 @@ def _child(
     whatever happens."""
     status = 1
     try:
-        import marshal
-
         os.close(answers)
         while (number := _take(queue)) is not None:
-            data = marshal.dumps((number, work(chunks[number])))
-            view = memoryview(len(data).to_bytes(_LENGTH, "little") + data)
-            while view:
-                view = view[os.write(answers_in, view) :]
+            send(answers_in, (number, work(chunks[number])))
         status = 0
     finally:
         os._exit(status)
@@ -160,7 +130,7 @@ class _Answers:
         and keep each whole answer."""
         while True:
             try:
-                data = os.read(self.fd, _PIPE_SIZE)
+                data = os.read(self.fd, PIPE_SIZE)
             except BlockingIOError:
                 break
             if not data:
@@ -169,34 +139,12 @@ class _Answers:
                 break
             self._buffer += data
             self._keep()
-            if not to_the_end and len(data) < _PIPE_SIZE:
+            if not to_the_end and len(data) < PIPE_SIZE:
                 break
 
     def _keep(self) -> None:
-        import marshal
-
-        buffer = self._buffer
-        start = 0
-        while len(buffer) - start >= _LENGTH:
-            length = int.from_bytes(buffer[start : start + _LENGTH], "little")
-            end = start + _LENGTH + length
-            if end > len(buffer):
-                break
-            try:
-                answer = marshal.loads(buffer[start + _LENGTH : end])  # noqa: S302 - our child's
-            except (EOFError, ValueError, TypeError):
-                answer = None
+        for answer in received(self._buffer):
             if isinstance(answer, tuple) and len(answer) == 2 and type(answer[0]) is int:
                 self.parts[answer[0]] = answer[1]
             else:
                 self.whole = False
-            start = end
-        del buffer[:start]
-
-
-def _stop(pid: int) -> None:
-    """End the child of an interrupted parent, and reap it."""
-    import signal
-
-    os.kill(pid, signal.SIGKILL)  # not reaped yet, so the process is there to be killed
-    os.waitpid(pid, 0)

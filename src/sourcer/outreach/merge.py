@@ -147,6 +147,69 @@ class _Spool:
         self._file.close()
 
 
+#: a merge expected to write at least so many files with --out hands them to a forked child,
+#: which creates them while the merge renders the next (see sourcer.writer); fewer are not
+#: worth the fork
+HELPER_FROM = 200
+
+
+def _file_width(count: int) -> int:
+    """The digits of the row numbers that start the files' names: as wide as ``count``
+    (the largest row number), so that the names sort in the rows' order, and at least 3."""
+    return max(len(str(count)), 3)
+
+
+class _StagedFiles:
+    """A merge's messages as files in ``folder``, staged as they are rendered (``--out``),
+    and moved into place by :meth:`commit` only when every row passed.
+
+    Each name starts with its row number, as wide as the largest, which is known only at
+    the end: the files are named for the width ``rows`` gives (the number of the input's
+    last row, as the input's line count says), and renamed only if it came out otherwise
+    (a cell holding line breaks, blank rows at the end). An existing file in the way is
+    found at :meth:`commit`, before any file is moved in."""
+
+    def __init__(self, folder: str, suffix: str, rows: int, force: bool) -> None:
+        self.folder = folder
+        self.suffix = suffix
+        self.width = _file_width(rows)
+        self.force = force
+        #: a new folder has nothing in the way
+        self._fresh = not os.path.lexists(folder)
+        self._batch = Transaction(force=force, helper=rows >= HELPER_FROM)
+        self._batch.__enter__()
+        self._names: list[tuple[int, str]] = []  # (row number, the name part) of each file
+
+    def add(self, row: int | None, name: str, text: str) -> None:
+        number = row or 1
+        self._names.append((number, name))
+        path = os.path.join(self.folder, f"{number:0{self.width}d}-{name}{self.suffix}")
+        self._batch.add(path, text, check=False)
+
+    def commit(self, width: int, progress: FilesHook | None) -> list[str]:
+        """Wait for the files to be written, name them for ``width``, and move them in;
+        returns their paths. FileExists (naming the first and how many more) unless
+        ``force``, before any is moved."""
+        self._batch.finish_writes(progress)
+        paths = [
+            os.path.join(self.folder, f"{number:0{width}d}-{name}{self.suffix}")
+            for number, name in self._names
+        ]
+        if width != self.width:
+            self._batch.retarget(paths)
+        if not self.force and not self._fresh:
+            existing = [path for path in paths if os.path.lexists(path)]
+            if existing:
+                more = f" and {len(existing) - 1} more" if len(existing) > 1 else ""
+                raise FileExists(f"{existing[0]}{more}")
+        self._batch.commit()
+        return paths
+
+    def close(self) -> None:
+        """Remove what is still staged (all of it, unless committed)."""
+        self._batch.__exit__(None, None, None)
+
+
 _C = TypeVar("_C", bound="_Closing")
 
 
@@ -196,6 +259,8 @@ class MergeResult(_Closing):
     #: cells a spreadsheet would evaluate are neutralised (see :func:`spreadsheet_safe`)
     safe_cells: bool = True
     _spool: _Spool = field(default_factory=_Spool, init=False, repr=False)
+    #: the files of --out, staged as the messages are rendered (instead of the spool)
+    _staged: _StagedFiles | None = field(default=None, init=False, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -255,9 +320,25 @@ class MergeResult(_Closing):
             payload = message.text()
         # the name of its file, for the formats written as files (see files)
         name = file_slug(message) if self.format in ("text", "eml") else "-"
-        self._spool.add(_Entry(message.row, name, payload))
+        if self._staged is not None:
+            self._staged.add(
+                message.row, name, payload if payload.endswith("\n") else payload + "\n"
+            )
+        else:
+            self._spool.add(_Entry(message.row, name, payload))
         self.messages += 1
         self.last_row = max(self.last_row, message.row or 0)
+
+    def _stage_files(self, folder: str, rows: int, force: bool) -> None:
+        """Write each message as a file in ``folder`` as it comes (see write_files); ``rows``
+        is the likely number of the last row."""
+        if self.format not in ("text", "eml"):
+            raise ValueError(f"files hold message text; this merge renders {self.format}")
+        suffix = ".eml" if self.format == "eml" else ".txt"
+        self._staged = _StagedFiles(folder, suffix, rows, force)
+
+    def _width(self) -> int:
+        return _file_width(max(self.messages + 1, self.last_row))
 
     def files(self) -> Iterator[tuple[str, str]]:
         """Each message as a file: ``012-ada-lovelace.txt`` (``.eml`` for drafts; the row
@@ -266,11 +347,12 @@ class MergeResult(_Closing):
         self.check()
         if self.format not in ("text", "eml"):
             raise ValueError(f"files hold message text; this merge was rendered as {self.format}")
+        if self._staged is not None:
+            raise ValueError(f"this merge's files are staged for {self._staged.folder}")
         return self._files()
 
     def _files(self) -> Iterator[tuple[str, str]]:
-        # as wide as the largest row number, so that the names sort in the rows' order
-        width = max(len(str(max(self.messages + 1, self.last_row))), 3)
+        width = self._width()
         suffix = ".eml" if self.format == "eml" else ".txt"
         for entry in self._spool:
             text = entry.payload
@@ -278,7 +360,11 @@ class MergeResult(_Closing):
             yield name, text if text.endswith("\n") else text + "\n"
 
     def close(self) -> None:
-        self._spool.close()
+        try:
+            if self._staged is not None:
+                self._staged.close()
+        finally:
+            self._spool.close()
 
 
 def shared_context(request: MergeRequest) -> tuple[Settings, dict[str, object]]:
@@ -302,12 +388,24 @@ def shared_context(request: MergeRequest) -> tuple[Settings, dict[str, object]]:
     return settings, shared
 
 
-def render_all(request: MergeRequest, *, progress: ProgressHook | None = None) -> MergeResult:
+def render_all(
+    request: MergeRequest,
+    *,
+    progress: ProgressHook | None = None,
+    out_dir: str | None = None,
+    force: bool = False,
+) -> MergeResult:
     """Render every row of the request (or its one candidate) into a :class:`MergeResult`.
 
     Rows that fail are collected, not raised; a problem with the whole input (no such
     template, a CSV that is not UTF-8 or has no header) raises, as does the failure of a
     single message. ``progress`` is called after each row.
+
+    With ``out_dir`` (the request's format must be text or eml), each message's file is
+    staged there as it is rendered, so that writing them overlaps the rendering (in a
+    second process, for a long merge); :func:`write_files` with the same folder then moves
+    them in, and closing the result without it leaves nothing. A failure to stage one
+    (a full disk) raises WriteError at once.
     """
     template = request.templates.get(request.template)
     config = request.config
@@ -378,16 +476,24 @@ def render_all(request: MergeRequest, *, progress: ProgressHook | None = None) -
         )
     sender = {**config.sender, **_texts(settings.extra.get("sender"))}
 
-    def result_for(source: str, columns: list[str]) -> MergeResult:
+    def result_for(source: str, columns: list[str], rows: int) -> MergeResult:
         result = MergeResult(
             request.format, request.skip_bad, source, columns, safe_cells=request.safe_cells
         )
         result.sender = sender
+        if out_dir is not None:
+            try:
+                result._stage_files(out_dir, rows, force)
+            except BaseException:
+                result.close()
+                raise
         return result
 
     if request.csv_path is not None:
         with CsvRows(request.csv_path) as table:
-            result = result_for(request.csv_path, table.columns)
+            result = result_for(
+                request.csv_path, table.columns, table.lines() if out_dir is not None else 0
+            )
             result.notes.extend(table.notes)
 
             def csv_progress(done: int) -> None:
@@ -401,7 +507,7 @@ def render_all(request: MergeRequest, *, progress: ProgressHook | None = None) -
         return result
     if request.source_rows is not None:
         given, columns, source = request.source_rows
-        result = result_for(source, columns)
+        result = result_for(source, columns, len(given) + 1)
         with budget_session():
             _merge_rows(result, given, settings.candidate, render, lambda done: None)
         _free_notes(result, template.channel.slug, tier)
@@ -410,7 +516,7 @@ def render_all(request: MergeRequest, *, progress: ProgressHook | None = None) -
     if request.rows is not None:
         total = len(request.rows) if isinstance(request.rows, Sized) else 0
         columns, rows = _given_rows(request.rows)
-        result = result_for("the rows", columns)
+        result = result_for("the rows", columns, total + 1)
 
         def rows_progress(done: int) -> None:
             if progress is not None:
@@ -422,8 +528,12 @@ def render_all(request: MergeRequest, *, progress: ProgressHook | None = None) -
         _untranslated(result, template.name, untranslated)
         return result
     message = render(settings.candidate, None)
-    result = result_for("the rows", list(settings.candidate))
-    result._add(message)
+    result = result_for("the rows", list(settings.candidate), 1)
+    try:
+        result._add(message)
+    except BaseException:
+        result.close()
+        raise
     _untranslated(result, template.name, untranslated)
     return result
 
@@ -736,6 +846,23 @@ class CsvRows(_Closing):
                 ) from err
             raise MergeError(f"{self.path}:{self._reader.line_num}: {err}") from err
 
+    def lines(self) -> int:
+        """How many lines the file has, a last one without a line break included: the last
+        row's number, unless cells hold line breaks. Read beside the rows, which it does
+        not disturb (0 where the system cannot read so)."""
+        pread = getattr(os, "pread", None)
+        if pread is None:
+            return 0
+        fd = self._raw.fileno()
+        newlines = returns = offset = 0
+        last = b""
+        while chunk := pread(fd, 1 << 20, offset):
+            newlines += chunk.count(b"\n")
+            returns += chunk.count(b"\r")  # the line breaks of an old Mac's files
+            offset += len(chunk)
+            last = chunk[-1:]
+        return max(newlines, returns) + (last not in (b"", b"\n", b"\r"))
+
     def close(self) -> None:
         self._handle.close()
 
@@ -924,13 +1051,25 @@ def write_files(
     """One file per message in ``out_dir``, ``012-ada-lovelace.txt`` (the row number keeps
     names unique and in the CSV's order), all or none; returns their paths.
 
-    Every name is checked before any file is written: an existing file (or a dangling
+    Every name is checked before any file is moved in: an existing file (or a dangling
     symlink) is FileExists unless ``force``. The files are staged and moved into place only
     when all are written, so a full disk or Ctrl-C leaves nothing new and nothing changed.
     MergeError while rows failed, unless the request said ``skip_bad``. ``progress`` is
-    called with the files staged so far and how many there are, after each file.
+    called with the files staged so far and how many there are.
+
+    A result rendered with ``out_dir`` (see :func:`render_all`) has its files staged
+    already (``out_dir`` and ``force`` must be the same): they are only waited for (the
+    progress is the second process's), named and moved in.
     """
-    return write_many([(result, out_dir)], force, progress)
+    staged = result._staged
+    if staged is None:
+        return write_many([(result, out_dir)], force, progress)
+    result.check()
+    if os.fspath(out_dir) != staged.folder or force != staged.force:
+        raise ValueError(
+            f"this merge's files are staged for {staged.folder} (force={staged.force})"
+        )
+    return staged.commit(result._width(), progress)
 
 
 def write_many(
