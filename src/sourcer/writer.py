@@ -1,7 +1,7 @@
 """Files created by a forked child while the parent goes on: a merge's ``--out`` on two cores.
 
 A merge renders each message in Python, on one core, and creating its file is the system's
-work: on some disks 20-200 us a file, as long as the rendering or longer. With a
+work: 20 us to 500 us a file on one disk, as long as the rendering or longer. With a
 :class:`Writer`, the parent sends each file's path and bytes down a pipe and renders the
 next message while the child creates the last: 10,000 files then cost about the longer of
 the two, not their sum.
