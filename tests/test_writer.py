@@ -266,6 +266,8 @@ def test_retarget_renames_the_staged_files_and_checks_their_folder(tmp_path):
             batch.retarget([str(out / "1-a.txt"), str(tmp_path / "2-b.txt")])
         with pytest.raises(ValueError, match="1 targets for 2 staged files"):
             batch.retarget([str(out / "1-a.txt")])
+        with pytest.raises(ValueError, match="the target of two staged files"):
+            batch.retarget([str(out / "02-b.txt"), str(out / "01-a.txt")])
         batch.retarget([str(out / "1-a.txt"), str(out / "2-b.txt")])
         batch.commit()
     assert {p.name: p.read_text() for p in out.iterdir()} == {"1-a.txt": "a\n", "2-b.txt": "b\n"}

@@ -195,6 +195,8 @@ class Transaction:
                     raise ValueError(f"{new}: not in the folder of {target}")
                 if whole and new != target:
                     moved = os.path.join(os.path.dirname(staged), os.path.basename(new))
+                    if os.path.lexists(moved):  # another staged file: a rename would lose it
+                        raise ValueError(f"{new}: the target of two staged files")
                     os.rename(staged, moved)
                     staged = moved
                 self._staged[index] = (staged, new, whole)
