@@ -159,6 +159,16 @@ def _file_width(count: int) -> int:
     return max(len(str(count)), 3)
 
 
+def _file_name(row: int | None, name: str, width: int, suffix: str) -> str:
+    """A message's file: ``012-ada-lovelace.txt`` (a message of no row is row 1)."""
+    return f"{row or 1:0{width}d}-{name}{suffix}"
+
+
+def _file_text(payload: str) -> str:
+    """A message as its file holds it: ending in a line break."""
+    return payload if payload.endswith("\n") else payload + "\n"
+
+
 class _StagedFiles:
     """A merge's messages as files in ``folder``, staged as they are rendered (``--out``),
     and moved into place by :meth:`commit` only when every row passed.
@@ -181,9 +191,8 @@ class _StagedFiles:
         self._names: list[tuple[int, str]] = []  # (row number, the name part) of each file
 
     def add(self, row: int | None, name: str, text: str) -> None:
-        number = row or 1
-        self._names.append((number, name))
-        path = os.path.join(self.folder, f"{number:0{self.width}d}-{name}{self.suffix}")
+        self._names.append((row or 1, name))
+        path = os.path.join(self.folder, _file_name(row, name, self.width, self.suffix))
         self._batch.add(path, text, check=False)
 
     def commit(self, width: int, progress: FilesHook | None) -> list[str]:
@@ -192,7 +201,7 @@ class _StagedFiles:
         ``force``, before any is moved."""
         self._batch.finish_writes(progress)
         paths = [
-            os.path.join(self.folder, f"{number:0{width}d}-{name}{self.suffix}")
+            os.path.join(self.folder, _file_name(number, name, width, self.suffix))
             for number, name in self._names
         ]
         if width != self.width:
@@ -321,9 +330,7 @@ class MergeResult(_Closing):
         # the name of its file, for the formats written as files (see files)
         name = file_slug(message) if self.format in ("text", "eml") else "-"
         if self._staged is not None:
-            self._staged.add(
-                message.row, name, payload if payload.endswith("\n") else payload + "\n"
-            )
+            self._staged.add(message.row, name, _file_text(payload))
         else:
             self._spool.add(_Entry(message.row, name, payload))
         self.messages += 1
@@ -334,8 +341,10 @@ class MergeResult(_Closing):
         is the likely number of the last row."""
         if self.format not in ("text", "eml"):
             raise ValueError(f"files hold message text; this merge renders {self.format}")
-        suffix = ".eml" if self.format == "eml" else ".txt"
-        self._staged = _StagedFiles(folder, suffix, rows, force)
+        self._staged = _StagedFiles(folder, self._suffix(), rows, force)
+
+    def _suffix(self) -> str:
+        return ".eml" if self.format == "eml" else ".txt"
 
     def _width(self) -> int:
         return _file_width(max(self.messages + 1, self.last_row))
@@ -352,12 +361,9 @@ class MergeResult(_Closing):
         return self._files()
 
     def _files(self) -> Iterator[tuple[str, str]]:
-        width = self._width()
-        suffix = ".eml" if self.format == "eml" else ".txt"
+        width, suffix = self._width(), self._suffix()
         for entry in self._spool:
-            text = entry.payload
-            name = f"{entry.row or 1:0{width}d}-{entry.name}{suffix}"
-            yield name, text if text.endswith("\n") else text + "\n"
+            yield _file_name(entry.row, entry.name, width, suffix), _file_text(entry.payload)
 
     def close(self) -> None:
         try:
