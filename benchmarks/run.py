@@ -39,8 +39,8 @@ import sourcer
 from sourcer.home import shipped_dir
 
 GROUPS = ("start-up", "merge", "library", "compiler")
-#: where a run notes the time it deleted its files (about 320,000), so that the next run's
-#: --out pairs start at least SETTLE seconds after it
+#: where a run of the merge or library group notes the time it deleted its files (about
+#: 320,000 with both), so that the next run's --out pairs start SETTLE seconds after it
 DELETED_MARK = Path(tempfile.gettempdir()) / "sourcer-bench-deleted"
 #: ext4 without a journal passes over every inode freed in the last 60 s (360 s while its
 #: block is not written back) before it takes one (fs/ext4/ialloc.c): for that long a new
@@ -605,8 +605,9 @@ def run(runs: int, groups: Sequence[str], wait: bool = True) -> list[Result]:
             results += merge(cmd, env, root, runs, wait)
         if "library" in groups:
             results += library(cmd, env, root, runs)
-    with contextlib.suppress(OSError):
-        DELETED_MARK.write_text(str(time.time()), encoding="utf-8")
+    if {"merge", "library"} & set(groups):  # the groups that write (and delete) many files
+        with contextlib.suppress(OSError):
+            DELETED_MARK.write_text(str(time.time()), encoding="utf-8")
     return results
 
 
